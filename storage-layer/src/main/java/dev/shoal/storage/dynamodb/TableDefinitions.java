@@ -72,11 +72,15 @@ public final class TableDefinitions {
                 // created before: a restart of the local stack on the same data
             }
         }
-        dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder()
-                .tableName(tables.stateTable())
-                .timeToLiveSpecification(TimeToLiveSpecification.builder()
-                        .attributeName(STATE_TTL_ATTRIBUTE).enabled(true).build())
-                .build());
+        boolean ttlOn = dynamo.describeTimeToLive(b -> b.tableName(tables.stateTable()))
+                .timeToLiveDescription().timeToLiveStatusAsString().startsWith("ENABL");
+        if (!ttlOn) {
+            dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder()
+                    .tableName(tables.stateTable())
+                    .timeToLiveSpecification(TimeToLiveSpecification.builder()
+                            .attributeName(STATE_TTL_ATTRIBUTE).enabled(true).build())
+                    .build());
+        }
     }
 
     private static AttributeDefinition attribute(String name, ScalarAttributeType type) {

@@ -1,0 +1,41 @@
+package dev.shoal.storage.testing;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(EmbeddedAwsExtension.class)
+class EmbeddedAwsTest {
+
+    @Test
+    void s3EmulatorStoresAndServesRanges(AwsFixture aws) {
+        aws.s3().putObject(b -> b.bucket(aws.bucket()).key("a/b"), RequestBody.fromString("0123456789"));
+        byte[] range = aws.s3().getObjectAsBytes(b -> b.bucket(aws.bucket()).key("a/b").range("bytes=2-4")).asByteArray();
+        assertArrayEquals("234".getBytes(), range);
+        assertEquals(1, aws.meter().snapshot().s3Requests("PutObject"));
+        assertEquals(1, aws.meter().snapshot().s3Requests("GetObject"));
+    }
+
+    @Test
+    void dynamoDbLocalHonoursConditionsAndReportsCapacity(AwsFixture aws) {
+        Map<String, AttributeValue> item = Map.of(
+                "p", AttributeValue.fromS("q#0"), "o", AttributeValue.fromN("0"));
+        aws.dynamo().putItem(b -> b.tableName(aws.tables().logTable()).item(item)
+                .conditionExpression("attribute_not_exists(p)"));
+        assertThrows(ConditionalCheckFailedException.class, () -> aws.dynamo().putItem(b -> b
+                .tableName(aws.tables().logTable()).item(item).conditionExpression("attribute_not_exists(p)")));
+        // one successful put (1 unit) and one rejected put (billed at least 1 unit)
+        assertEquals(2.0, aws.meter().snapshot().dynamoWriteUnits(), 0.001);
+        assertTrue(aws.dynamo().describeTable(b -> b.tableName(aws.tables().stateTable()))
+                .table().globalSecondaryIndexes().size() == 1);
+    }
+}
