@@ -1,0 +1,76 @@
+package dev.shoal.storage;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A queue's settings.
+ *
+ * @param fifo                      message groups, ordering and deduplication (name ends in .fifo)
+ * @param partitions                1-256; messages spread over them (by group hash on FIFO queues)
+ * @param retention                 how long messages are kept, acked or not; null = unlimited
+ * @param deliveryDelay             default delay of every message (0-15 min)
+ * @param contentBasedDeduplication FIFO only: a message without a dedup id is deduplicated by the SHA-256 of its body
+ * @param maxMessageBytes           the largest body plus attributes accepted, 1 B to 64 MiB
+ * @param deleteOnAck               the janitor deletes segments as soon as every subscription acked them
+ * @param defaultSubscription       settings of the subscription every queue has, named "default"
+ */
+public record QueueSettings(boolean fifo, int partitions, Duration retention, Duration deliveryDelay,
+                            boolean contentBasedDeduplication, long maxMessageBytes, boolean deleteOnAck,
+                            SubscriptionSettings defaultSubscription) {
+
+    public QueueSettings {
+        Limits.checkRange("partitions", partitions, 1, Limits.MAX_PARTITIONS);
+        if (retention != null) {
+            Limits.checkRange("retention", retention, Limits.MIN_RETENTION, Duration.ofDays(365 * 100));
+        }
+        Limits.checkRange("deliveryDelay", deliveryDelay, Duration.ZERO, Limits.MAX_QUEUE_DELAY);
+        Limits.checkRange("maxMessageBytes", maxMessageBytes, 1, Limits.MAX_MESSAGE_BYTES);
+        if (contentBasedDeduplication && !fifo) {
+            throw new InvalidRequestException("contentBasedDeduplication", "is only allowed on FIFO queues");
+        }
+        if (defaultSubscription == null) {
+            throw new InvalidRequestException("defaultSubscription", "is required");
+        }
+    }
+
+    public Optional<Duration> retentionPeriod() {
+        return Optional.ofNullable(retention);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().fifo(fifo).partitions(partitions).retention(retention).deliveryDelay(deliveryDelay)
+                .contentBasedDeduplication(contentBasedDeduplication).maxMessageBytes(maxMessageBytes)
+                .deleteOnAck(deleteOnAck).defaultSubscription(defaultSubscription);
+    }
+
+    public static final class Builder {
+        private boolean fifo;
+        private int partitions = 1;
+        private Duration retention = Limits.DEFAULT_RETENTION;
+        private Duration deliveryDelay = Duration.ZERO;
+        private boolean contentBasedDeduplication;
+        private long maxMessageBytes = Limits.DEFAULT_MAX_MESSAGE_BYTES;
+        private boolean deleteOnAck;
+        private SubscriptionSettings defaultSubscription = SubscriptionSettings.DEFAULT;
+
+        public Builder fifo(boolean v) { this.fifo = v; return this; }
+        public Builder partitions(int v) { this.partitions = v; return this; }
+        /** null for unlimited retention. */
+        public Builder retention(Duration v) { this.retention = v; return this; }
+        public Builder deliveryDelay(Duration v) { this.deliveryDelay = v; return this; }
+        public Builder contentBasedDeduplication(boolean v) { this.contentBasedDeduplication = v; return this; }
+        public Builder maxMessageBytes(long v) { this.maxMessageBytes = v; return this; }
+        public Builder deleteOnAck(boolean v) { this.deleteOnAck = v; return this; }
+        public Builder defaultSubscription(SubscriptionSettings v) { this.defaultSubscription = v; return this; }
+
+        public QueueSettings build() {
+            return new QueueSettings(fifo, partitions, retention, deliveryDelay, contentBasedDeduplication,
+                    maxMessageBytes, deleteOnAck, defaultSubscription);
+        }
+    }
+}
