@@ -1,0 +1,30 @@
+package dev.shoal.storage.catalog;
+
+import dev.shoal.storage.QueueSettings;
+
+import java.time.Instant;
+
+/**
+ * A queue as the engine addresses it: its name, and the id of this incarnation of the name.
+ * Everything stored for a queue is keyed by the id, so a queue deleted and created again
+ * under the same name starts empty while the janitor removes the old one's data.
+ */
+public record QueueRef(String name, String id, QueueSettings settings, Instant createdAt) {
+
+    /** The log partition key prefix and S3 key prefix of one partition. */
+    public String partitionKey(int partition) {
+        return id + "#" + partition;
+    }
+
+    public String segmentPrefix(int partition) {
+        return "segments/" + id + "/" + partition + "/";
+    }
+
+    public int partitions() {
+        return settings.partitions();
+    }
+
+    public boolean fifo() {
+        return settings.fifo();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.shoal.storage.log;
+
+import dev.shoal.storage.MessageId;
+import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.segment.EncodedSegment;
+import dev.shoal.storage.segment.SegmentEncoder;
+import dev.shoal.storage.segment.SegmentRecord;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The log of a queue's partitions: append a batch as one segment, read records by offset or
+ * time. Appending writes the segment under a fresh random key, then commits it; a segment
+ * whose commit never happens is an orphan that no reader can see, and the janitor removes it.
+ */
+public final class PartitionLog {
+
+    private final LogIndex index;
+    private final SegmentStore segments;
+    private final Committer committer;
+    private final SegmentEncoder encoder = new SegmentEncoder();
+    private final Clock clock;
+
+    public PartitionLog(LogIndex index, SegmentStore segments, Clock clock, Sleeper sleeper) {
+        this.index = index;
+        this.segments = segments;
+        this.clock = clock;
+        this.committer = new Committer(index, clock, sleeper);
+    }
+
+    public LogIndex index() {
+        return index;
+    }
+
+    public SegmentStore segments() {
+        return segments;
+    }
+
+    /** Writes {@code records} as one segment and commits it; returns the committed entry. */
+    public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records) {
+        return append(queue, partition, records, List.of());
+    }
+
+    /** As {@link #append(QueueRef, int, List)}, with guard conditions committed atomically with it. */
+    public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records, List<TransactWriteItem> guards) {
+        EncodedSegment encoded = encoder.encode(records);
+        String key = queue.segmentPrefix(partition) + UUID.randomUUID() + ".seg";
+        segments.write(key, encoded);
+        long first = Long.MAX_VALUE, last = Long.MIN_VALUE, due = Long.MAX_VALUE;
+        for (SegmentRecord r : records) {
+            first = Math.min(first, r.timestampMillis());
+            last = Math.max(last, r.timestampMillis());
+            due = Math.min(due, r.deliverAtMillis());
+        }
+        IndexEntry entry = new IndexEntry(queue.partitionKey(partition), 0, records.size(), key, encoded.bytes().length,
+                encoded.headerLength(), Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), Instant.ofEpochMilli(due), clock.instant());
+        return committer.commit(entry, guards);
+    }
+
+    /** The offset the next committed record of the partition will get. */
+    public long endOffset(QueueRef queue, int partition) {
+        return index.last(queue.partitionKey(partition)).map(IndexEntry::endOffset).orElse(0L);
+    }
+
+    /** The oldest retained offset of the partition (its end when nothing is retained). */
+    public long startOffset(QueueRef queue, int partition) {
+        String pk = queue.partitionKey(partition);
+        return index.firstEntry(pk).map(IndexEntry::baseOffset).orElseGet(() -> endOffset(queue, partition));
+    }
+
+    /** Up to {@code max} records from {@code offset} on, in offset order (fewer at the log's end). */
+    public List<LogRecord> read(QueueRef queue, int partition, long offset, int max) {
+        String pk = queue.partitionKey(partition);
+        List<LogRecord> out = new ArrayList<>();
+        Optional<IndexEntry> current = index.containing(pk, offset);
+        long next = offset;
+        if (current.isEmpty()) {
+            // before the oldest retained segment, or in the future: start at the next segment
+            List<IndexEntry> after = index.from(pk, offset, 1);
+            if (after.isEmpty()) return out;
+            current = Optional.of(after.getFirst());
+            next = after.getFirst().baseOffset();
+        }
+        while (current.isPresent() && out.size() < max) {
+            IndexEntry e = current.get();
+            int first = (int) (next - e.baseOffset());
+            int count = Math.min(e.count() - first, max - out.size());
+            List<SegmentRecord> records = segments.read(e, first, count);
+            for (int i = 0; i < records.size(); i++) {
+                out.add(new LogRecord(new MessageId(partition, next + i), records.get(i)));
+            }
+            next = e.endOffset();
+            List<IndexEntry> following = out.size() < max ? index.from(pk, next, 1) : List.of();
+            current = following.isEmpty() ? Optional.empty() : Optional.of(following.getFirst());
+        }
+        return out;
+    }
+
+    /**
+     * The first offset whose segment was committed at or after {@code time} (the log's end when
+     * none was). Binary search over the chain: O(log n) reads.
+     */
+    public long offsetAt(QueueRef queue, int partition, Instant time) {
+        String pk = queue.partitionKey(partition);
+        long lo = startOffset(queue, partition), hi = endOffset(queue, partition);
+        while (lo < hi) {
+            long mid = lo + (hi - lo) / 2;
+            Optional<IndexEntry> e = index.containing(pk, mid);
+            if (e.isEmpty()) {
+                lo = mid + 1;
+            } else if (e.get().committedAt().isBefore(time)) {
+                lo = e.get().endOffset();
+            } else {
+                hi = e.get().baseOffset();
+            }
+        }
+        return lo;
+    }
+
+    /** The id a record gets: convenience for callers that hold an entry. */
+    public static MessageId idOf(IndexEntry entry, int partition, int indexInSegment) {
+        return new MessageId(partition, entry.baseOffset() + indexInSegment);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.shoal.storage.log;
+
+import dev.shoal.storage.s3.ObjectStore;
+import dev.shoal.storage.segment.EncodedSegment;
+import dev.shoal.storage.segment.SegmentReader;
+import dev.shoal.storage.segment.SegmentRecord;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Segments in the object store, read through a cache. Segments are immutable, so a reader
+ * cached by key never goes stale; the cache only saves requests, correctness never needs it.
+ *
+ * <p>Small segments are fetched whole in one GET. Large ones are opened by their header and
+ * block index ({@link IndexEntry#headerLength()} bytes), and then only the blocks holding the
+ * wanted records are fetched, so a receive of ten messages does not download forty MiB.
+ */
+public final class SegmentStore {
+
+    /** Segments up to this size are fetched whole: one GET instead of two. */
+    static final long WHOLE_OBJECT_LIMIT = 1024 * 1024;
+
+    private final ObjectStore objects;
+    private final Cache cache;
+
+    public SegmentStore(ObjectStore objects, long cacheBytes) {
+        this.objects = objects;
+        this.cache = new Cache(cacheBytes);
+    }
+
+    public ObjectStore objects() {
+        return objects;
+    }
+
+    /** Writes a new segment, and keeps it in the cache (receivers in this process will want it). */
+    public void write(String key, EncodedSegment segment) {
+        objects.put(key, segment.bytes());
+        if (segment.bytes().length <= WHOLE_OBJECT_LIMIT) {
+            cache.put(key, SegmentReader.of(key, segment.bytes()), segment.bytes().length);
+        }
+    }
+
+    /** Records {@code [first, first + count)} of the segment, counted from its first record. */
+    public List<SegmentRecord> read(IndexEntry entry, int first, int count) {
+        return reader(entry).read(first, count);
+    }
+
+    private SegmentReader reader(IndexEntry entry) {
+        SegmentReader cached = cache.get(entry.segmentKey());
+        if (cached != null) {
+            return cached;
+        }
+        String key = entry.segmentKey();
+        SegmentReader reader;
+        long weight;
+        if (entry.bytes() <= WHOLE_OBJECT_LIMIT) {
+            byte[] whole = objects.get(key);
+            reader = SegmentReader.of(key, whole);
+            weight = whole.length;
+        } else {
+            byte[] prefix = objects.getRange(key, 0, entry.headerLength());
+            reader = SegmentReader.open(key, prefix, entry.bytes(), (offset, length) -> objects.getRange(key, offset, length));
+            weight = prefix.length;
+        }
+        cache.put(key, reader, weight);
+        return reader;
+    }
+
+    /** A least-recently-used map bounded by the bytes its readers hold. */
+    private static final class Cache {
+        private final long capacity;
+        private long used;
+        private final LinkedHashMap<String, Map.Entry<SegmentReader, Long>> entries = new LinkedHashMap<>(64, 0.75f, true);
+
+        Cache(long capacity) {
+            this.capacity = capacity;
+        }
+
+        synchronized SegmentReader get(String key) {
+            var e = entries.get(key);
+            return e == null ? null : e.getKey();
+        }
+
+        synchronized void put(String key, SegmentReader reader, long weight) {
+            if (weight > capacity) {
+                return;
+            }
+            var previous = entries.put(key, Map.entry(reader, weight));
+            used += weight - (previous == null ? 0 : previous.getValue());
+            var it = entries.entrySet().iterator();
+            while (used > capacity && it.hasNext()) {
+                used -= it.next().getValue().getValue();
+                it.remove();
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.shoal.storage.testing;
+
+import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.catalog.QueueCatalog;
+import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.log.LogIndex;
+import dev.shoal.storage.log.PartitionLog;
+import dev.shoal.storage.log.SegmentStore;
+import dev.shoal.storage.s3.S3ObjectStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.time.Clock;
+
+/** Builds storage parts on a fixture, for tests below the engine. */
+public final class Engines {
+
+    private Engines() {
+    }
+
+    public static PartitionLog log(AwsFixture aws, Clock clock) {
+        return log(aws, aws.dynamo(), aws.s3(), clock, 0);
+    }
+
+    public static PartitionLog log(AwsFixture aws, DynamoDbClient dynamo, S3Client s3, Clock clock, long cacheBytes) {
+        return new PartitionLog(new LogIndex(dynamo, aws.tables()),
+                new SegmentStore(new S3ObjectStore(s3, aws.bucket()), cacheBytes), clock, Sleeper.SYSTEM);
+    }
+
+    public static QueueRef queue(AwsFixture aws, String name, QueueSettings settings) {
+        return new QueueCatalog(aws.dynamo(), aws.tables(), Clock.systemUTC()).create(name, settings);
+    }
+}
