@@ -1,0 +1,60 @@
+package dev.shoal.infra.internal;
+
+import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpIamAuthorizer;
+import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpNoneAuthorizer;
+import software.amazon.awscdk.services.apigatewayv2.IHttpRouteAuthorizer;
+import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
+import software.constructs.Construct;
+
+import java.util.List;
+
+/**
+ * The HTTP API (API Gateway v2) in front of the API function, with one route per face:
+ * <ul>
+ *   <li>{@code ANY /v1/{proxy+}}: the native JSON API, IAM-authorized (callers sign for
+ *       {@code execute-api}; the client SDK does);</li>
+ *   <li>{@code POST /}: the SQS JSON protocol, with no gateway authorizer, because API Gateway's
+ *       IAM authorization only accepts signatures scoped to {@code execute-api} and SQS clients
+ *       sign for {@code sqs}: the function checks that signature against the SQS credentials
+ *       secret;</li>
+ *   <li>{@code GET /health}: open, for load checks and smoke tests.</li>
+ * </ul>
+ * Any other path gets API Gateway's 404 without invoking the function.
+ */
+public final class HttpFront extends Construct {
+
+    private final HttpApi httpApi;
+
+    public HttpFront(Construct scope, String id, String apiName, ShoalFunction api) {
+        super(scope, id);
+        this.httpApi = HttpApi.Builder.create(this, "HttpApi")
+                .apiName(apiName)
+                .description("Shoal: native JSON API under /v1 (IAM), SQS JSON protocol at POST /")
+                .createDefaultStage(true)
+                .build();
+        HttpLambdaIntegration integration = HttpLambdaIntegration.Builder.create("Api", api.live())
+                .payloadFormatVersion(PayloadFormatVersion.VERSION_2_0)
+                .build();
+        route("/v1/{proxy+}", HttpMethod.ANY, integration, new HttpIamAuthorizer());
+        route("/", HttpMethod.POST, integration, new HttpNoneAuthorizer());
+        route("/health", HttpMethod.GET, integration, new HttpNoneAuthorizer());
+    }
+
+    public HttpApi httpApi() {
+        return httpApi;
+    }
+
+    private void route(String path, HttpMethod method, HttpLambdaIntegration integration,
+            IHttpRouteAuthorizer authorizer) {
+        httpApi.addRoutes(AddRoutesOptions.builder()
+                .path(path)
+                .methods(List.of(method))
+                .integration(integration)
+                .authorizer(authorizer)
+                .build());
+    }
+}
