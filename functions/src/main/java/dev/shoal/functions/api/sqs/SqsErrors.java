@@ -1,0 +1,74 @@
+package dev.shoal.functions.api.sqs;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.functions.api.HttpResponse;
+import dev.shoal.functions.api.Json;
+import dev.shoal.storage.CommitStateUnknownException;
+import dev.shoal.storage.ConflictException;
+import dev.shoal.storage.InvalidRequestException;
+import dev.shoal.storage.NotFoundException;
+import dev.shoal.storage.RetryableException;
+import dev.shoal.storage.ShoalException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/** Shoal's errors in SQS's words, and the JSON 1.0 error response the AWS SDKs parse. */
+final class SqsErrors {
+
+    static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+    private static final Logger LOG = LoggerFactory.getLogger(SqsErrors.class);
+
+    private SqsErrors() {
+    }
+
+    /** A service error outside any receipt context. */
+    static SqsException translate(ShoalException e) {
+        return switch (e) {
+            case NotFoundException n when "QueueNotFound".equals(n.code()) ->
+                    new SqsException(400, "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", true, e.getMessage());
+            case NotFoundException n -> SqsException.sender("ResourceNotFoundException", e.getMessage());
+            case ConflictException c when "QueueAlreadyExists".equals(c.code()) ->
+                    new SqsException(400, "QueueNameExists", "QueueAlreadyExists", true, e.getMessage());
+            case ConflictException c -> SqsException.sender(c.code(), e.getMessage());
+            case InvalidRequestException i -> SqsException.sender("InvalidParameterValue", e.getMessage());
+            case RetryableException r -> new SqsException(503, "ServiceUnavailable", "ServiceUnavailable", false, e.getMessage());
+            case CommitStateUnknownException u -> new SqsException(503, u.code(), u.code(), false, e.getMessage());
+            default -> new SqsException(500, "InternalFailure", "InternalFailure", false, e.getMessage());
+        };
+    }
+
+    /** A per-receipt failure: a forged or malformed receipt, or a lease that is no longer the message's. */
+    static SqsException forReceipt(ShoalException e, String receipt) {
+        return switch (e) {
+            case InvalidRequestException i -> SqsException.sender("ReceiptHandleIsInvalid",
+                    "The input receipt handle \"" + receipt + "\" is not a valid receipt handle: " + e.getMessage());
+            case ConflictException c -> new SqsException(400, "MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", true,
+                    "Value " + receipt + " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change. " + e.getMessage());
+            default -> translate(e);
+        };
+    }
+
+    static HttpResponse toResponse(RuntimeException failure) {
+        SqsException e = switch (failure) {
+            case SqsException s -> s;
+            case ShoalException s -> translate(s);
+            case UnsupportedOperationException u -> new SqsException(501, "UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", true,
+                    "not available yet: " + u.getMessage());
+            default -> {
+                LOG.error("unexpected failure in the SQS face", failure);
+                yield new SqsException(500, "InternalFailure", "InternalFailure", false,
+                        "internal error (" + failure.getClass().getSimpleName() + "); it was logged");
+            }
+        };
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("__type", "com.amazonaws.sqs#" + e.shape());
+        body.put("message", e.getMessage());
+        return new HttpResponse(e.status(), Map.of(
+                "content-type", CONTENT_TYPE,
+                "x-amzn-query-error", e.queryCode() + ";" + (e.senderFault() ? "Sender" : "Receiver")),
+                Json.write(body));
+    }
+}

@@ -1,0 +1,260 @@
+package dev.shoal.functions.api.sqs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.storage.ConflictException;
+import dev.shoal.storage.Limits;
+import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.ProducedMessage;
+import dev.shoal.storage.QueueService;
+import dev.shoal.storage.ReceiptResult;
+import dev.shoal.storage.ReceiveRequest;
+import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.VisibilityChange;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.Set;
+
+/**
+ * SendMessage(Batch), ReceiveMessage, DeleteMessage(Batch), ChangeMessageVisibility(Batch) on a
+ * queue's default subscription, with SQS's limits and digests.
+ */
+final class SqsMessageActions {
+
+    /** SQS's limit on a whole SendMessageBatch (bodies and attributes). */
+    static final int MAX_BATCH_BYTES = 1024 * 1024;
+    static final int MAX_RECEIVE = 10;
+    private static final Set<String> SYSTEM_ATTRIBUTES = Set.of("SenderId", "SentTimestamp", "ApproximateReceiveCount",
+            "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId", "MessageGroupId");
+
+    private final QueueService service;
+
+    SqsMessageActions(QueueService service) {
+        this.service = service;
+    }
+
+    ObjectNode sendMessage(SqsRequest r) {
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        Outgoing m = outgoing(r);
+        ProducedMessage produced = service.produce(queue, List.of(m.message())).getFirst();
+        return sent(SqsQueueActions.object(), m, produced);
+    }
+
+    ObjectNode sendMessageBatch(SqsRequest r) {
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        List<JsonNode> entries = SqsBatches.entries(r);
+        ObjectNode out = SqsQueueActions.object();
+        ArrayNode successful = out.putArray("Successful");
+        ArrayNode failed = out.putArray("Failed");
+        Map<String, Outgoing> valid = new LinkedHashMap<>();
+        long bytes = 0;
+        for (JsonNode e : entries) {
+            String id = e.get("Id").textValue();
+            try {
+                Outgoing m = outgoing(r.at(e));
+                bytes += m.size();
+                valid.put(id, m);
+            } catch (SqsException invalid) {
+                SqsBatches.failed(failed, id, invalid);
+            }
+        }
+        if (bytes > MAX_BATCH_BYTES) {
+            throw SqsException.batch("BatchRequestTooLong", "Batch requests cannot be longer than " + MAX_BATCH_BYTES
+                    + " bytes. You have sent " + bytes + " bytes.");
+        }
+        if (!valid.isEmpty()) {
+            List<ProducedMessage> produced = service.produce(queue, valid.values().stream().map(Outgoing::message).toList());
+            int i = 0;
+            for (var e : valid.entrySet()) {
+                sent(successful.addObject().put("Id", e.getKey()), e.getValue(), produced.get(i++));
+            }
+        }
+        return out;
+    }
+
+    private record Outgoing(String body, Map<String, MessageAttribute> attributes, NewMessage message) {
+        long size() {
+            long n = body.getBytes(StandardCharsets.UTF_8).length;
+            for (var a : attributes.entrySet()) {
+                n += a.getKey().length() + a.getValue().dataType().length() + a.getValue().value().length;
+            }
+            return n;
+        }
+    }
+
+    private static Outgoing outgoing(SqsRequest r) {
+        String body = r.requiredString("MessageBody");
+        if (body.isEmpty()) {
+            throw SqsException.missingParameter("MessageBody");
+        }
+        checkCharacters(body);
+        Map<String, MessageAttribute> attributes = SqsMessageAttributes.parse(r.object("MessageAttributes"));
+        NewMessage.Builder b = NewMessage.builder().body(body).attributes(attributes);
+        r.integer("DelaySeconds", 0, (int) Limits.MAX_QUEUE_DELAY.toSeconds()).ifPresent(d -> b.delay(Duration.ofSeconds(d)));
+        r.string("MessageGroupId").ifPresent(g -> {
+            if (!Limits.GROUP_ID.matcher(g).matches()) throw SqsException.invalidParameter("MessageGroupId", g, "must be 1-128 printable ASCII characters");
+            b.groupId(g);
+        });
+        r.string("MessageDeduplicationId").ifPresent(d -> {
+            if (!Limits.DEDUP_ID.matcher(d).matches()) throw SqsException.invalidParameter("MessageDeduplicationId", d, "must be 1-128 printable ASCII characters");
+            b.dedupId(d);
+        });
+        return new Outgoing(body, attributes, b.build());
+    }
+
+    /** SQS accepts #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
+    private static void checkCharacters(String body) {
+        for (int i = 0; i < body.length(); ) {
+            int c = body.codePointAt(i);
+            boolean ok = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+            if (!ok) {
+                throw SqsException.sender("InvalidMessageContents", "Invalid binary character '#x" + Integer.toHexString(c)
+                        + "' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
+            }
+            i += Character.charCount(c);
+        }
+    }
+
+    private static ObjectNode sent(ObjectNode out, Outgoing m, ProducedMessage produced) {
+        out.put("MessageId", produced.id().toString());
+        out.put("MD5OfMessageBody", SqsMd5.ofBody(m.body()));
+        String attributesMd5 = SqsMd5.ofAttributes(m.attributes());
+        if (attributesMd5 != null) out.put("MD5OfMessageAttributes", attributesMd5);
+        if (m.message().groupId() != null) out.put("SequenceNumber", Long.toString(produced.id().offset()));
+        return out;
+    }
+
+    ObjectNode receiveMessage(SqsRequest r) {
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        int max = r.integer("MaxNumberOfMessages", 1, MAX_RECEIVE).orElse(1);
+        Integer visibility = r.integer("VisibilityTimeout", 0, (int) Limits.MAX_VISIBILITY_TIMEOUT.toSeconds()).orElse(null);
+        int wait = r.integer("WaitTimeSeconds", 0, (int) Limits.MAX_WAIT_TIME.toSeconds()).orElse(0);
+        ReceiveRequest request = new ReceiveRequest(max, visibility == null ? null : Duration.ofSeconds(visibility),
+                Duration.ofSeconds(wait), r.string("ReceiveRequestAttemptId").orElse(null));
+        List<String> system = new ArrayList<>(r.strings("AttributeNames"));
+        system.addAll(r.strings("MessageSystemAttributeNames"));
+        List<String> attributeNames = r.strings("MessageAttributeNames");
+        ObjectNode out = SqsQueueActions.object();
+        ArrayNode messages = out.putArray("Messages");
+        for (ReceivedMessage m : service.receive(queue, Limits.DEFAULT_SUBSCRIPTION, request)) {
+            messages.add(message(m, system, attributeNames, r.accessKeyId()));
+        }
+        return out;
+    }
+
+    private static ObjectNode message(ReceivedMessage m, List<String> system, List<String> attributeNames, String sender) {
+        ObjectNode o = SqsQueueActions.object();
+        String body = new String(m.body(), StandardCharsets.UTF_8);
+        o.put("MessageId", m.id().toString());
+        o.put("ReceiptHandle", m.receipt());
+        o.put("MD5OfBody", SqsMd5.ofBody(body));
+        o.put("Body", body);
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("SenderId", sender == null ? "shoal" : sender);
+        if (m.sentAt() != null) attributes.put("SentTimestamp", Long.toString(m.sentAt().toEpochMilli()));
+        attributes.put("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
+        if (m.firstReceivedAt() != null) attributes.put("ApproximateFirstReceiveTimestamp", Long.toString(m.firstReceivedAt().toEpochMilli()));
+        if (m.groupId() != null) {
+            attributes.put("MessageGroupId", m.groupId());
+            attributes.put("SequenceNumber", Long.toString(m.id().offset()));
+        }
+        if (m.dedupId() != null) attributes.put("MessageDeduplicationId", m.dedupId());
+        if (!system.contains("All")) attributes.keySet().retainAll(system);
+        attributes.keySet().retainAll(SYSTEM_ATTRIBUTES);
+        if (!attributes.isEmpty()) {
+            ObjectNode a = o.putObject("Attributes");
+            attributes.forEach(a::put);
+        }
+        Map<String, MessageAttribute> selected = SqsMessageAttributes.select(m.attributes(), attributeNames);
+        if (!selected.isEmpty()) {
+            o.put("MD5OfMessageAttributes", SqsMd5.ofAttributes(selected));
+            o.set("MessageAttributes", SqsMessageAttributes.toJson(selected));
+        }
+        return o;
+    }
+
+    ObjectNode deleteMessage(SqsRequest r) {
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        String receipt = r.requiredString("ReceiptHandle");
+        ReceiptResult result = service.ack(queue, Limits.DEFAULT_SUBSCRIPTION, List.of(receipt)).getFirst();
+        deleteFailure(result).ifPresent(e -> {
+            throw e;
+        });
+        return SqsQueueActions.object();
+    }
+
+    ObjectNode deleteMessageBatch(SqsRequest r) {
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        List<JsonNode> entries = SqsBatches.entries(r);
+        List<String> receipts = new ArrayList<>();
+        for (JsonNode e : entries) {
+            receipts.add(r.at(e).requiredString("ReceiptHandle"));
+        }
+        List<ReceiptResult> results = service.ack(queue, Limits.DEFAULT_SUBSCRIPTION, receipts);
+        return batchResult(entries, results, SqsMessageActions::deleteFailure);
+    }
+
+    /**
+     * SQS answers a delete with a superseded receipt (the message was received again since) with
+     * success, leaving the message alone; only a receipt that is not one at all is an error.
+     */
+    private static Optional<SqsException> deleteFailure(ReceiptResult result) {
+        return result.failure()
+                .filter(e -> !(e instanceof ConflictException))
+                .map(e -> SqsErrors.forReceipt(e, result.receipt()));
+    }
+
+    ObjectNode changeMessageVisibility(SqsRequest r) {
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        VisibilityChange change = change(r);
+        ReceiptResult result = service.changeVisibility(queue, Limits.DEFAULT_SUBSCRIPTION, List.of(change)).getFirst();
+        result.failure().ifPresent(e -> {
+            throw SqsErrors.forReceipt(e, result.receipt());
+        });
+        return SqsQueueActions.object();
+    }
+
+    ObjectNode changeMessageVisibilityBatch(SqsRequest r) {
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        List<JsonNode> entries = SqsBatches.entries(r);
+        List<VisibilityChange> changes = new ArrayList<>();
+        for (JsonNode e : entries) {
+            changes.add(change(r.at(e)));
+        }
+        List<ReceiptResult> results = service.changeVisibility(queue, Limits.DEFAULT_SUBSCRIPTION, changes);
+        return batchResult(entries, results, result -> result.failure().map(e -> SqsErrors.forReceipt(e, result.receipt())));
+    }
+
+    private static VisibilityChange change(SqsRequest r) {
+        String receipt = r.requiredString("ReceiptHandle");
+        int timeout = r.integer("VisibilityTimeout", 0, (int) Limits.MAX_VISIBILITY_TIMEOUT.toSeconds())
+                .orElseThrow(() -> SqsException.missingParameter("VisibilityTimeout"));
+        return new VisibilityChange(receipt, Duration.ofSeconds(timeout));
+    }
+
+    private static ObjectNode batchResult(List<JsonNode> entries, List<ReceiptResult> results,
+                                          Function<ReceiptResult, Optional<SqsException>> failure) {
+        ObjectNode out = SqsQueueActions.object();
+        ArrayNode successful = out.putArray("Successful");
+        ArrayNode failed = out.putArray("Failed");
+        for (int i = 0; i < entries.size(); i++) {
+            String id = entries.get(i).get("Id").textValue();
+            Optional<SqsException> error = failure.apply(results.get(i));
+            if (error.isPresent()) {
+                SqsBatches.failed(failed, id, error.get());
+            } else {
+                successful.addObject().put("Id", id);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.shoal.functions.api.sqs;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.storage.ConflictException;
+import dev.shoal.storage.QueueDescription;
+import dev.shoal.storage.QueueService;
+import dev.shoal.storage.QueueSettings;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, Get/SetQueueAttributes, PurgeQueue. */
+final class SqsQueueActions {
+
+    private static final int MAX_LIST = 1_000;
+
+    private final QueueService service;
+
+    SqsQueueActions(QueueService service) {
+        this.service = service;
+    }
+
+    /** Creates the queue; an existing queue whose attributes match those given is returned as SQS does. */
+    ObjectNode createQueue(SqsRequest r, QueueUrls urls) {
+        String name = r.requiredString("QueueName");
+        Map<String, String> attributes = r.stringMap("Attributes");
+        if (!r.stringMap("tags").isEmpty()) {
+            throw SqsException.batch("UnsupportedOperation", "Shoal does not support queue tags; create the queue without tags");
+        }
+        QueueSettings settings = SqsQueueAttributes.forCreate(name, attributes);
+        try {
+            service.createQueue(name, settings);
+        } catch (ConflictException e) {
+            if (!"QueueAlreadyExists".equals(e.code())) throw e;
+            QueueSettings existing = service.describeQueue(name).settings();
+            if (!SqsQueueAttributes.apply(existing, withoutFifo(attributes)).equals(existing) || existing.fifo() != settings.fifo()) {
+                throw new SqsException(400, "QueueNameExists", "QueueAlreadyExists", true,
+                        "A queue already exists with the same name and a different value for attribute(s) "
+                                + String.join(", ", attributes.keySet()));
+            }
+        }
+        return object().put("QueueUrl", urls.url(name));
+    }
+
+    private static Map<String, String> withoutFifo(Map<String, String> attributes) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(attributes);
+        m.remove("FifoQueue");
+        return m;
+    }
+
+    ObjectNode getQueueUrl(SqsRequest r, QueueUrls urls) {
+        String name = r.requiredString("QueueName");
+        QueueDescription d = service.describeQueue(name);
+        return object().put("QueueUrl", urls.url(d.name()));
+    }
+
+    ObjectNode listQueues(SqsRequest r, QueueUrls urls) {
+        String prefix = r.string("QueueNamePrefix").orElse("");
+        Integer max = r.integer("MaxResults", 1, MAX_LIST).orElse(null);
+        String after = r.string("NextToken").map(SqsQueueActions::decodeToken).orElse(null);
+        List<String> names = service.listQueues(prefix).stream().filter(n -> after == null || n.compareTo(after) > 0).toList();
+        ObjectNode out = object();
+        var array = out.putArray("QueueUrls");
+        int limit = max == null ? MAX_LIST : max;
+        names.stream().limit(limit).forEach(n -> array.add(urls.url(n)));
+        // SQS only pages when MaxResults is given
+        if (max != null && names.size() > limit) {
+            out.put("NextToken", Base64.getUrlEncoder().withoutPadding().encodeToString(names.get(limit - 1).getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private static String decodeToken(String token) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw SqsException.invalidParameter("NextToken", token, "is not a token from a previous ListQueues");
+        }
+    }
+
+    ObjectNode deleteQueue(SqsRequest r) {
+        service.deleteQueue(QueueUrls.queueOf(r.requiredString("QueueUrl")));
+        return object();
+    }
+
+    ObjectNode purgeQueue(SqsRequest r) {
+        service.purgeQueue(QueueUrls.queueOf(r.requiredString("QueueUrl")));
+        return object();
+    }
+
+    ObjectNode getQueueAttributes(SqsRequest r, QueueUrls urls) {
+        QueueDescription d = service.describeQueue(QueueUrls.queueOf(r.requiredString("QueueUrl")));
+        List<String> names = r.strings("AttributeNames");
+        ObjectNode out = object();
+        if (!names.isEmpty()) {
+            ObjectNode attributes = out.putObject("Attributes");
+            SqsQueueAttributes.read(d, names, urls).forEach(attributes::put);
+        }
+        return out;
+    }
+
+    ObjectNode setQueueAttributes(SqsRequest r) {
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        Map<String, String> attributes = r.stringMap("Attributes");
+        if (attributes.isEmpty()) {
+            throw SqsException.missingParameter("Attributes");
+        }
+        QueueSettings current = service.describeQueue(queue).settings();
+        service.updateQueue(queue, SqsQueueAttributes.apply(current, attributes));
+        return object();
+    }
+
+    static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.shoal.functions.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.shoal.functions.api.ApiConfig;
+import dev.shoal.functions.api.ApiEvents;
+import dev.shoal.functions.api.ApiRouter;
+import dev.shoal.functions.api.HttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * Serves a Lambda HTTP handler on a local port, the way API Gateway would call it: each
+ * exchange becomes an {@link APIGatewayV2HTTPEvent} (payload 2.0) and the response event is
+ * written back. A virtual thread per request, so 20-second long polls cost nothing.
+ */
+public final class LocalHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalHttpServer.class);
+    private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+
+    private LocalHttpServer(HttpServer server, ExecutorService executor, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        this.server = server;
+        this.executor = executor;
+        this.handler = handler;
+    }
+
+    /**
+     * Binds {@code host:port} (0 for a free port) and starts serving.
+     *
+     * @throws PortInUseException when the port is taken
+     */
+    public static LocalHttpServer start(String host, int port, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        } catch (BindException e) {
+            throw new PortInUseException("port " + port + " on " + host + " is already in use (another ./shoal local?); "
+                    + "stop that process or choose another port with --port", e);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        LocalHttpServer local = new LocalHttpServer(server, executor, handler);
+        server.setExecutor(executor);
+        server.createContext("/", local::serve);
+        server.start();
+        return local;
+    }
+
+    /** The port is taken. */
+    public static final class PortInUseException extends IllegalStateException {
+        PortInUseException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    public URI endpoint() {
+        InetSocketAddress a = server.getAddress();
+        return URI.create("http://" + a.getHostString() + ":" + a.getPort());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            APIGatewayV2HTTPResponse response;
+            String length = exchange.getRequestHeaders().getFirst("Content-Length");
+            byte[] body = null;
+            if (length != null && parseLong(length) > ApiConfig.MAX_REQUEST_BYTES) {
+                response = ApiEvents.toEvent(ApiRouter.payloadTooLarge(parseLong(length)));
+            } else {
+                body = readAtMost(exchange.getRequestBody(), ApiConfig.MAX_REQUEST_BYTES + 1);
+                response = body.length > ApiConfig.MAX_REQUEST_BYTES
+                        ? ApiEvents.toEvent(ApiRouter.payloadTooLarge(body.length))
+                        : invoke(exchange, body);
+            }
+            write(exchange, response, body == null);
+        } catch (RuntimeException e) {
+            LOG.error("request failed outside the handler", e);
+            exchange.sendResponseHeaders(500, -1);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse invoke(HttpExchange exchange, byte[] body) {
+        return handler.apply(toEvent(exchange, body));
+    }
+
+    static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        URI uri = exchange.getRequestURI();
+        String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+        Instant now = Instant.now();
+        String contentType = headers.getOrDefault("content-type", "");
+        boolean text = body.length == 0 || ApiEvents.isText(contentType);
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey("$default")
+                .withRawPath(uri.getRawPath())
+                .withRawQueryString(rawQuery)
+                .withHeaders(headers)
+                .withQueryStringParameters(rawQuery.isEmpty() ? null : query(rawQuery))
+                .withBody(body.length == 0 ? null : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(!text)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRouteKey("$default")
+                        .withStage("$default")
+                        .withAccountId("000000000000")
+                        .withApiId("local")
+                        .withDomainName(headers.getOrDefault("host", "localhost"))
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withTime(REQUEST_TIME.format(now))
+                        .withTimeEpoch(now.toEpochMilli())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(exchange.getRequestMethod())
+                                .withPath(uri.getRawPath())
+                                .withProtocol(exchange.getProtocol())
+                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withUserAgent(headers.getOrDefault("user-agent", ""))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.merge(name, value, (a, b) -> a + "," + b); // API Gateway joins repeated parameters
+        }
+        return params;
+    }
+
+    private static void write(HttpExchange exchange, APIGatewayV2HTTPResponse response, boolean closeAfter) throws IOException {
+        if (response.getHeaders() != null) {
+            response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        }
+        if (closeAfter) {
+            // the body was not read: the connection cannot be reused
+            exchange.getResponseHeaders().set("connection", "close");
+        }
+        String body = response.getBody();
+        byte[] bytes = body == null ? new byte[0]
+                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        boolean noBody = bytes.length == 0 || response.getStatusCode() == 204 || exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(response.getStatusCode(), noBody ? -1 : bytes.length);
+        if (!noBody) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static byte[] readAtMost(InputStream in, int max) throws IOException {
+        return in.readNBytes(max);
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.shoal.functions.local;
+
+import dev.shoal.functions.api.ApiConfig;
+import dev.shoal.functions.api.ApiHandler;
+import dev.shoal.functions.api.ApiRouter;
+import dev.shoal.functions.api.auth.AccessKeys;
+import dev.shoal.functions.janitor.EngineMaintenance;
+import dev.shoal.functions.janitor.JanitorHandler;
+import dev.shoal.functions.runtime.ReceiptSecret;
+import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.local.EmbeddedAws;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./shoal local}: Shoal on one machine. Starts DynamoDB Local and the S3 emulator with
+ * data in a folder, provisions tables and bucket, builds the engine, and serves the same
+ * {@link ApiHandler} the API function runs, on 127.0.0.1, with the janitor (and later the
+ * dispatcher) on timers. A restart on the same folder finds the queues and messages of the last.
+ */
+public final class LocalLauncher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalLauncher.class);
+    public static final ShoalTables TABLES = new ShoalTables("shoal");
+    public static final String BUCKET = "shoal-local";
+    static final Duration JANITOR_PERIOD = Duration.ofSeconds(60);
+
+    private final List<AutoCloseable> resources;
+    private final LocalHttpServer server;
+    private final DataDirectory data;
+    private final LauncherOptions options;
+
+    private LocalLauncher(List<AutoCloseable> resources, LocalHttpServer server, DataDirectory data, LauncherOptions options) {
+        this.resources = resources;
+        this.server = server;
+        this.data = data;
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        LauncherOptions options;
+        try {
+            options = LauncherOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) System.err.println("shoal local: " + e.getMessage());
+            System.err.println(LauncherOptions.USAGE);
+            System.exit(e.getMessage().isEmpty() ? 0 : 2);
+            return;
+        }
+        LocalLauncher launcher;
+        try {
+            launcher = start(options);
+        } catch (RuntimeException e) {
+            System.err.println("shoal local: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("shoal local: stopping...");
+            launcher.close();
+            stopped.countDown();
+        }, "shoal-shutdown"));
+        System.out.println(launcher.banner());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts everything; on failure stops what was started and throws with a message meant for people. */
+    public static LocalLauncher start(LauncherOptions options) {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            DataDirectory data = DataDirectory.open(options.dataDir());
+            started.add(data);
+            EmbeddedAws aws = EmbeddedAws.startOnDisk(data.path());
+            started.add(aws);
+            aws.provision(TABLES, BUCKET);
+            var dynamo = aws.dynamoClient(c -> { });
+            started.add(dynamo);
+            var s3 = aws.s3Client(c -> { });
+            started.add(s3);
+            ShoalEngine engine = ShoalEngine.builder()
+                    .dynamo(dynamo)
+                    .s3(s3)
+                    .tables(TABLES)
+                    .bucket(BUCKET)
+                    .clock(Clock.systemUTC())
+                    .receiptSecret(ReceiptSecret.decode(data.receiptSecret()))
+                    .build();
+            ApiConfig config = new ApiConfig(ApiConfig.DEFAULT_ACCOUNT_ID, options.region(),
+                    new AccessKeys(Map.of(options.accessKey(), options.secretKey())), null, Clock.systemUTC());
+            ApiHandler handler = new ApiHandler(new ApiRouter(engine, config));
+            LocalHttpServer server = LocalHttpServer.start("127.0.0.1", options.port(), event -> handler.handleRequest(event, null));
+            started.add(server);
+            ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "shoal-timers");
+                t.setDaemon(true);
+                return t;
+            });
+            started.add(timers::shutdownNow);
+            for (BackgroundTask task : backgroundTasks(engine)) {
+                schedule(timers, task);
+            }
+            return new LocalLauncher(started, server, data, options);
+        } catch (IOException | RuntimeException e) {
+            closeAll(started);
+            if (e instanceof LocalHttpServer.PortInUseException p) throw p;
+            throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+    }
+
+    /** What runs on timers beside the API. The dispatcher (issue 7) adds its redelivery sweep here. */
+    static List<BackgroundTask> backgroundTasks(ShoalEngine engine) {
+        JanitorHandler janitor = new JanitorHandler(new EngineMaintenance(engine), Clock.systemUTC(),
+                line -> LoggerFactory.getLogger("shoal.janitor").debug(line));
+        return List.of(BackgroundTask.of("janitor", JANITOR_PERIOD, janitor::run));
+    }
+
+    private static void schedule(ScheduledExecutorService timers, BackgroundTask task) {
+        long period = task.period().toMillis();
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                task.run(Clock.systemUTC().instant());
+            } catch (RuntimeException e) {
+                LOG.warn("{} run failed: {}", task.name(), e.toString());
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    public URI endpoint() {
+        return server.endpoint();
+    }
+
+    String banner() {
+        String url = endpoint().toString();
+        return """
+                Shoal is running at %1$s  (data in %2$s)
+                  health      curl %1$s/health
+                  native API  curl -X PUT %1$s/v1/queues/demo
+                              curl -X POST %1$s/v1/queues/demo/messages -d '{"messages":[{"body":"hello"}]}'
+                              curl -X POST %1$s/v1/queues/demo/receive -d '{"maxMessages":10,"waitTime":"5s"}'
+                  SQS API     access key %3$s, secret key %4$s, region %5$s
+                              export AWS_ACCESS_KEY_ID=%3$s AWS_SECRET_ACCESS_KEY=%4$s AWS_DEFAULT_REGION=%5$s
+                              aws --endpoint-url %1$s sqs create-queue --queue-name demo-sqs
+                              aws --endpoint-url %1$s sqs send-message --queue-url %1$s/%6$s/demo-sqs --message-body hello
+                Press Ctrl-C to stop.""".formatted(url, data.path(), options.accessKey(), options.secretKey(), options.region(),
+                ApiConfig.DEFAULT_ACCOUNT_ID);
+    }
+
+    /** Stops the API (in-flight requests get a second), the timers, the emulators; releases the data folder. */
+    @Override
+    public void close() {
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable c : resources.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("while stopping: {}", e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.shoal.functions.runtime;
+
+import dev.shoal.functions.api.ApiConfig;
+import dev.shoal.functions.api.ApiRouter;
+import dev.shoal.functions.api.auth.AccessKeys;
+import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.dynamodb.ShoalTables;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds what a function needs from its environment, once per container:
+ * <ul>
+ *   <li>{@code SHOAL_TABLE_PREFIX} (default {@code shoal}), {@code SHOAL_BUCKET} (required)</li>
+ *   <li>{@code SHOAL_RECEIPT_SECRET_ARN} (required): Secrets Manager secret authenticating receipts</li>
+ *   <li>{@code SHOAL_SQS_CREDENTIALS_SECRET_ARN} (optional): access keys of the SQS face, JSON as
+ *       {@link AccessKeys#fromJson} reads it; without it the SQS face refuses every request</li>
+ *   <li>{@code SHOAL_ACCOUNT_ID} (optional, default the account of the receipt secret's ARN),
+ *       {@code SHOAL_PUBLIC_ENDPOINT} (optional, the base of SQS queue URLs)</li>
+ *   <li>{@code AWS_REGION} and the credentials Lambda sets</li>
+ * </ul>
+ * Clients use the url-connection HTTP client and environment credentials: the smallest and
+ * quickest to start, which matters at cold start and for SnapStart.
+ */
+public record LambdaEnvironment(Map<String, String> env) {
+
+    public static LambdaEnvironment fromSystem() {
+        return new LambdaEnvironment(System.getenv());
+    }
+
+    public ApiRouter apiRouter() {
+        Region region = region();
+        SdkHttpClient http = UrlConnectionHttpClient.create();
+        String receiptSecret;
+        AccessKeys keys;
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().region(region).httpClient(http)
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build()) {
+            receiptSecret = secrets.getSecretValue(b -> b.secretId(required("SHOAL_RECEIPT_SECRET_ARN"))).secretString();
+            keys = optional("SHOAL_SQS_CREDENTIALS_SECRET_ARN")
+                    .map(arn -> AccessKeys.fromJson(secrets.getSecretValue(b -> b.secretId(arn)).secretString()))
+                    .orElse(AccessKeys.NONE);
+        }
+        ShoalEngine engine = engine(region, http, ReceiptSecret.decode(receiptSecret));
+        String account = optional("SHOAL_ACCOUNT_ID").orElseGet(() -> accountOf(required("SHOAL_RECEIPT_SECRET_ARN")));
+        ApiConfig config = new ApiConfig(account, region.id(), keys, optional("SHOAL_PUBLIC_ENDPOINT").orElse(null), Clock.systemUTC());
+        return new ApiRouter(engine, config);
+    }
+
+    /** The engine alone, for functions that do not serve HTTP (the janitor). */
+    public ShoalEngine engine() {
+        Region region = region();
+        SdkHttpClient http = UrlConnectionHttpClient.create();
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().region(region).httpClient(http)
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build()) {
+            String secret = secrets.getSecretValue(b -> b.secretId(required("SHOAL_RECEIPT_SECRET_ARN"))).secretString();
+            return engine(region, http, ReceiptSecret.decode(secret));
+        }
+    }
+
+    private ShoalEngine engine(Region region, SdkHttpClient http, byte[] receiptSecret) {
+        DynamoDbClient dynamo = DynamoDbClient.builder().region(region).httpClient(http)
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build();
+        S3Client s3 = S3Client.builder().region(region).httpClient(http)
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build();
+        return ShoalEngine.builder()
+                .dynamo(dynamo)
+                .s3(s3)
+                .tables(new ShoalTables(optional("SHOAL_TABLE_PREFIX").orElse("shoal")))
+                .bucket(required("SHOAL_BUCKET"))
+                .clock(Clock.systemUTC())
+                .receiptSecret(receiptSecret)
+                .build();
+    }
+
+    private Region region() {
+        return Region.of(optional("AWS_REGION").orElseThrow(() -> new IllegalStateException("AWS_REGION is not set")));
+    }
+
+    /** arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME */
+    static String accountOf(String arn) {
+        String[] parts = arn.split(":");
+        return parts.length > 4 && !parts[4].isEmpty() ? parts[4] : ApiConfig.DEFAULT_ACCOUNT_ID;
+    }
+
+    private String required(String name) {
+        return optional(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is required"));
+    }
+
+    private Optional<String> optional(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
+    }
+
+    public LambdaEnvironment {
+        Objects.requireNonNull(env, "env");
+    }
+}
