@@ -1,76 +1,291 @@
 package dev.shoal.storage;
 
+import dev.shoal.storage.catalog.QueueCatalog;
+import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.log.LogIndex;
+import dev.shoal.storage.log.PartitionLog;
+import dev.shoal.storage.log.Retention;
+import dev.shoal.storage.log.SegmentStore;
+import dev.shoal.storage.s3.S3ObjectStore;
+import dev.shoal.storage.subscription.Acknowledger;
+import dev.shoal.storage.subscription.ChunkTable;
+import dev.shoal.storage.subscription.Deliveries;
+import dev.shoal.storage.subscription.DeadLetterMover;
+import dev.shoal.storage.subscription.Maintenance;
+import dev.shoal.storage.subscription.Positions;
+import dev.shoal.storage.subscription.ReceiptCodec;
+import dev.shoal.storage.subscription.Receiver;
+import dev.shoal.storage.subscription.StateReader;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The storage engine: {@link QueueService} over S3 and DynamoDB. Build one per process and
- * share it; it is thread-safe.
+ * share it; it is thread-safe and keeps nothing between calls that correctness depends on
+ * (segments and settings are cached; settings for at most {@link CatalogCache#TTL}).
  */
 public final class ShoalEngine implements QueueService {
 
-    private final Config config;
+    private final Clock clock;
+    private final QueueCatalog catalog;
+    private final CatalogCache cache;
+    private final PartitionLog log;
+    private final Producer producer;
+    private final Receiver receiver;
+    private final Acknowledger acknowledger;
+    private final Positions positions;
+    private final StateReader stateReader;
+    private final Maintenance maintenance;
+    private final Retention retention;
+    private final Redriver redriver;
 
-    private ShoalEngine(Config config) {
-        this.config = config;
+    private ShoalEngine(Builder b) {
+        this.clock = b.clock;
+        this.catalog = new QueueCatalog(b.dynamo, b.tables, b.clock);
+        this.cache = new CatalogCache(catalog);
+        SegmentStore segments = new SegmentStore(new S3ObjectStore(b.s3, b.bucket), b.segmentCacheBytes);
+        LogIndex index = new LogIndex(b.dynamo, b.tables);
+        this.log = new PartitionLog(index, segments, b.clock, b.sleeper);
+        this.producer = new Producer(log, b.clock);
+        ChunkTable chunks = new ChunkTable(b.dynamo, b.tables);
+        ReceiptCodec receipts = new ReceiptCodec(b.receiptSecret);
+        Deliveries deliveries = new Deliveries(segments, receipts);
+        DeadLetterMover deadLetters = new DeadLetterMover(catalog, log, chunks, deliveries, b.tables);
+        this.receiver = new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper);
+        this.acknowledger = new Acknowledger(chunks, receipts, b.clock);
+        this.positions = new Positions(chunks, log);
+        this.stateReader = new StateReader(chunks, index, b.clock);
+        this.maintenance = new Maintenance(chunks);
+        this.retention = new Retention(index, segments.objects());
+        this.redriver = new Redriver(this, b.clock, b.sleeper);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    Config config() {
-        return config;
+    /** The log below the service, for tools that read by offset (replay, benchmarks). */
+    public PartitionLog log() {
+        return log;
+    }
+
+    // ---- queues
+
+    @Override
+    public QueueDescription createQueue(String name, QueueSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        settings.defaultSubscription().deadLetterPolicy().ifPresent(d -> checkDeadLetterQueue(name, settings.fifo(), d));
+        QueueRef queue = catalog.create(name, settings);
+        cache.forget(name);
+        return describe(queue);
     }
 
     @Override
-    public QueueDescription createQueue(String name, QueueSettings settings) { throw notYet(); }
-    @Override
-    public QueueDescription updateQueue(String name, QueueSettings settings) { throw notYet(); }
-    @Override
-    public QueueDescription describeQueue(String name) { throw notYet(); }
-    @Override
-    public List<String> listQueues(String prefix) { throw notYet(); }
-    @Override
-    public void deleteQueue(String name) { throw notYet(); }
-    @Override
-    public void purgeQueue(String name) { throw notYet(); }
-    @Override
-    public SubscriptionDescription createSubscription(String queue, String name, SubscriptionSettings settings) { throw notYet(); }
-    @Override
-    public SubscriptionDescription updateSubscription(String queue, String name, SubscriptionSettings settings) { throw notYet(); }
-    @Override
-    public SubscriptionDescription describeSubscription(String queue, String name) { throw notYet(); }
-    @Override
-    public List<SubscriptionDescription> listSubscriptions(String queue) { throw notYet(); }
-    @Override
-    public void deleteSubscription(String queue, String name) { throw notYet(); }
-    @Override
-    public void seek(String queue, String subscription, SeekTarget target) { throw notYet(); }
-    @Override
-    public List<ProducedMessage> produce(String queue, ProduceRequest request) { throw notYet(); }
-    @Override
-    public List<ReceivedMessage> receive(String queue, String subscription, ReceiveRequest request) { throw notYet(); }
-    @Override
-    public List<ReceiptResult> ack(String queue, String subscription, List<String> receipts) { throw notYet(); }
-    @Override
-    public List<ReceiptResult> nack(String queue, String subscription, List<NackEntry> entries) { throw notYet(); }
-    @Override
-    public List<ReceiptResult> changeVisibility(String queue, String subscription, List<VisibilityChange> changes) { throw notYet(); }
-    @Override
-    public RedriveResult redrive(String deadLetterQueue, RedriveRequest request) { throw notYet(); }
-
-    private static UnsupportedOperationException notYet() {
-        return new UnsupportedOperationException("being built");
+    public QueueDescription updateQueue(String name, QueueSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        settings.defaultSubscription().deadLetterPolicy().ifPresent(d -> checkDeadLetterQueue(name, settings.fifo(), d));
+        QueueRef queue = catalog.update(name, settings);
+        cache.forget(name);
+        return describe(queue);
     }
 
-    /** What an engine is made of; built by {@link Builder}. */
-    record Config(DynamoDbClient dynamo, S3Client s3, ShoalTables tables, String bucket, Clock clock, byte[] receiptSecret) {
+    @Override
+    public QueueDescription describeQueue(String name) {
+        Limits.checkQueueNameSyntax("queue", name);
+        return describe(catalog.require(name));
+    }
+
+    private QueueDescription describe(QueueRef queue) {
+        SubscriptionRef sub = catalog.requireSubscription(queue, Limits.DEFAULT_SUBSCRIPTION);
+        return new QueueDescription(queue.name(), queue.settings(), queue.createdAt(), stateReader.stats(sub));
+    }
+
+    @Override
+    public List<String> listQueues(String prefix) {
+        return catalog.list(prefix == null ? "" : prefix);
+    }
+
+    @Override
+    public void deleteQueue(String name) {
+        Limits.checkQueueNameSyntax("queue", name);
+        catalog.delete(name);
+        cache.forget(name);
+    }
+
+    @Override
+    public void purgeQueue(String name) {
+        QueueRef queue = cache.queue(name);
+        for (SubscriptionRef sub : catalog.subscriptions(queue)) {
+            positions.seek(sub, SeekTarget.latest());
+        }
+    }
+
+    private void checkDeadLetterQueue(String source, boolean sourceFifo, DeadLetterPolicy policy) {
+        if (policy.queue().equals(source)) {
+            throw new InvalidRequestException("deadLetter.queue", "must not be the queue itself");
+        }
+        QueueRef dlq = catalog.find(policy.queue()).orElseThrow(() -> new InvalidRequestException("deadLetter.queue",
+                "queue '" + policy.queue() + "' does not exist; create the dead-letter queue first"));
+        if (dlq.fifo() != sourceFifo) {
+            throw new InvalidRequestException("deadLetter.queue", "the dead-letter queue of a " + (sourceFifo ? "FIFO" : "standard")
+                    + " queue must be " + (sourceFifo ? "FIFO" : "standard") + " too");
+        }
+    }
+
+    // ---- subscriptions
+
+    @Override
+    public SubscriptionDescription createSubscription(String queue, String name, SubscriptionSettings settings) {
+        QueueRef q = cache.queue(queue);
+        settings.deadLetterPolicy().ifPresent(d -> checkDeadLetterQueue(queue, q.fifo(), d));
+        Map<Integer, Long> starts = new LinkedHashMap<>();
+        for (int p = 0; p < q.partitions(); p++) {
+            starts.put(p, log.endOffset(q, p)); // a new subscription sees what is produced from now on
+        }
+        return describe(catalog.createSubscription(q, name, settings, starts));
+    }
+
+    @Override
+    public SubscriptionDescription updateSubscription(String queue, String name, SubscriptionSettings settings) {
+        QueueRef q = cache.queue(queue);
+        settings.deadLetterPolicy().ifPresent(d -> checkDeadLetterQueue(queue, q.fifo(), d));
+        SubscriptionRef sub = catalog.updateSubscription(q, name, settings);
+        cache.forget(queue);
+        return describe(sub);
+    }
+
+    @Override
+    public SubscriptionDescription describeSubscription(String queue, String name) {
+        return describe(catalog.requireSubscription(cache.queue(queue), name));
+    }
+
+    private SubscriptionDescription describe(SubscriptionRef sub) {
+        return new SubscriptionDescription(sub.queue().name(), sub.name(), sub.settings(), sub.createdAt(), stateReader.stats(sub));
+    }
+
+    @Override
+    public List<SubscriptionDescription> listSubscriptions(String queue) {
+        return catalog.subscriptions(cache.queue(queue)).stream().map(this::describe).toList();
+    }
+
+    @Override
+    public void deleteSubscription(String queue, String name) {
+        QueueRef q = cache.queue(queue);
+        SubscriptionRef sub = catalog.requireSubscription(q, name);
+        catalog.deleteSubscription(q, name);
+        maintenance.forget(sub);
+        cache.forget(queue);
+    }
+
+    @Override
+    public void seek(String queue, String subscription, SeekTarget target) {
+        Objects.requireNonNull(target, "target");
+        positions.seek(cache.subscription(queue, subscription), target);
+    }
+
+    // ---- messages
+
+    @Override
+    public List<ProducedMessage> produce(String queue, ProduceRequest request) {
+        return producer.produce(cache.queue(queue), request);
+    }
+
+    @Override
+    public List<ReceivedMessage> receive(String queue, String subscription, ReceiveRequest request) {
+        return receiver.receive(cache.subscription(queue, subscription), request);
+    }
+
+    @Override
+    public List<ReceiptResult> ack(String queue, String subscription, List<String> receipts) {
+        SubscriptionRef sub = cache.subscription(queue, subscription);
+        return acknowledger.ack(sub, receipts, sub.queue().fifo());
+    }
+
+    @Override
+    public List<ReceiptResult> nack(String queue, String subscription, List<NackEntry> entries) {
+        Map<String, Optional<Duration>> delays = new LinkedHashMap<>();
+        entries.forEach(e -> delays.put(e.receipt(), e.explicitDelay()));
+        return acknowledger.nack(cache.subscription(queue, subscription), delays);
+    }
+
+    @Override
+    public List<ReceiptResult> changeVisibility(String queue, String subscription, List<VisibilityChange> changes) {
+        Map<String, Duration> timeouts = new LinkedHashMap<>();
+        changes.forEach(c -> timeouts.put(c.receipt(), c.timeout()));
+        return acknowledger.changeVisibility(cache.subscription(queue, subscription), timeouts);
+    }
+
+    @Override
+    public RedriveResult redrive(String deadLetterQueue, RedriveRequest request) {
+        return redriver.redrive(cache.queue(deadLetterQueue), request);
+    }
+
+    // ---- maintenance
+
+    /**
+     * One janitor pass: raises ack floors, applies retention, deletes orphans and the data of
+     * deleted queues, and gathers counts. Idempotent; safe to run from several places at once.
+     */
+    public MaintenanceReport maintenance(Instant now) {
+        List<MaintenanceReport.SubscriptionReport> reports = new ArrayList<>();
+        long segments = 0, orphans = 0, purged = 0;
+        List<QueueRef> queues = new ArrayList<>();
+        for (String name : catalog.list("")) {
+            catalog.find(name).ifPresent(queues::add);
+        }
+        Set<String> deadLetterQueues = new HashSet<>();
+        Map<QueueRef, List<SubscriptionRef>> subscriptions = new LinkedHashMap<>();
+        for (QueueRef queue : queues) {
+            List<SubscriptionRef> subs = catalog.subscriptions(queue);
+            subscriptions.put(queue, subs);
+            subs.forEach(s -> s.settings().deadLetterPolicy().ifPresent(d -> deadLetterQueues.add(d.queue())));
+        }
+        for (var e : subscriptions.entrySet()) {
+            QueueRef queue = e.getKey();
+            long[] lowest = null;
+            for (SubscriptionRef sub : e.getValue()) {
+                long[] floors = maintenance.run(sub);
+                lowest = lowest == null ? floors : min(lowest, floors);
+                reports.add(new MaintenanceReport.SubscriptionReport(queue.name(), sub.name(), stateReader.stats(sub),
+                        deadLetterQueues.contains(queue.name())));
+            }
+            Retention.Result r = retention.run(queue, lowest, now);
+            segments += r.segments();
+            orphans += r.orphans();
+        }
+        for (QueueCatalog.DeletedQueue deleted : catalog.deletedQueues()) {
+            for (int p = 0; p < deleted.partitions(); p++) {
+                segments += retention.purgeDeleted(deleted.id(), p);
+                for (String sub : deleted.subscriptions()) {
+                    maintenance.forgetState(deleted.id() + "#" + sub + "#" + p);
+                }
+            }
+            catalog.forgetDeletedQueue(deleted.id());
+            purged++;
+        }
+        return new MaintenanceReport(reports, segments, orphans, purged);
+    }
+
+    private static long[] min(long[] a, long[] b) {
+        long[] out = new long[Math.max(a.length, b.length)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.min(i < a.length ? a[i] : Long.MAX_VALUE, i < b.length ? b[i] : Long.MAX_VALUE);
+        }
+        return out;
     }
 
     public static final class Builder {
@@ -79,7 +294,9 @@ public final class ShoalEngine implements QueueService {
         private ShoalTables tables = ShoalTables.withDefaultPrefix();
         private String bucket;
         private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
         private byte[] receiptSecret;
+        private long segmentCacheBytes = 64L * 1024 * 1024;
 
         public Builder dynamo(DynamoDbClient v) { this.dynamo = v; return this; }
         public Builder s3(S3Client v) { this.s3 = v; return this; }
@@ -87,8 +304,12 @@ public final class ShoalEngine implements QueueService {
         public Builder bucket(String v) { this.bucket = v; return this; }
         /** The clock every time decision uses; tests inject a manual one. */
         public Builder clock(Clock v) { this.clock = v; return this; }
+        /** How backoff and long polling wait; tests inject one that moves their clock. */
+        public Builder sleeper(Sleeper v) { this.sleeper = v; return this; }
         /** The deployment secret that authenticates receipt handles (at least 32 bytes). */
         public Builder receiptSecret(byte[] v) { this.receiptSecret = v.clone(); return this; }
+        /** Bytes of segments kept in memory (default 64 MiB; 0 turns the cache off). */
+        public Builder segmentCacheBytes(long v) { this.segmentCacheBytes = v; return this; }
 
         public ShoalEngine build() {
             Objects.requireNonNull(dynamo, "dynamo");
@@ -98,7 +319,7 @@ public final class ShoalEngine implements QueueService {
             if (receiptSecret.length < 32) {
                 throw new IllegalArgumentException("receiptSecret must be at least 32 bytes");
             }
-            return new ShoalEngine(new Config(dynamo, s3, tables, bucket, clock, receiptSecret));
+            return new ShoalEngine(this);
         }
     }
 }

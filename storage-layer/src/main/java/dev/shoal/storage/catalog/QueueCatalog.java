@@ -141,23 +141,30 @@ public final class QueueCatalog {
     /** Removes the queue and its subscriptions from the catalog; its data becomes the janitor's. */
     public void delete(String name) {
         QueueRef queue = require(name);
+        List<SubscriptionRef> subs = subscriptions(queue);
         Map<String, AttributeValue> marker = new HashMap<>(key(DELETED, queue.id()));
         marker.put("name", s(name));
         marker.put("partitions", n(queue.partitions()));
         marker.put("deletedAt", n(clock.millis()));
+        marker.put("subs", AttributeValue.fromL(subs.stream().map(sub -> s(sub.name())).toList()));
         dynamo.putItem(b -> b.tableName(table).item(marker));
-        for (SubscriptionRef sub : subscriptions(queue)) {
+        for (SubscriptionRef sub : subs) {
             dynamo.deleteItem(b -> b.tableName(table).key(key(subsKey(queue.id()), sub.name())));
         }
         dynamo.deleteItem(b -> b.tableName(table).key(key(QUEUES, name)));
     }
 
-    /** Queues deleted and not yet cleaned up by the janitor: id to partition count. */
-    public Map<String, Integer> deletedQueues() {
-        Map<String, Integer> deleted = new HashMap<>();
+    /** A deleted queue whose data the janitor has not removed yet. */
+    public record DeletedQueue(String id, String name, int partitions, List<String> subscriptions) {
+    }
+
+    public List<DeletedQueue> deletedQueues() {
+        List<DeletedQueue> deleted = new ArrayList<>();
         dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
                         .expressionAttributeValues(Map.of(":pk", s(DELETED))))
-                .items().forEach(item -> deleted.put(str(item, STATE_SORT_KEY), (int) num(item, "partitions", 1)));
+                .items().forEach(item -> deleted.add(new DeletedQueue(str(item, STATE_SORT_KEY), str(item, "name"),
+                        (int) num(item, "partitions", 1),
+                        item.containsKey("subs") ? item.get("subs").l().stream().map(AttributeValue::s).toList() : List.of())));
         return deleted;
     }
 

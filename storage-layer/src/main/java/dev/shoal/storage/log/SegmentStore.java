@@ -44,24 +44,28 @@ public final class SegmentStore {
 
     /** Records {@code [first, first + count)} of the segment, counted from its first record. */
     public List<SegmentRecord> read(IndexEntry entry, int first, int count) {
-        return reader(entry).read(first, count);
+        return read(entry.segmentKey(), entry.bytes(), entry.headerLength(), first, count);
     }
 
-    private SegmentReader reader(IndexEntry entry) {
-        SegmentReader cached = cache.get(entry.segmentKey());
+    /** As {@link #read(IndexEntry, int, int)}, for callers that keep the segment's location themselves. */
+    public List<SegmentRecord> read(String key, long objectBytes, int headerLength, int first, int count) {
+        return reader(key, objectBytes, headerLength).read(first, count);
+    }
+
+    private SegmentReader reader(String key, long objectBytes, int headerLength) {
+        SegmentReader cached = cache.get(key);
         if (cached != null) {
             return cached;
         }
-        String key = entry.segmentKey();
         SegmentReader reader;
         long weight;
-        if (entry.bytes() <= WHOLE_OBJECT_LIMIT) {
+        if (objectBytes <= WHOLE_OBJECT_LIMIT) {
             byte[] whole = objects.get(key);
             reader = SegmentReader.of(key, whole);
             weight = whole.length;
         } else {
-            byte[] prefix = objects.getRange(key, 0, entry.headerLength());
-            reader = SegmentReader.open(key, prefix, entry.bytes(), (offset, length) -> objects.getRange(key, offset, length));
+            byte[] prefix = objects.getRange(key, 0, headerLength);
+            reader = SegmentReader.open(key, prefix, objectBytes, (offset, length) -> objects.getRange(key, offset, length));
             weight = prefix.length;
         }
         cache.put(key, reader, weight);

@@ -1,0 +1,195 @@
+package dev.shoal.storage.subscription;
+
+import dev.shoal.storage.ConflictException;
+import dev.shoal.storage.InvalidReceiptException;
+import dev.shoal.storage.InvalidRequestException;
+import dev.shoal.storage.Limits;
+import dev.shoal.storage.ReceiptResult;
+import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.catalog.SubscriptionRef;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Ack, nack and change visibility, batched: receipts are grouped by the chunk that holds their
+ * message, and each chunk is written once (a conditional update, or a split when only some of
+ * its messages change schedule). A lost race re-reads the chunk and tries again, a bounded
+ * number of times.
+ *
+ * <p>Receipt rules: a receipt whose lease was superseded (the message was delivered again) can
+ * neither ack, extend nor nack; a receipt whose lease merely expired still acks, as in SQS
+ * standard queues, unless {@code expiredReceiptsRejected} (FIFO queues).
+ */
+public final class Acknowledger {
+
+    static final int MAX_ATTEMPTS = 8;
+
+    private final ChunkTable chunks;
+    private final ReceiptCodec receipts;
+    private final Clock clock;
+
+    public Acknowledger(ChunkTable chunks, ReceiptCodec receipts, Clock clock) {
+        this.chunks = chunks;
+        this.receipts = receipts;
+        this.clock = clock;
+    }
+
+    /** What to do to one message: return its new schedule, or null to ack it. May throw to fail that entry. */
+    interface Operation {
+        Splitter.Schedule apply(Chunk chunk, long now);
+
+        boolean isAck();
+    }
+
+    public List<ReceiptResult> ack(SubscriptionRef sub, List<String> handles, boolean expiredReceiptsRejected) {
+        Operation ack = new Operation() {
+            public Splitter.Schedule apply(Chunk chunk, long now) {
+                if (expiredReceiptsRejected && chunk.due() <= now) {
+                    throw new ConflictException("ReceiptHandleExpired", "receipt handle has expired: the lease ended before the ack; receive the message again");
+                }
+                return null;
+            }
+            public boolean isAck() { return true; }
+        };
+        return apply(sub, handles, h -> ack);
+    }
+
+    public List<ReceiptResult> nack(SubscriptionRef sub, Map<String, Optional<Duration>> delays) {
+        return apply(sub, new ArrayList<>(delays.keySet()), h -> new Operation() {
+            public Splitter.Schedule apply(Chunk chunk, long now) {
+                Duration delay = delays.get(h).orElseGet(() -> sub.settings().retryPolicy().backoff(chunk.receiveCount()));
+                return new Splitter.Schedule(Chunk.State.DELAYED, now + delay.toMillis());
+            }
+            public boolean isAck() { return false; }
+        });
+    }
+
+    public List<ReceiptResult> changeVisibility(SubscriptionRef sub, Map<String, Duration> timeouts) {
+        return apply(sub, new ArrayList<>(timeouts.keySet()), h -> new Operation() {
+            public Splitter.Schedule apply(Chunk chunk, long now) {
+                long due = now + timeouts.get(h).toMillis();
+                long cap = chunk.leasedAt() + Limits.MAX_VISIBILITY_TIMEOUT.toMillis();
+                if (due > cap) {
+                    throw new InvalidRequestException("visibilityTimeout", "would keep the message invisible for more than 12h after it was received; at most "
+                            + Limits.human(Duration.ofMillis(Math.max(0, cap - now))) + " more is allowed");
+                }
+                return new Splitter.Schedule(Chunk.State.LEASED, due);
+            }
+            public boolean isAck() { return false; }
+        });
+    }
+
+    private List<ReceiptResult> apply(SubscriptionRef sub, List<String> handles, Function<String, Operation> operations) {
+        Map<String, ReceiptResult> results = new LinkedHashMap<>();
+        Map<String, Receipt> decoded = new LinkedHashMap<>();
+        for (String handle : handles) {
+            try {
+                Receipt r = receipts.decode(handle);
+                if (!r.queueId().equals(sub.queue().id()) || !r.subscription().equals(sub.name())
+                        || r.partition() >= sub.queue().partitions()) {
+                    throw new InvalidReceiptException("belongs to another queue or subscription (or to a deleted incarnation of this queue)");
+                }
+                decoded.put(handle, r);
+            } catch (ShoalException e) {
+                results.put(handle, ReceiptResult.failed(handle, e));
+            }
+        }
+        Map<String, List<String>> byPartitionAndGen = new LinkedHashMap<>();
+        decoded.forEach((h, r) -> byPartitionAndGen.computeIfAbsent(r.partition() + "/" + r.gen(), k -> new ArrayList<>()).add(h));
+        for (List<String> group : byPartitionAndGen.values()) {
+            applyInPartition(sub, group, decoded, operations, results);
+        }
+        List<ReceiptResult> ordered = new ArrayList<>(handles.size());
+        for (String h : handles) ordered.add(results.getOrDefault(h, ReceiptResult.ok(h)));
+        return ordered;
+    }
+
+    private void applyInPartition(SubscriptionRef sub, List<String> handles, Map<String, Receipt> decoded,
+                                  Function<String, Operation> operations, Map<String, ReceiptResult> results) {
+        Receipt any = decoded.get(handles.getFirst());
+        String stateKey = sub.stateKey(any.partition());
+        List<String> pending = new ArrayList<>(handles);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
+            Map<Long, List<String>> byChunk = new LinkedHashMap<>();
+            Map<Long, Chunk> found = new HashMap<>();
+            for (String h : pending) {
+                Receipt r = decoded.get(h);
+                Chunk chunk = found.values().stream().filter(c -> c.contains(r.offset())).findFirst()
+                        .or(() -> chunks.containing(stateKey, r.gen(), r.offset())).orElse(null);
+                if (chunk == null) {
+                    results.put(h, ReceiptResult.ok(h)); // state gone: acked and expired, or purged/sought past
+                    continue;
+                }
+                found.put(chunk.start(), chunk);
+                byChunk.computeIfAbsent(chunk.start(), k -> new ArrayList<>()).add(h);
+            }
+            List<String> retry = new ArrayList<>();
+            for (var e : byChunk.entrySet()) {
+                if (!applyToChunk(stateKey, found.get(e.getKey()), e.getValue(), decoded, operations, results)) {
+                    retry.addAll(e.getValue());
+                }
+            }
+            pending = retry;
+        }
+        for (String h : pending) {
+            results.put(h, ReceiptResult.failed(h, new dev.shoal.storage.RetryableException("too much contention on this message's chunk; retry", null)));
+        }
+    }
+
+    /** Applies the entries to one chunk; false when the chunk changed under us (retry). */
+    private boolean applyToChunk(String stateKey, Chunk chunk, List<String> handles, Map<String, Receipt> decoded,
+                                 Function<String, Operation> operations, Map<String, ReceiptResult> results) {
+        long now = clock.millis();
+        BitSet acked = (BitSet) chunk.acked().clone();
+        Map<Long, Splitter.Schedule> changes = new HashMap<>();
+        List<String> applied = new ArrayList<>();
+        for (String h : handles) {
+            Receipt r = decoded.get(h);
+            Operation op = operations.apply(h);
+            if (chunk.isAcked(r.offset()) || chunk.done()) {
+                results.put(h, op.isAck() ? ReceiptResult.ok(h) : ReceiptResult.failed(h,
+                        new ConflictException("MessageNotInflight", "message " + r.partition() + "-" + r.offset() + " was already acked")));
+                continue;
+            }
+            if (!r.lease().equals(chunk.lease())) {
+                results.put(h, ReceiptResult.failed(h, new ConflictException("ReceiptSuperseded",
+                        "the message was delivered again since this receipt was issued; use the newest receipt")));
+                continue;
+            }
+            try {
+                Splitter.Schedule schedule = op.apply(chunk, now);
+                if (schedule == null) {
+                    acked.set((int) (r.offset() - chunk.start()));
+                } else {
+                    changes.put(r.offset(), schedule);
+                }
+                applied.add(h);
+            } catch (ShoalException e) {
+                results.put(h, ReceiptResult.failed(h, e));
+            }
+        }
+        if (applied.isEmpty()) {
+            return true;
+        }
+        Chunk updated = chunk.withAcked(acked);
+        List<Chunk> pieces = changes.isEmpty() ? List.of(updated) : Splitter.split(updated, changes);
+        if (pieces.size() > 99) {
+            // DynamoDB transactions take at most 100 items: split what fits now, the rest on the next round
+            return false;
+        }
+        if (!chunks.replace(stateKey, chunk, pieces, now)) {
+            return false;
+        }
+        applied.forEach(h -> results.put(h, ReceiptResult.ok(h)));
+        return true;
+    }
+}

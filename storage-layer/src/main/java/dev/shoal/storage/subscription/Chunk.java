@@ -1,0 +1,98 @@
+package dev.shoal.storage.subscription;
+
+import java.util.BitSet;
+
+/**
+ * The unit of consumer state: a contiguous range of offsets {@code [start, end)} of one segment,
+ * leased, acked and retried together, stored as one item. A subscription's chunks in a
+ * generation partition its delivered offsets without overlap; the newest one ends at the
+ * frontier. Per-message operations that must treat one message differently split a chunk.
+ *
+ * @param gen            the subscription generation (a seek or purge starts a new one)
+ * @param start          first offset
+ * @param end            offset after the last
+ * @param segmentKey     the S3 object holding the records
+ * @param segmentBase    the segment's base offset (records are read at {@code offset - segmentBase})
+ * @param segmentBytes   size of the segment object
+ * @param headerLength   the segment's header-and-index length
+ * @param acked          bit i set: offset {@code start + i} is acked (or was dead-lettered)
+ * @param lease          id of the latest lease, null if never delivered
+ * @param state          LEASED (in flight until {@code due}) or DELAYED (not delivered before {@code due})
+ * @param due            epoch millis when the chunk's unacked messages become visible
+ * @param leasedAt       epoch millis the latest lease began (caps visibility at 12 h from it)
+ * @param receiveCount   deliveries of the unacked messages so far
+ * @param firstReceivedAt epoch millis of the first delivery, 0 if none
+ * @param version        optimistic version: every update is conditional on it
+ * @param done           every offset acked
+ */
+public record Chunk(long gen, long start, long end, String segmentKey, long segmentBase, long segmentBytes, int headerLength,
+                    BitSet acked, String lease, State state, long due, long leasedAt, int receiveCount,
+                    long firstReceivedAt, long version, boolean done) {
+
+    public enum State { LEASED, DELAYED }
+
+    public Chunk {
+        acked = (BitSet) acked.clone();
+        if (end <= start) throw new IllegalArgumentException("empty chunk [" + start + ", " + end + ")");
+    }
+
+    public int size() {
+        return (int) (end - start);
+    }
+
+    public boolean contains(long offset) {
+        return offset >= start && offset < end;
+    }
+
+    public boolean isAcked(long offset) {
+        return acked.get((int) (offset - start));
+    }
+
+    public int unackedCount() {
+        return size() - acked.cardinality();
+    }
+
+    public boolean allAcked() {
+        return acked.cardinality() == size();
+    }
+
+    public boolean visibleAt(long nowMillis) {
+        return !done && due <= nowMillis;
+    }
+
+    public boolean inFlightAt(long nowMillis) {
+        return !done && state == State.LEASED && lease != null && due > nowMillis;
+    }
+
+    /** Offsets not yet acked, in order. */
+    public long[] unackedOffsets() {
+        long[] out = new long[unackedCount()];
+        int n = 0;
+        for (long o = start; o < end; o++) {
+            if (!isAcked(o)) out[n++] = o;
+        }
+        return out;
+    }
+
+    public Chunk withAcked(BitSet bits) {
+        return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, bits, lease, state, due,
+                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == size());
+    }
+
+    /** The sub-range {@code [from, to)} with the same lease and counts, and the acked bits of that range. */
+    public Chunk slice(long from, long to) {
+        BitSet bits = acked.get((int) (from - start), (int) (to - start));
+        return new Chunk(gen, from, to, segmentKey, segmentBase, segmentBytes, headerLength, bits, lease, state, due,
+                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == (int) (to - from));
+    }
+
+    public Chunk leased(String newLease, long nowMillis, long visibleAgain) {
+        return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, newLease, State.LEASED,
+                visibleAgain, nowMillis, receiveCount + 1, firstReceivedAt == 0 ? nowMillis : firstReceivedAt, version, done);
+    }
+
+    public Chunk rescheduled(State newState, long newDue) {
+        return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, newState,
+                newDue, leasedAt, receiveCount, firstReceivedAt, version, done);
+    }
+}

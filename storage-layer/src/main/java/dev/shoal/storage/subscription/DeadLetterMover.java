@@ -1,0 +1,123 @@
+package dev.shoal.storage.subscription;
+
+import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.catalog.QueueCatalog;
+import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.log.GuardFailedException;
+import dev.shoal.storage.log.PartitionLog;
+import dev.shoal.storage.segment.SegmentRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static dev.shoal.storage.dynamodb.Items.n;
+import static dev.shoal.storage.dynamodb.Items.s;
+import static dev.shoal.storage.dynamodb.ShoalTables.*;
+
+/**
+ * Moves a chunk's unacked messages to the subscription's dead-letter queue instead of
+ * delivering them again, exactly once even when the move is retried or two receivers race:
+ * <ol>
+ *   <li>the dead letters are committed to the dead-letter queue together with a marker item
+ *       naming the source chunk, put on the condition that it does not exist yet, in one
+ *       transaction: only one move can ever commit;</li>
+ *   <li>then the source chunk is marked acked. A mover that finds the marker already there
+ *       (its own earlier attempt, or a racer's) only does this step.</li>
+ * </ol>
+ * Dead letters keep body, attributes and group, and carry where they came from in
+ * {@code shoal.source.*} attributes.
+ */
+public final class DeadLetterMover {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterMover.class);
+    static final Duration MARKER_TTL = Duration.ofDays(14);
+
+    public static final String SOURCE_QUEUE = "shoal.source.queue";
+    public static final String SOURCE_SUBSCRIPTION = "shoal.source.subscription";
+    public static final String SOURCE_PARTITION = "shoal.source.partition";
+    public static final String SOURCE_OFFSET = "shoal.source.offset";
+    public static final String RECEIVE_COUNT = "shoal.receiveCount";
+
+    private final QueueCatalog catalog;
+    private final PartitionLog log_;
+    private final ChunkTable chunks;
+    private final Deliveries deliveries;
+    private final String stateTable;
+
+    public DeadLetterMover(QueueCatalog catalog, PartitionLog partitionLog, ChunkTable chunks, Deliveries deliveries, ShoalTables tables) {
+        this.catalog = catalog;
+        this.log_ = partitionLog;
+        this.chunks = chunks;
+        this.deliveries = deliveries;
+        this.stateTable = tables.stateTable();
+    }
+
+    /** Moves the chunk's unacked messages; returns false when the dead-letter queue does not exist (they stay). */
+    public boolean move(SubscriptionRef sub, int partition, Chunk chunk, long now) {
+        String dlqName = sub.settings().deadLetter().queue();
+        Optional<QueueRef> dlq = catalog.find(dlqName);
+        if (dlq.isEmpty()) {
+            log.warn("dead-letter queue {} of {}/{} does not exist; message stays", dlqName, sub.queue().name(), sub.name());
+            return false;
+        }
+        List<SegmentRecord> records = deliveries.records(chunk);
+        Map<Integer, List<SegmentRecord>> byTarget = new TreeMap<>();
+        for (long offset : chunk.unackedOffsets()) {
+            SegmentRecord r = records.get((int) (offset - chunk.start()));
+            int target = targetPartition(dlq.get(), r, partition);
+            byTarget.computeIfAbsent(target, k -> new java.util.ArrayList<>()).add(deadLetter(sub, partition, offset, chunk, r, now));
+        }
+        String stateKey = sub.stateKey(partition);
+        for (var e : byTarget.entrySet()) {
+            try {
+                log_.append(dlq.get(), e.getKey(), e.getValue(), List.of(marker(stateKey, chunk, e.getKey(), now)));
+            } catch (GuardFailedException alreadyMoved) {
+                // moved before: by an earlier attempt of ours, or by a receiver racing us
+            }
+        }
+        BitSet all = new BitSet(chunk.size());
+        all.set(0, chunk.size());
+        chunks.replace(stateKey, chunk, List.of(chunk.withAcked(all)), now);
+        return true;
+    }
+
+    private static int targetPartition(QueueRef dlq, SegmentRecord r, int sourcePartition) {
+        if (r.groupId() != null) {
+            return Math.floorMod(r.groupId().hashCode(), dlq.partitions());
+        }
+        return sourcePartition % dlq.partitions();
+    }
+
+    private static SegmentRecord deadLetter(SubscriptionRef sub, int partition, long offset, Chunk chunk, SegmentRecord r, long now) {
+        Map<String, MessageAttribute> attributes = new LinkedHashMap<>(r.attributes());
+        attributes.put(SOURCE_QUEUE, MessageAttribute.string(sub.queue().name()));
+        attributes.put(SOURCE_SUBSCRIPTION, MessageAttribute.string(sub.name()));
+        attributes.put(SOURCE_PARTITION, MessageAttribute.number(Integer.toString(partition)));
+        attributes.put(SOURCE_OFFSET, MessageAttribute.number(Long.toString(offset)));
+        attributes.put(RECEIVE_COUNT, MessageAttribute.number(Integer.toString(chunk.receiveCount())));
+        long sent = Math.min(r.timestampMillis(), now);
+        return new SegmentRecord(sent, Math.max(sent, now), r.groupId(), r.dedupId(), attributes, r.body());
+    }
+
+    private TransactWriteItem marker(String stateKey, Chunk chunk, int targetPartition, long now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(STATE_PARTITION_KEY, s("dlq#" + stateKey));
+        item.put(STATE_SORT_KEY, s(chunk.gen() + "#" + chunk.start() + "#" + targetPartition));
+        item.put(STATE_TTL_ATTRIBUTE, n((now + MARKER_TTL.toMillis()) / 1000));
+        return TransactWriteItem.builder().put(Put.builder().tableName(stateTable).item(item)
+                .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")").build()).build();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.shoal.storage.subscription;
+
+import dev.shoal.storage.InvalidRequestException;
+import dev.shoal.storage.SeekTarget;
+import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.log.PartitionLog;
+
+/**
+ * Seek and purge: a subscription's partition moves to a new generation starting at the target
+ * offset. The old generation's chunks become invisible at once (the {@code due} index is keyed
+ * by generation) and maintenance deletes them later; nothing needs to be rewritten per message.
+ */
+public final class Positions {
+
+    private final ChunkTable chunks;
+    private final PartitionLog log;
+
+    public Positions(ChunkTable chunks, PartitionLog log) {
+        this.chunks = chunks;
+        this.log = log;
+    }
+
+    public void seek(SubscriptionRef sub, SeekTarget target) {
+        int partitions = sub.queue().partitions();
+        if (target instanceof SeekTarget.AtOffsets(var offsets)) {
+            offsets.keySet().forEach(p -> {
+                if (p >= partitions) {
+                    throw new InvalidRequestException("offsets", "partition " + p + " does not exist; the queue has " + partitions);
+                }
+            });
+        }
+        for (int p = 0; p < partitions; p++) {
+            Long offset = switch (target) {
+                case SeekTarget.Earliest e -> log.startOffset(sub.queue(), p);
+                case SeekTarget.Latest l -> log.endOffset(sub.queue(), p);
+                case SeekTarget.AtTime t -> log.offsetAt(sub.queue(), p, t.time());
+                case SeekTarget.AtOffsets o -> o.offsets().get(p);
+            };
+            if (offset != null) {
+                moveTo(sub, p, offset);
+            }
+        }
+    }
+
+    private void moveTo(SubscriptionRef sub, int partition, long offset) {
+        String stateKey = sub.stateKey(partition);
+        Cursor current = chunks.head(stateKey, sub.startOffset(partition)).cursor();
+        chunks.writeCursor(stateKey, new Cursor(current.gen() + 1, offset, offset));
+    }
+}
