@@ -52,8 +52,8 @@ public final class ChunkTable {
         for (Map<String, AttributeValue> item : items) {
             if (CURSOR.equals(str(item, STATE_SORT_KEY))) {
                 cursor = new Cursor(num(item, "gen", 0), num(item, "genStart", defaultStart), num(item, "floor", defaultStart));
-            } else {
-                newest = decode(item);
+            } else if (newest == null) {
+                newest = decode(item); // items come newest first
             }
         }
         if (newest != null && newest.gen() != cursor.gen()) {

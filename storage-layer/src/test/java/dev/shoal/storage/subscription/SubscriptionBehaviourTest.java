@@ -104,6 +104,21 @@ class SubscriptionBehaviourTest {
     }
 
     @Test
+    void receivesWalkThroughEverySegmentInOrderOfOffsets(AwsFixture aws) {
+        ShoalEngine shoal = queue(aws, "q", QueueSettings.builder().build());
+        for (int b = 0; b < 6; b++) {
+            shoal.produce("q", messages("b" + b + "-", 3));
+        }
+        List<Long> offsets = new java.util.ArrayList<>();
+        for (int r = 0; r < 10; r++) {
+            List<ReceivedMessage> got = shoal.receive("q", SUB, ReceiveRequest.of(2));
+            got.forEach(m -> offsets.add(m.id().offset()));
+            shoal.ack("q", SUB, receipts(got));
+        }
+        assertEquals(IntStream.range(0, 18).mapToObj(i -> (long) i).toList(), offsets);
+    }
+
+    @Test
     void changeVisibilityMovesTheDeadlineAndZeroMakesTheMessageVisibleNow(AwsFixture aws) {
         ShoalEngine shoal = queue(aws, "q", QueueSettings.builder().build());
         shoal.produce("q", messages("m", 3));
