@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -167,7 +166,7 @@ class BadInputSweepTest {
                     .receiptHandle("forged").visibilityTimeout(10)));
             expectSqsError(failures, sqs, "AWS.SimpleQueueService.BatchEntryIdsNotDistinct", "a", s -> s.deleteMessageBatch(b -> b.queueUrl(url).entries(
                     e -> e.id("a").receiptHandle("r1"), e -> e.id("a").receiptHandle("r2"))));
-            expectSqsError(failures, sqs, "AWS.SimpleQueueService.InvalidBatchEntryId", "Id", s -> s.deleteMessageBatch(b -> b.queueUrl(url).entries(
+            expectSqsError(failures, sqs, "AWS.SimpleQueueService.InvalidBatchEntryId", "batch entry id", s -> s.deleteMessageBatch(b -> b.queueUrl(url).entries(
                     e -> e.id("no spaces allowed").receiptHandle("r1"))));
             expectSqsError(failures, sqs, "AWS.SimpleQueueService.BatchRequestTooLong", "bytes", s -> s.sendMessageBatch(b -> b.queueUrl(url).entries(
                     IntStream.range(0, 3).mapToObj(i -> software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static dev.shoal.it.Checks.bodies;
 import static dev.shoal.it.Checks.expectStatus;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +100,7 @@ class NativeApiTest {
             assertEquals(1, text.path("receiveCount").asInt());
             assertFalse(text.path("receipt").asText().isEmpty());
             JsonNode bytes = messages.stream().filter(m -> m.has("bodyBase64")).findFirst().orElseThrow();
-            assertEquals(binary, Base64.getDecoder().decode(bytes.path("bodyBase64").asText()));
+            assertArrayEquals(binary, Base64.getDecoder().decode(bytes.path("bodyBase64").asText()));
         }
     }
 

@@ -88,10 +88,16 @@ class SqsCompatibilityTest {
                     DeleteMessageBatchRequestEntry.builder().id("d" + all.indexOf(m)).receiptHandle(m.receiptHandle()).build()).toList()));
             assertEquals(3, deleted.successful().size(), deleted.failed().toString());
 
+            assertTrue(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages().isEmpty(),
+                    "deleted messages came back");
+            // approximate counts, as in SQS: they settle shortly after the deletes
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+                return counts.values().stream().allMatch("0"::equals);
+            });
             Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)
                     .attributeNames(QueueAttributeName.ALL)).attributes();
-            assertEquals("0", attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
-            assertEquals("0", attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
             assertEquals("30", attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT));
             assertEquals("arn:aws:sqs:us-east-1:000000000000:orders", attributes.get(QueueAttributeName.QUEUE_ARN));
         }

@@ -68,19 +68,27 @@ public final class Json {
             }
             throw ApiException.invalid(field, "must be " + expected(e.getTargetType()) + detail(e));
         } catch (JsonMappingException e) {
-            // a record's constructor threw (our own validation) or a structural mismatch
+            // a record's constructor threw (our own validation), the text broke off inside a
+            // value (a parse error wrapped with its path), or a structural mismatch
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime && !(cause instanceof JsonProcessingException)) {
                 throw runtime;
             }
+            if (cause instanceof JsonProcessingException parse && !(cause instanceof JsonMappingException)) {
+                throw malformed(parse);
+            }
             String field = path(e);
             throw ApiException.invalid(field.isEmpty() ? "body" : field, e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "MalformedJson", null, "the request body is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
+            throw malformed(e);
         } catch (IOException e) {
             throw new ApiException(400, "MalformedJson", null, "the request body could not be read: " + e.getMessage());
         }
+    }
+
+    private static ApiException malformed(JsonProcessingException e) {
+        return new ApiException(400, "MalformedJson", null, "the request body is not valid JSON: " + e.getOriginalMessage()
+                + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
     }
 
     public static JsonNode tree(byte[] body) {

@@ -1,25 +1,39 @@
 package dev.shoal.functions.janitor;
 
+import dev.shoal.storage.MaintenanceReport;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.SubscriptionStats;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/**
- * The janitor's pass over a {@link ShoalEngine}. Until the engine's own maintenance pass
- * ({@code ShoalEngine.maintenance(Instant)}, returning a {@code MaintenanceReport}) exists,
- * this publishes the metrics the service already exposes and cleans nothing up; when it
- * lands, {@link #run} calls it and maps its report (see docs/api.md, "Janitor").
- */
+/** The janitor's pass over a {@link ShoalEngine}: its maintenance run, in the janitor's terms. */
 public final class EngineMaintenance implements Maintenance {
 
-    private final ServiceStatsMaintenance stats;
+    private final ShoalEngine engine;
 
     public EngineMaintenance(ShoalEngine engine) {
-        this.stats = new ServiceStatsMaintenance(engine);
+        this.engine = engine;
     }
 
     @Override
     public MaintenanceSummary run(Instant now) {
-        return stats.run(now);
+        return summary(now, engine.maintenance(now));
+    }
+
+    static MaintenanceSummary summary(Instant now, MaintenanceReport report) {
+        Map<String, Long> work = new LinkedHashMap<>();
+        work.put("segmentsDeleted", report.segmentsDeleted());
+        work.put("orphansDeleted", report.orphansDeleted());
+        work.put("deletedQueuesPurged", report.deletedQueuesPurged());
+        List<SubscriptionMetrics> metrics = report.subscriptions().stream().map(s -> {
+            SubscriptionStats st = s.stats() == null ? SubscriptionStats.EMPTY : s.stats();
+            // the report has no per-minute rates yet: those metrics are left out rather than sent as 0
+            return new SubscriptionMetrics(s.queue(), s.subscription(), st.visible(), st.inFlight(), st.delayed(),
+                    st.oldestUnackedAge(), null, null);
+        }).toList();
+        return new MaintenanceSummary(now, work, metrics);
     }
 }

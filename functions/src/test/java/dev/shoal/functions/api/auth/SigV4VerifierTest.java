@@ -1,0 +1,123 @@
+package dev.shoal.functions.api.auth;
+
+import dev.shoal.functions.api.HttpRequest;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SigV4VerifierTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final String BODY = "{\"QueueName\":\"orders\"}";
+    private final SigV4Verifier verifier = new SigV4Verifier(new AccessKeys(Map.of("AKID", "secret")), "us-east-1", "sqs",
+            Clock.fixed(NOW, ZoneOffset.UTC));
+
+    /** Signs as an AWS SDK client would, and returns the request the server sees (lower-case headers). */
+    private static HttpRequest signed(String accessKey, String secret, String region, Instant at, String body) {
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(URI.create("http://127.0.0.1:8080/"))
+                .putHeader("Host", "127.0.0.1:8080")
+                .putHeader("Content-Type", "application/x-amz-json-1.0")
+                .putHeader("X-Amz-Target", "AmazonSQS.CreateQueue")
+                .putHeader("amz-sdk-invocation-id", "0f1b7a7e-1111-2222-3333-444455556666")
+                .build();
+        SdkHttpRequest out = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create(accessKey, secret))
+                .request(request)
+                .payload(ContentStreamProvider.fromUtf8String(body))
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "sqs")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC))).request();
+        Map<String, String> headers = new LinkedHashMap<>();
+        out.forEachHeader((k, v) -> headers.put(k, String.join(",", v)));
+        headers.put("user-agent", "added by a proxy, not signed");
+        return new HttpRequest("POST", "/", "", headers, BODY.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String rejection(HttpRequest request) {
+        return assertThrows(SigV4Verifier.RejectedException.class, () -> verifier.verify(request, "http")).failure().code();
+    }
+
+    @Test
+    void requestSignedWithAConfiguredKeyIsAccepted() {
+        assertEquals("AKID", verifier.verify(signed("AKID", "secret", "us-east-1", NOW.minusSeconds(30), BODY), "http").accessKeyId());
+    }
+
+    @Test
+    void wrongSecretDoesNotMatch() {
+        assertEquals("SignatureDoesNotMatch", rejection(signed("AKID", "guess", "us-east-1", NOW, BODY)));
+    }
+
+    @Test
+    void alteredBodyDoesNotMatch() {
+        HttpRequest good = signed("AKID", "secret", "us-east-1", NOW, BODY);
+        HttpRequest altered = new HttpRequest("POST", "/", "", good.headers(), "{\"QueueName\":\"other\"}".getBytes(StandardCharsets.UTF_8));
+        assertEquals("SignatureDoesNotMatch", rejection(altered));
+    }
+
+    @Test
+    void alteredSignedHeaderDoesNotMatch() {
+        HttpRequest good = signed("AKID", "secret", "us-east-1", NOW, BODY);
+        Map<String, String> headers = new LinkedHashMap<>(good.headers());
+        headers.put("x-amz-target", "AmazonSQS.DeleteQueue");
+        assertEquals("SignatureDoesNotMatch", rejection(new HttpRequest("POST", "/", "", headers, good.body())));
+    }
+
+    @Test
+    void unknownAccessKeyIsAnInvalidClientToken() {
+        assertEquals("InvalidClientTokenId", rejection(signed("NOBODY", "secret", "us-east-1", NOW, BODY)));
+    }
+
+    @Test
+    void signatureOlderThanFifteenMinutesHasExpired() {
+        HttpRequest old = signed("AKID", "secret", "us-east-1", NOW.minus(Duration.ofMinutes(16)), BODY);
+        var e = assertThrows(SigV4Verifier.RejectedException.class, () -> verifier.verify(old, "http"));
+        assertEquals("SignatureDoesNotMatch", e.failure().code());
+        assertTrue(e.getMessage().contains("expired"), e.getMessage());
+    }
+
+    @Test
+    void signatureForAnotherRegionIsRejected() {
+        assertEquals("SignatureDoesNotMatch", rejection(signed("AKID", "secret", "eu-west-1", NOW, BODY)));
+    }
+
+    @Test
+    void unsignedRequestIsMissingItsToken() {
+        assertEquals("MissingAuthenticationToken", rejection(new HttpRequest("POST", "/", "", Map.of("host", "x"), new byte[0])));
+    }
+
+    @Test
+    void noKeysConfiguredRefusesEveryone() {
+        SigV4Verifier none = new SigV4Verifier(AccessKeys.NONE, "us-east-1", "sqs", Clock.fixed(NOW, ZoneOffset.UTC));
+        var e = assertThrows(SigV4Verifier.RejectedException.class, () -> none.verify(signed("AKID", "secret", "us-east-1", NOW, BODY), "http"));
+        assertEquals("InvalidClientTokenId", e.failure().code());
+    }
+
+    @Test
+    void accessKeysReadTheThreeSecretShapes() {
+        assertEquals("s", AccessKeys.fromJson("{\"accessKeyId\":\"a\",\"secretAccessKey\":\"s\"}").secretFor("a").orElseThrow());
+        assertEquals("t", AccessKeys.fromJson("[{\"accessKeyId\":\"a\",\"secretAccessKey\":\"s\"},{\"accessKeyId\":\"b\",\"secretAccessKey\":\"t\"}]")
+                .secretFor("b").orElseThrow());
+        assertEquals("s", AccessKeys.fromJson("{\"keys\":[{\"accessKeyId\":\"a\",\"secretAccessKey\":\"s\"}]}").secretFor("a").orElseThrow());
+        assertTrue(AccessKeys.fromJson("{\"accessKeyId\":\"a\",\"secretAccessKey\":\"s\"}").toString().indexOf("s\"") < 0);
+    }
+}
