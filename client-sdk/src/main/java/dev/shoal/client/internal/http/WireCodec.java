@@ -1,0 +1,172 @@
+package dev.shoal.client.internal.http;
+
+import dev.shoal.client.internal.http.Wire.AttributeBody;
+import dev.shoal.client.internal.http.Wire.DeadLetterBody;
+import dev.shoal.client.internal.http.Wire.Message;
+import dev.shoal.client.internal.http.Wire.MessageBody;
+import dev.shoal.client.internal.http.Wire.PushBody;
+import dev.shoal.client.internal.http.Wire.QueueBody;
+import dev.shoal.client.internal.http.Wire.QueueView;
+import dev.shoal.client.internal.http.Wire.RetryPolicyBody;
+import dev.shoal.client.internal.http.Wire.SeekBody;
+import dev.shoal.client.internal.http.Wire.StatsView;
+import dev.shoal.client.internal.http.Wire.SubscriptionBody;
+import dev.shoal.client.internal.http.Wire.SubscriptionView;
+import dev.shoal.storage.DeadLetterPolicy;
+import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.MessageId;
+import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.PushTarget;
+import dev.shoal.storage.QueueDescription;
+import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.RetryPolicy;
+import dev.shoal.storage.SeekTarget;
+import dev.shoal.storage.SubscriptionDescription;
+import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.SubscriptionStats;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Domain values to and from the wire records. Every setting is sent explicitly: a PUT is the whole configuration. */
+final class WireCodec {
+
+    static final String UNLIMITED = "unlimited";
+
+    private WireCodec() {
+    }
+
+    // ---- settings
+
+    static QueueBody queueBody(QueueSettings s) {
+        SubscriptionBody sub = subscriptionBody(s.defaultSubscription());
+        return new QueueBody(s.fifo(), s.partitions(), s.retention() == null ? UNLIMITED : WireDurations.format(s.retention()),
+                WireDurations.format(s.deliveryDelay()), s.contentBasedDeduplication(), s.maxMessageBytes(), s.deleteOnAck(),
+                sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push());
+    }
+
+    static SubscriptionBody subscriptionBody(SubscriptionSettings s) {
+        RetryPolicy r = s.retryPolicy();
+        DeadLetterPolicy d = s.deadLetter();
+        PushTarget p = s.push();
+        return new SubscriptionBody(WireDurations.format(s.visibilityTimeout()),
+                new RetryPolicyBody(WireDurations.format(r.initialDelay()), r.multiplier(), WireDurations.format(r.maxDelay())),
+                d == null ? null : new DeadLetterBody(d.queue(), d.maxReceiveCount()),
+                p == null ? null : new PushBody(p.target(), p.batchSize(), WireDurations.format(p.batchingWindow()),
+                        p.maxConcurrency(), WireDurations.format(p.timeout())));
+    }
+
+    static QueueSettings queueSettings(QueueBody b) {
+        QueueSettings.Builder s = QueueSettings.builder();
+        if (b.fifo() != null) s.fifo(b.fifo());
+        if (b.partitions() != null) s.partitions(b.partitions());
+        if (b.retention() != null) s.retention(UNLIMITED.equals(b.retention()) ? null : WireDurations.parse(b.retention()));
+        if (b.deliveryDelay() != null) s.deliveryDelay(WireDurations.parse(b.deliveryDelay()));
+        if (b.contentBasedDeduplication() != null) s.contentBasedDeduplication(b.contentBasedDeduplication());
+        if (b.maxMessageBytes() != null) s.maxMessageBytes(b.maxMessageBytes());
+        if (b.deleteOnAck() != null) s.deleteOnAck(b.deleteOnAck());
+        s.defaultSubscription(subscriptionSettings(new SubscriptionBody(b.visibilityTimeout(), b.retryPolicy(), b.deadLetter(), b.push())));
+        return s.build();
+    }
+
+    static SubscriptionSettings subscriptionSettings(SubscriptionBody b) {
+        SubscriptionSettings.Builder s = SubscriptionSettings.builder();
+        if (b.visibilityTimeout() != null) s.visibilityTimeout(WireDurations.parse(b.visibilityTimeout()));
+        if (b.retryPolicy() != null) {
+            RetryPolicyBody r = b.retryPolicy();
+            RetryPolicy d = RetryPolicy.DEFAULT;
+            s.retryPolicy(new RetryPolicy(r.initialDelay() != null ? WireDurations.parse(r.initialDelay()) : d.initialDelay(),
+                    r.multiplier() != null ? r.multiplier() : d.multiplier(),
+                    r.maxDelay() != null ? WireDurations.parse(r.maxDelay()) : d.maxDelay()));
+        }
+        if (b.deadLetter() != null) s.deadLetter(new DeadLetterPolicy(b.deadLetter().queue(), b.deadLetter().maxReceiveCount()));
+        if (b.push() != null) {
+            PushBody p = b.push();
+            PushTarget d = PushTarget.of(p.target());
+            s.push(new PushTarget(p.target(), p.batchSize() != null ? p.batchSize() : d.batchSize(),
+                    p.batchingWindow() != null ? WireDurations.parse(p.batchingWindow()) : d.batchingWindow(),
+                    p.maxConcurrency() != null ? p.maxConcurrency() : d.maxConcurrency(),
+                    p.timeout() != null ? WireDurations.parse(p.timeout()) : d.timeout()));
+        }
+        return s.build();
+    }
+
+    static QueueDescription queue(QueueView v) {
+        return new QueueDescription(v.name(), queueSettings(v.settings()), time(v.createdAt()), stats(v.stats()));
+    }
+
+    static SubscriptionDescription subscription(SubscriptionView v) {
+        return new SubscriptionDescription(v.queue(), v.name(), subscriptionSettings(v.settings()), time(v.createdAt()), stats(v.stats()));
+    }
+
+    static SubscriptionStats stats(StatsView s) {
+        return s == null ? SubscriptionStats.EMPTY
+                : new SubscriptionStats(s.visible(), s.inFlight(), s.delayed(), WireDurations.parse(s.oldestUnackedAge()));
+    }
+
+    static SeekBody seek(SeekTarget target) {
+        return switch (target) {
+            case SeekTarget.Earliest ignored -> new SeekBody("earliest", null, null);
+            case SeekTarget.Latest ignored -> new SeekBody("latest", null, null);
+            case SeekTarget.AtTime t -> new SeekBody(null, t.time().toString(), null);
+            case SeekTarget.AtOffsets o -> {
+                Map<String, Long> offsets = new TreeMap<>();
+                o.offsets().forEach((p, off) -> offsets.put(Integer.toString(p), off));
+                yield new SeekBody(null, null, offsets);
+            }
+        };
+    }
+
+    // ---- messages
+
+    static MessageBody message(NewMessage m) {
+        byte[] body = m.bodyUnsafe();
+        String text = utf8(body);
+        Map<String, AttributeBody> attributes = new LinkedHashMap<>();
+        m.attributes().forEach((name, a) -> attributes.put(name, attribute(a)));
+        return new MessageBody(text, text == null ? Base64.getEncoder().encodeToString(body) : null,
+                attributes.isEmpty() ? null : attributes, m.groupId(), m.dedupId(), WireDurations.format(m.delay()));
+    }
+
+    private static AttributeBody attribute(MessageAttribute a) {
+        return a.isBinary() ? new AttributeBody(a.dataType(), null, Base64.getEncoder().encodeToString(a.value()))
+                : new AttributeBody(a.dataType(), a.stringValue(), null);
+    }
+
+    static ReceivedMessage received(Message m) {
+        byte[] body = m.body() != null ? m.body().getBytes(StandardCharsets.UTF_8)
+                : m.bodyBase64() != null ? Base64.getDecoder().decode(m.bodyBase64()) : new byte[0];
+        Map<String, MessageAttribute> attributes = new LinkedHashMap<>();
+        if (m.attributes() != null) {
+            m.attributes().forEach((name, a) -> attributes.put(name, a.valueBase64() != null
+                    ? new MessageAttribute(a.type(), Base64.getDecoder().decode(a.valueBase64()))
+                    : new MessageAttribute(a.type(), a.value() == null ? new byte[0] : a.value().getBytes(StandardCharsets.UTF_8))));
+        }
+        return new ReceivedMessage(MessageId.parse(m.id()), body, attributes, m.groupId(), m.dedupId(), m.receiveCount(),
+                time(m.sentAt()), time(m.firstReceivedAt()), m.receipt());
+    }
+
+    /** The body as text when it is valid UTF-8 (it then travels as such), else null (it travels as base64). */
+    static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static Instant time(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+}
