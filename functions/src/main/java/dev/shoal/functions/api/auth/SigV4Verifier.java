@@ -1,14 +1,13 @@
 package dev.shoal.functions.api.auth;
 
 import dev.shoal.functions.api.HttpRequest;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.signer.Aws4Signer;
+import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +29,11 @@ import java.util.regex.Pattern;
  * configured access keys. The expected signature is computed by the AWS SDK's own signer over
  * the same method, path, query, signed headers and body at the request's own {@code X-Amz-Date};
  * this class only parses the header and compares, so no canonicalization or HMAC is hand-made.
+ *
+ * <p>The signer is the SDK's {@link Aws4Signer} rather than the newer {@code AwsV4HttpSigner}:
+ * the newer one always adds and signs {@code x-amz-content-sha256}, so it cannot reproduce the
+ * signature of a client that does not sign that header (botocore, hence the aws CLI). The older
+ * signer signs exactly the headers it is given, which are exactly the ones the client signed.
  */
 public final class SigV4Verifier {
 
@@ -45,7 +49,8 @@ public final class SigV4Verifier {
     private final String region;
     private final String service;
     private final Clock clock;
-    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    @SuppressWarnings("deprecation") // see the class comment: the replacement cannot verify every client
+    private final Aws4Signer signer = Aws4Signer.create();
 
     public SigV4Verifier(AccessKeys keys, String region, String service, Clock clock) {
         this.keys = keys;
@@ -127,22 +132,25 @@ public final class SigV4Verifier {
     private String expectedAuthorization(HttpRequest request, String scheme, List<String> signedHeaders, String accessKeyId,
                                          String secret, Instant signedAt) {
         String host = request.header("host").orElseThrow(() -> reject("SignatureDoesNotMatch", 403, "the request has no host header"));
-        SdkHttpRequest.Builder b = SdkHttpRequest.builder()
+        SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.fromValue(request.method()))
-                .uri(URI.create(scheme + "://" + host + request.path() + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery())));
+                .uri(URI.create(scheme + "://" + host + request.path() + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery())))
+                .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(request.body()));
         for (String name : signedHeaders) {
             String value = request.header(name).orElseThrow(() -> reject("SignatureDoesNotMatch", 403,
                     "signed header '" + name + "' is missing from the request"));
             b.putHeader(name, value);
         }
-        SignedRequest signed = signer.sign(r -> r
-                .identity(AwsCredentialsIdentity.create(accessKeyId, secret))
-                .request(b.build())
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(request.body()))
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
-        return signed.request().firstMatchingHeader("Authorization").orElse("");
+        @SuppressWarnings("deprecation")
+        Aws4SignerParams params = Aws4SignerParams.builder()
+                .awsCredentials(AwsBasicCredentials.create(accessKeyId, secret))
+                .signingName(service)
+                .signingRegion(Region.of(region))
+                .signingClockOverride(Clock.fixed(signedAt, ZoneOffset.UTC))
+                .build();
+        @SuppressWarnings("deprecation")
+        SdkHttpFullRequest signed = signer.sign(b.build(), params);
+        return signed.firstMatchingHeader("Authorization").orElse("");
     }
 
     private static Instant signingTime(HttpRequest request) {

@@ -62,6 +62,27 @@ class SigV4VerifierTest {
         assertEquals("AKID", verifier.verify(signed("AKID", "secret", "us-east-1", NOW.minusSeconds(30), BODY), "http").accessKeyId());
     }
 
+    /** Signed by botocore 1.43.11 (the aws CLI), which does not sign x-amz-content-sha256, with key test/test. */
+    @Test
+    void requestSignedByTheAwsCliIsAccepted() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("host", "127.0.0.1:18080");
+        headers.put("x-amz-target", "AmazonSQS.ListQueues");
+        headers.put("content-type", "application/x-amz-json-1.0");
+        headers.put("x-amzn-query-mode", "true");
+        headers.put("x-amz-date", "20261122T054320Z");
+        headers.put("user-agent", "aws-cli/1.45.11 botocore/1.43.11");
+        headers.put("authorization", "AWS4-HMAC-SHA256 Credential=test/20261122/us-east-1/sqs/aws4_request, "
+                + "SignedHeaders=content-type;host;x-amz-date;x-amz-target;x-amzn-query-mode, "
+                + "Signature=31ed8a72237fa66ccdad3770521b723e53a3c7036d7dd3465e750332f7bc4b8f");
+        SigV4Verifier local = new SigV4Verifier(AccessKeys.LOCAL_DEFAULT, "us-east-1", "sqs",
+                Clock.fixed(Instant.parse("2026-11-22T05:43:25Z"), ZoneOffset.UTC));
+        assertEquals("test", local.verify(new HttpRequest("POST", "/", "", headers, "{}".getBytes(StandardCharsets.UTF_8)), "http").accessKeyId());
+        headers.put("x-amzn-query-mode", "false");
+        assertThrows(SigV4Verifier.RejectedException.class,
+                () -> local.verify(new HttpRequest("POST", "/", "", headers, "{}".getBytes(StandardCharsets.UTF_8)), "http"));
+    }
+
     @Test
     void wrongSecretDoesNotMatch() {
         assertEquals("SignatureDoesNotMatch", rejection(signed("AKID", "guess", "us-east-1", NOW, BODY)));
