@@ -1,13 +1,18 @@
 package dev.shoal.storage;
 
 import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.fifo.Deduplication;
+import dev.shoal.storage.fifo.ProducerSequences;
+import dev.shoal.storage.log.GuardFailedException;
 import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.log.MessageValidator;
 import dev.shoal.storage.log.PartitionLog;
 import dev.shoal.storage.segment.SegmentRecord;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,14 +23,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * places messages on partitions (a message group always on the same one, by hash; a batch
  * without groups on one partition, so it becomes one segment), and appends one segment per
  * partition. Acknowledged only after every segment is committed.
+ *
+ * <p>FIFO queues deduplicate each message in the commit's transaction; an idempotent producer
+ * (producer id + sequence) is checked once per batch instead.
  */
 final class Producer {
 
+    /** A transaction holds at most 100 items: the index entry plus 99 deduplication guards. */
+    static final int MAX_GUARDED_MESSAGES = 99;
+
     private final PartitionLog log;
+    private final Deduplication deduplication;
+    private final ProducerSequences sequences;
     private final Clock clock;
 
-    Producer(PartitionLog log, Clock clock) {
+    Producer(PartitionLog log, Deduplication deduplication, ProducerSequences sequences, Clock clock) {
         this.log = log;
+        this.deduplication = deduplication;
+        this.sequences = sequences;
         this.clock = clock;
     }
 
@@ -33,6 +48,9 @@ final class Producer {
         MessageValidator.check(request, queue.settings());
         long now = clock.millis();
         List<NewMessage> messages = request.messages();
+        if (request.producerId() != null) {
+            return produceIdempotent(queue, request, now);
+        }
         int spread = ThreadLocalRandom.current().nextInt(queue.partitions());
         Map<Integer, List<Integer>> byPartition = new TreeMap<>();
         for (int i = 0; i < messages.size(); i++) {
@@ -40,16 +58,100 @@ final class Producer {
         }
         ProducedMessage[] results = new ProducedMessage[messages.size()];
         for (var e : byPartition.entrySet()) {
-            List<SegmentRecord> records = new ArrayList<>(e.getValue().size());
-            for (int i : e.getValue()) {
-                records.add(record(queue, messages.get(i), now));
-            }
-            IndexEntry committed = log.append(queue, e.getKey(), records);
-            for (int j = 0; j < e.getValue().size(); j++) {
-                results[e.getValue().get(j)] = new ProducedMessage(new MessageId(e.getKey(), committed.baseOffset() + j), false);
+            if (queue.fifo()) {
+                produceDeduplicated(queue, e.getKey(), messages, e.getValue(), now, results);
+            } else {
+                IndexEntry committed = log.append(queue, e.getKey(), records(queue, messages, e.getValue(), now));
+                assign(results, e.getValue(), e.getKey(), committed.baseOffset());
             }
         }
         return List.of(results);
+    }
+
+    private List<ProducedMessage> produceIdempotent(QueueRef queue, ProduceRequest request, long now) {
+        int partition = request.partition();
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < request.messages().size(); i++) all.add(i);
+        ProducedMessage[] results = new ProducedMessage[all.size()];
+        try {
+            IndexEntry committed = log.append(queue, partition, records(queue, request.messages(), all, now), base -> List.of(
+                    sequences.guard(queue, partition, request.producerId(), request.sequence(), base, all.size(), now)));
+            assign(results, all, partition, committed.baseOffset());
+            return List.of(results);
+        } catch (GuardFailedException e) {
+            ProducerSequences.LastBatch last = ProducerSequences.LastBatch.of(e.existing());
+            if (last.sequence() == request.sequence() && last.count() == all.size()) {
+                for (int i = 0; i < all.size(); i++) {
+                    results[i] = new ProducedMessage(new MessageId(partition, last.baseOffset() + i), true);
+                }
+                return List.of(results);
+            }
+            throw new ConflictException("SequenceOutOfOrder", "producer '" + request.producerId() + "' already committed sequence "
+                    + last.sequence() + " on partition " + partition + "; batch " + request.sequence() + " is older and was not written again");
+        }
+    }
+
+    /** Commits the partition's messages in order, in transactions of at most 99, skipping duplicates. */
+    private void produceDeduplicated(QueueRef queue, int partition, List<NewMessage> messages, List<Integer> indexes,
+                                     long now, ProducedMessage[] results) {
+        Map<String, Integer> firstWithKey = new HashMap<>();
+        List<Integer> pending = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i : indexes) {
+            String key = Deduplication.keyOf(messages.get(i));
+            Integer first = firstWithKey.putIfAbsent(key, i);
+            if (first == null) {
+                pending.add(i);
+                keys.add(key);
+            }
+        }
+        for (int from = 0; from < pending.size(); from += MAX_GUARDED_MESSAGES) {
+            commitGuarded(queue, partition, messages, pending.subList(from, Math.min(pending.size(), from + MAX_GUARDED_MESSAGES)),
+                    keys.subList(from, Math.min(keys.size(), from + MAX_GUARDED_MESSAGES)), now, results);
+        }
+        for (int i : indexes) {
+            if (results[i] == null) { // a repeat of an earlier message of this same batch
+                ProducedMessage first = results[firstWithKey.get(Deduplication.keyOf(messages.get(i)))];
+                results[i] = new ProducedMessage(first.id(), true);
+            }
+        }
+    }
+
+    private void commitGuarded(QueueRef queue, int partition, List<NewMessage> messages, List<Integer> indexes, List<String> keys,
+                               long now, ProducedMessage[] results) {
+        List<Integer> todo = new ArrayList<>(indexes);
+        List<String> todoKeys = new ArrayList<>(keys);
+        while (!todo.isEmpty()) {
+            List<String> guardKeys = List.copyOf(todoKeys);
+            try {
+                IndexEntry committed = log.append(queue, partition, records(queue, messages, todo, now), base -> {
+                    List<TransactWriteItem> guards = new ArrayList<>(guardKeys.size());
+                    for (int j = 0; j < guardKeys.size(); j++) {
+                        guards.add(deduplication.guard(queue, guardKeys.get(j), new MessageId(partition, base + j), now));
+                    }
+                    return guards;
+                });
+                assign(results, todo, partition, committed.baseOffset());
+                return;
+            } catch (GuardFailedException duplicate) {
+                int j = duplicate.guardIndex();
+                MessageId original = deduplication.original(queue, todoKeys.get(j), duplicate.existing())
+                        .orElseThrow(() -> new RetryableException("deduplication record vanished during produce; retry", duplicate));
+                results[todo.get(j)] = new ProducedMessage(original, true);
+                todo.remove(j);
+                todoKeys.remove(j);
+            }
+        }
+    }
+
+    void forgetDeduplication(QueueRef queue) {
+        deduplication.clear(queue);
+    }
+
+    private static void assign(ProducedMessage[] results, List<Integer> indexes, int partition, long base) {
+        for (int j = 0; j < indexes.size(); j++) {
+            results[indexes.get(j)] = new ProducedMessage(new MessageId(partition, base + j), false);
+        }
     }
 
     static int partitionOf(QueueRef queue, ProduceRequest request, NewMessage message, int spread) {
@@ -62,8 +164,13 @@ final class Producer {
         return spread;
     }
 
-    private static SegmentRecord record(QueueRef queue, NewMessage m, long now) {
-        long delay = m.delayOverride().orElse(queue.settings().deliveryDelay()).toMillis();
-        return new SegmentRecord(now, now + delay, m.groupId(), m.dedupId(), m.attributes(), m.bodyUnsafe());
+    private static List<SegmentRecord> records(QueueRef queue, List<NewMessage> messages, List<Integer> indexes, long now) {
+        List<SegmentRecord> records = new ArrayList<>(indexes.size());
+        for (int i : indexes) {
+            NewMessage m = messages.get(i);
+            long delay = m.delayOverride().orElse(queue.settings().deliveryDelay()).toMillis();
+            records.add(new SegmentRecord(now, now + delay, m.groupId(), m.dedupId(), m.attributes(), m.bodyUnsafe()));
+        }
+        return records;
     }
 }

@@ -4,6 +4,13 @@ import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.fifo.Deduplication;
+import dev.shoal.storage.fifo.FifoAcknowledger;
+import dev.shoal.storage.fifo.FifoReceiver;
+import dev.shoal.storage.fifo.FifoState;
+import dev.shoal.storage.fifo.GateTable;
+import dev.shoal.storage.fifo.ReceiveAttempts;
+import dev.shoal.storage.fifo.ProducerSequences;
 import dev.shoal.storage.log.LogIndex;
 import dev.shoal.storage.log.PartitionLog;
 import dev.shoal.storage.log.Retention;
@@ -52,6 +59,9 @@ public final class ShoalEngine implements QueueService {
     private final Maintenance maintenance;
     private final Retention retention;
     private final Redriver redriver;
+    private final FifoReceiver fifoReceiver;
+    private final FifoAcknowledger fifoAcknowledger;
+    private final FifoState fifoState;
 
     private ShoalEngine(Builder b) {
         this.clock = b.clock;
@@ -60,7 +70,7 @@ public final class ShoalEngine implements QueueService {
         SegmentStore segments = new SegmentStore(new S3ObjectStore(b.s3, b.bucket), b.segmentCacheBytes);
         LogIndex index = new LogIndex(b.dynamo, b.tables);
         this.log = new PartitionLog(index, segments, b.clock, b.sleeper);
-        this.producer = new Producer(log, b.clock);
+        this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables), new ProducerSequences(b.tables), b.clock);
         ChunkTable chunks = new ChunkTable(b.dynamo, b.tables);
         ReceiptCodec receipts = new ReceiptCodec(b.receiptSecret);
         Deliveries deliveries = new Deliveries(segments, receipts);
@@ -72,6 +82,11 @@ public final class ShoalEngine implements QueueService {
         this.maintenance = new Maintenance(chunks);
         this.retention = new Retention(index, segments.objects());
         this.redriver = new Redriver(this, b.clock, b.sleeper);
+        GateTable gates = new GateTable(b.dynamo, b.tables);
+        this.fifoReceiver = new FifoReceiver(gates, chunks, index, segments, deliveries, deadLetters,
+                new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper);
+        this.fifoAcknowledger = new FifoAcknowledger(gates, receipts, b.clock);
+        this.fifoState = new FifoState(gates, chunks, index, b.clock);
     }
 
     public static Builder builder() {
@@ -111,7 +126,7 @@ public final class ShoalEngine implements QueueService {
 
     private QueueDescription describe(QueueRef queue) {
         SubscriptionRef sub = catalog.requireSubscription(queue, Limits.DEFAULT_SUBSCRIPTION);
-        return new QueueDescription(queue.name(), queue.settings(), queue.createdAt(), stateReader.stats(sub));
+        return new QueueDescription(queue.name(), queue.settings(), queue.createdAt(), stats(sub));
     }
 
     @Override
@@ -131,6 +146,9 @@ public final class ShoalEngine implements QueueService {
         QueueRef queue = cache.queue(name);
         for (SubscriptionRef sub : catalog.subscriptions(queue)) {
             positions.seek(sub, SeekTarget.latest());
+        }
+        if (queue.fifo()) {
+            producer.forgetDeduplication(queue);
         }
     }
 
@@ -174,7 +192,11 @@ public final class ShoalEngine implements QueueService {
     }
 
     private SubscriptionDescription describe(SubscriptionRef sub) {
-        return new SubscriptionDescription(sub.queue().name(), sub.name(), sub.settings(), sub.createdAt(), stateReader.stats(sub));
+        return new SubscriptionDescription(sub.queue().name(), sub.name(), sub.settings(), sub.createdAt(), stats(sub));
+    }
+
+    private SubscriptionStats stats(SubscriptionRef sub) {
+        return sub.queue().fifo() ? fifoState.stats(sub) : stateReader.stats(sub);
     }
 
     @Override
@@ -206,27 +228,33 @@ public final class ShoalEngine implements QueueService {
 
     @Override
     public List<ReceivedMessage> receive(String queue, String subscription, ReceiveRequest request) {
-        return receiver.receive(cache.subscription(queue, subscription), request);
+        SubscriptionRef sub = cache.subscription(queue, subscription);
+        if (request.receiveAttemptId() != null && !sub.queue().fifo()) {
+            throw new InvalidRequestException("receiveAttemptId", "is only supported on FIFO queues");
+        }
+        return sub.queue().fifo() ? fifoReceiver.receive(sub, request) : receiver.receive(sub, request);
     }
 
     @Override
     public List<ReceiptResult> ack(String queue, String subscription, List<String> receipts) {
         SubscriptionRef sub = cache.subscription(queue, subscription);
-        return acknowledger.ack(sub, receipts, sub.queue().fifo());
+        return sub.queue().fifo() ? fifoAcknowledger.ack(sub, receipts) : acknowledger.ack(sub, receipts, false);
     }
 
     @Override
     public List<ReceiptResult> nack(String queue, String subscription, List<NackEntry> entries) {
         Map<String, Optional<Duration>> delays = new LinkedHashMap<>();
         entries.forEach(e -> delays.put(e.receipt(), e.explicitDelay()));
-        return acknowledger.nack(cache.subscription(queue, subscription), delays);
+        SubscriptionRef sub = cache.subscription(queue, subscription);
+        return sub.queue().fifo() ? fifoAcknowledger.nack(sub, delays) : acknowledger.nack(sub, delays);
     }
 
     @Override
     public List<ReceiptResult> changeVisibility(String queue, String subscription, List<VisibilityChange> changes) {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         changes.forEach(c -> timeouts.put(c.receipt(), c.timeout()));
-        return acknowledger.changeVisibility(cache.subscription(queue, subscription), timeouts);
+        SubscriptionRef sub = cache.subscription(queue, subscription);
+        return sub.queue().fifo() ? fifoAcknowledger.changeVisibility(sub, timeouts) : acknowledger.changeVisibility(sub, timeouts);
     }
 
     @Override
@@ -258,9 +286,9 @@ public final class ShoalEngine implements QueueService {
             QueueRef queue = e.getKey();
             long[] lowest = null;
             for (SubscriptionRef sub : e.getValue()) {
-                long[] floors = maintenance.run(sub);
+                long[] floors = queue.fifo() ? fifoState.floors(sub) : maintenance.run(sub);
                 lowest = lowest == null ? floors : min(lowest, floors);
-                reports.add(new MaintenanceReport.SubscriptionReport(queue.name(), sub.name(), stateReader.stats(sub),
+                reports.add(new MaintenanceReport.SubscriptionReport(queue.name(), sub.name(), stats(sub),
                         deadLetterQueues.contains(queue.name())));
             }
             Retention.Result r = retention.run(queue, lowest, now);

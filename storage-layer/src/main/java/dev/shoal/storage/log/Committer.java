@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * The one commit loop. Gives a written segment its offsets by putting its index item at the end
@@ -45,15 +46,16 @@ public final class Committer {
 
     /** Commits the segment described by {@code entry} (its base offset is ignored) and returns it with its offsets. */
     public IndexEntry commit(IndexEntry entry) {
-        return commit(entry, List.of());
+        return commit(entry, base -> List.of());
     }
 
     /**
-     * Commits with guards: conditional writes that must hold in the same transaction.
+     * Commits with guards: conditional writes that must hold in the same transaction. Guards
+     * are made for the base offset being tried, so that they can name the messages' ids.
      *
      * @throws GuardFailedException when a guard fails; the segment is then not committed
      */
-    public IndexEntry commit(IndexEntry entry, List<TransactWriteItem> guards) {
+    public IndexEntry commit(IndexEntry entry, LongFunction<List<TransactWriteItem>> guards) {
         String pk = entry.partitionKey();
         Long pinnedBase = null; // set while an attempt's outcome is unknown: retry there only
         boolean unknown = false;
@@ -69,7 +71,7 @@ public final class Committer {
             }
             IndexEntry candidate = entry.at(base, clock.instant());
             try {
-                index.putNew(candidate, guards);
+                index.putNew(candidate, guards.apply(base));
                 return candidate;
             } catch (OffsetTakenException taken) {
                 Optional<IndexEntry> holder = taken.holder().or(() -> readQuietly(pk, base));

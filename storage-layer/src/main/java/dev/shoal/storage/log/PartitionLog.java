@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongFunction;
 
 /**
  * The log of a queue's partitions: append a batch as one segment, read records by offset or
@@ -45,11 +46,12 @@ public final class PartitionLog {
 
     /** Writes {@code records} as one segment and commits it; returns the committed entry. */
     public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records) {
-        return append(queue, partition, records, List.of());
+        return append(queue, partition, records, base -> List.of());
     }
 
     /** As {@link #append(QueueRef, int, List)}, with guard conditions committed atomically with it. */
-    public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records, List<TransactWriteItem> guards) {
+    public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records,
+                             LongFunction<List<TransactWriteItem>> guards) {
         EncodedSegment encoded = encoder.encode(records);
         String key = queue.segmentPrefix(partition) + UUID.randomUUID() + ".seg";
         segments.write(key, encoded);

@@ -177,14 +177,26 @@ public final class ChunkTable {
                 .items().forEach(item -> dynamo.deleteItem(d -> d.tableName(table).key(item)));
     }
 
-    /** Deletes chunks of generations before {@code gen} (left behind by seek and purge), at most {@code limit}. */
+    /**
+     * Deletes items that seek and purge left in generations before {@code gen}: chunks
+     * ({@code c#}), FIFO gates ({@code g#}) and claimed ranges ({@code r#}); at most {@code limit}.
+     */
     public int deleteOldGenerations(String stateKey, long gen, int limit) {
-        var items = dynamo.query(b -> b.tableName(table)
-                .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " < :lo")
-                .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(sortKey(gen, 0))))
-                .projectionExpression(STATE_PARTITION_KEY + ", " + STATE_SORT_KEY).limit(limit)).items();
-        items.forEach(item -> dynamo.deleteItem(d -> d.tableName(table).key(item)));
-        return items.size();
+        int deleted = 0;
+        for (String prefix : new String[] {"c#", "g#", "r#"}) {
+            String upper = String.format("%s%010d#", prefix, gen);
+            var items = dynamo.query(b -> b.tableName(table)
+                    .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
+                    .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(prefix), ":hi", s(upper)))
+                    .projectionExpression(STATE_PARTITION_KEY + ", " + STATE_SORT_KEY).limit(limit)).items();
+            for (var item : items) {
+                if (!str(item, STATE_SORT_KEY).startsWith(upper)) {
+                    dynamo.deleteItem(d -> d.tableName(table).key(item));
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
     }
 
     private static Chunk bump(Chunk piece, Chunk original) {

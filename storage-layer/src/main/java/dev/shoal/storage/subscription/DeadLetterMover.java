@@ -67,30 +67,51 @@ public final class DeadLetterMover {
 
     /** Moves the chunk's unacked messages; returns false when the dead-letter queue does not exist (they stay). */
     public boolean move(SubscriptionRef sub, int partition, Chunk chunk, long now) {
+        List<SegmentRecord> records = deliveries.records(chunk);
+        List<Long> offsets = new java.util.ArrayList<>();
+        List<SegmentRecord> dead = new java.util.ArrayList<>();
+        for (long offset : chunk.unackedOffsets()) {
+            offsets.add(offset);
+            dead.add(records.get((int) (offset - chunk.start())));
+        }
+        String marker = chunk.gen() + "#" + chunk.start();
+        if (!moveRecords(sub, partition, offsets, dead, chunk.receiveCount(), marker, now)) {
+            return false;
+        }
+        BitSet all = new BitSet(chunk.size());
+        all.set(0, chunk.size());
+        chunks.replace(sub.stateKey(partition), chunk, List.of(chunk.withAcked(all)), now);
+        return true;
+    }
+
+    /**
+     * Commits dead letters for {@code records} (at {@code offsets} of the source partition) to the
+     * dead-letter queue, at most once per {@code markerKey}: a second call with the same key
+     * commits nothing. Returns false when the dead-letter queue does not exist.
+     */
+    public boolean moveRecords(SubscriptionRef sub, int partition, List<Long> offsets, List<SegmentRecord> records,
+                               int receiveCount, String markerKey, long now) {
         String dlqName = sub.settings().deadLetter().queue();
         Optional<QueueRef> dlq = catalog.find(dlqName);
         if (dlq.isEmpty()) {
             log.warn("dead-letter queue {} of {}/{} does not exist; message stays", dlqName, sub.queue().name(), sub.name());
             return false;
         }
-        List<SegmentRecord> records = deliveries.records(chunk);
         Map<Integer, List<SegmentRecord>> byTarget = new TreeMap<>();
-        for (long offset : chunk.unackedOffsets()) {
-            SegmentRecord r = records.get((int) (offset - chunk.start()));
-            int target = targetPartition(dlq.get(), r, partition);
-            byTarget.computeIfAbsent(target, k -> new java.util.ArrayList<>()).add(deadLetter(sub, partition, offset, chunk, r, now));
+        for (int i = 0; i < records.size(); i++) {
+            SegmentRecord r = records.get(i);
+            byTarget.computeIfAbsent(targetPartition(dlq.get(), r, partition), k -> new java.util.ArrayList<>())
+                    .add(deadLetter(sub, partition, offsets.get(i), receiveCount, r, now));
         }
         String stateKey = sub.stateKey(partition);
         for (var e : byTarget.entrySet()) {
+            TransactWriteItem marker = marker(stateKey, markerKey + "#" + e.getKey(), now);
             try {
-                log_.append(dlq.get(), e.getKey(), e.getValue(), List.of(marker(stateKey, chunk, e.getKey(), now)));
+                log_.append(dlq.get(), e.getKey(), e.getValue(), base -> List.of(marker));
             } catch (GuardFailedException alreadyMoved) {
                 // moved before: by an earlier attempt of ours, or by a receiver racing us
             }
         }
-        BitSet all = new BitSet(chunk.size());
-        all.set(0, chunk.size());
-        chunks.replace(stateKey, chunk, List.of(chunk.withAcked(all)), now);
         return true;
     }
 
@@ -101,21 +122,21 @@ public final class DeadLetterMover {
         return sourcePartition % dlq.partitions();
     }
 
-    private static SegmentRecord deadLetter(SubscriptionRef sub, int partition, long offset, Chunk chunk, SegmentRecord r, long now) {
+    private static SegmentRecord deadLetter(SubscriptionRef sub, int partition, long offset, int receiveCount, SegmentRecord r, long now) {
         Map<String, MessageAttribute> attributes = new LinkedHashMap<>(r.attributes());
         attributes.put(SOURCE_QUEUE, MessageAttribute.string(sub.queue().name()));
         attributes.put(SOURCE_SUBSCRIPTION, MessageAttribute.string(sub.name()));
         attributes.put(SOURCE_PARTITION, MessageAttribute.number(Integer.toString(partition)));
         attributes.put(SOURCE_OFFSET, MessageAttribute.number(Long.toString(offset)));
-        attributes.put(RECEIVE_COUNT, MessageAttribute.number(Integer.toString(chunk.receiveCount())));
+        attributes.put(RECEIVE_COUNT, MessageAttribute.number(Integer.toString(receiveCount)));
         long sent = Math.min(r.timestampMillis(), now);
         return new SegmentRecord(sent, Math.max(sent, now), r.groupId(), r.dedupId(), attributes, r.body());
     }
 
-    private TransactWriteItem marker(String stateKey, Chunk chunk, int targetPartition, long now) {
+    private TransactWriteItem marker(String stateKey, String markerKey, long now) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(STATE_PARTITION_KEY, s("dlq#" + stateKey));
-        item.put(STATE_SORT_KEY, s(chunk.gen() + "#" + chunk.start() + "#" + targetPartition));
+        item.put(STATE_SORT_KEY, s(markerKey));
         item.put(STATE_TTL_ATTRIBUTE, n((now + MARKER_TTL.toMillis()) / 1000));
         return TransactWriteItem.builder().put(Put.builder().tableName(stateTable).item(item)
                 .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")").build()).build();

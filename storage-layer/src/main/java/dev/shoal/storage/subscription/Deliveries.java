@@ -32,12 +32,21 @@ public final class Deliveries {
         return segments.read(entry, first, count);
     }
 
+    public String receipt(Receipt receipt) {
+        return receipts.encode(receipt);
+    }
+
+    /** Records {@code [first, first + count)} of the segment an entry names. */
+    public List<SegmentRecord> read(dev.shoal.storage.log.IndexEntry entry, int first, int count) {
+        return segments.read(entry, first, count);
+    }
+
     /** The unacked messages of a chunk just leased, given its records. */
     List<ReceivedMessage> messages(SubscriptionRef sub, int partition, Chunk leased, List<SegmentRecord> records) {
         List<ReceivedMessage> out = new ArrayList<>(leased.unackedCount());
         for (long offset : leased.unackedOffsets()) {
             SegmentRecord r = records.get((int) (offset - leased.start()));
-            Receipt receipt = new Receipt(sub.queue().id(), sub.name(), partition, leased.gen(), offset, leased.lease());
+            Receipt receipt = new Receipt(sub.queue().id(), sub.name(), partition, leased.gen(), offset, leased.lease(), "");
             out.add(new ReceivedMessage(new MessageId(partition, offset), r.body(), r.attributes(), r.groupId(), r.dedupId(),
                     leased.receiveCount(), Instant.ofEpochMilli(r.timestampMillis()), Instant.ofEpochMilli(leased.firstReceivedAt()),
                     receipts.encode(receipt)));

@@ -9,6 +9,7 @@ package dev.shoal.storage.subscription;
  * @param gen          subscription generation at delivery
  * @param offset       the message's offset
  * @param lease        the lease id; a newer lease on the message supersedes this receipt
+ * @param group        FIFO: the message group (whose gate holds the lease); empty on standard queues
  */
-public record Receipt(String queueId, String subscription, int partition, long gen, long offset, String lease) {
+public record Receipt(String queueId, String subscription, int partition, long gen, long offset, String lease, String group) {
 }

@@ -39,6 +39,7 @@ public final class ReceiptCodec {
             out.writeLong(r.gen());
             out.writeLong(r.offset());
             out.writeUTF(r.lease());
+            out.writeUTF(r.group());
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -65,7 +66,7 @@ public final class ReceiptCodec {
             throw invalid();
         }
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body, 1, body.length - 1))) {
-            return new Receipt(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(), in.readLong(), in.readUTF());
+            return new Receipt(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(), in.readLong(), in.readUTF(), in.readUTF());
         } catch (IOException e) {
             throw invalid();
         }

@@ -1,0 +1,86 @@
+package dev.shoal.storage.fifo;
+
+import dev.shoal.storage.Limits;
+import dev.shoal.storage.MessageId;
+import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.dynamodb.ShoalTables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.shoal.storage.dynamodb.Items.*;
+import static dev.shoal.storage.dynamodb.ShoalTables.*;
+
+/**
+ * FIFO deduplication: one item per deduplication id, written in the same transaction as the
+ * segment that holds the message, on the condition that no unexpired item has that id. A
+ * duplicate within the window finds the original's item and returns its id. The window is
+ * measured from the original produce, and outlives the message's ack (as SQS's does).
+ */
+public final class Deduplication {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public Deduplication(DynamoDbClient dynamo, ShoalTables tables) {
+        this.dynamo = dynamo;
+        this.table = tables.stateTable();
+    }
+
+    /** The id a message is deduplicated by: its deduplication id, else the SHA-256 of its body. */
+    public static String keyOf(NewMessage message) {
+        if (message.dedupId() != null) {
+            return "id:" + message.dedupId();
+        }
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(message.bodyUnsafe()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The conditional put that claims {@code key} for message {@code id} until the window ends. */
+    public TransactWriteItem guard(QueueRef queue, String key, MessageId id, long nowMillis) {
+        long expires = nowMillis + Limits.DEDUP_WINDOW.toMillis();
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(STATE_PARTITION_KEY, s(partitionKey(queue)));
+        item.put(STATE_SORT_KEY, s(key));
+        item.put("msg", s(id.toString()));
+        item.put("exp", n(expires));
+        item.put(STATE_TTL_ATTRIBUTE, n(expires / 1000 + 1));
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ") OR exp <= :now")
+                .expressionAttributeValues(Map.of(":now", n(nowMillis)))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
+    }
+
+    /** The original message's id from the item that made a guard fail (or read it, if DynamoDB did not return it). */
+    public Optional<MessageId> original(QueueRef queue, String key, Map<String, AttributeValue> returned) {
+        Map<String, AttributeValue> item = returned != null && returned.containsKey("msg") ? returned
+                : dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                        .key(Map.of(STATE_PARTITION_KEY, s(partitionKey(queue)), STATE_SORT_KEY, s(key)))).item();
+        return item == null || !item.containsKey("msg") ? Optional.empty() : Optional.of(MessageId.parse(str(item, "msg")));
+    }
+
+    /** Forgets every deduplication id of the queue (purge). */
+    public void clear(QueueRef queue) {
+        dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(partitionKey(queue))))
+                        .projectionExpression(STATE_PARTITION_KEY + ", " + STATE_SORT_KEY))
+                .items().forEach(item -> dynamo.deleteItem(d -> d.tableName(table).key(item)));
+    }
+
+    private static String partitionKey(QueueRef queue) {
+        return "dedup#" + queue.id();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.shoal.storage.fifo;
+
+import dev.shoal.storage.ConflictException;
+import dev.shoal.storage.InvalidReceiptException;
+import dev.shoal.storage.InvalidRequestException;
+import dev.shoal.storage.Limits;
+import dev.shoal.storage.ReceiptResult;
+import dev.shoal.storage.RetryableException;
+import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.subscription.Receipt;
+import dev.shoal.storage.subscription.ReceiptCodec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Ack, nack and change visibility on FIFO queues. Receipts are grouped by their group's gate,
+ * and each gate is written once per batch. The lease is the group's: a nack or a visibility
+ * change holds the whole group back (its later messages must wait for the nacked one), and
+ * acking with an expired lease is rejected, as SQS FIFO does.
+ */
+public final class FifoAcknowledger {
+
+    static final int MAX_ATTEMPTS = 8;
+
+    /** What an entry does to its message's gate; throws to fail that entry alone. */
+    @FunctionalInterface
+    interface Change {
+        Gate apply(Gate gate, int position, long now);
+    }
+
+    private final GateTable gates;
+    private final ReceiptCodec receipts;
+    private final Clock clock;
+
+    public FifoAcknowledger(GateTable gates, ReceiptCodec receipts, Clock clock) {
+        this.gates = gates;
+        this.receipts = receipts;
+        this.clock = clock;
+    }
+
+    public List<ReceiptResult> ack(SubscriptionRef sub, List<String> handles) {
+        Map<String, Change> changes = new LinkedHashMap<>();
+        for (String h : handles) {
+            changes.put(h, (gate, position, now) -> {
+                if (gate.due() <= now) {
+                    throw new ConflictException("ReceiptHandleExpired", "receipt handle has expired: the lease ended before the ack; receive the message again");
+                }
+                BitSet bit = new BitSet();
+                bit.set(position);
+                return gate.ackedAt(bit, now);
+            });
+        }
+        return apply(sub, changes, true);
+    }
+
+    public List<ReceiptResult> nack(SubscriptionRef sub, Map<String, Optional<Duration>> delays) {
+        Map<String, Change> changes = new LinkedHashMap<>();
+        delays.forEach((h, delay) -> changes.put(h, (gate, position, now) -> {
+            Duration d = delay.orElseGet(() -> sub.settings().retryPolicy().backoff(gate.receiveCounts().get(position)));
+            return gate.rescheduled(true, now + d.toMillis());
+        }));
+        return apply(sub, changes, false);
+    }
+
+    public List<ReceiptResult> changeVisibility(SubscriptionRef sub, Map<String, Duration> timeouts) {
+        Map<String, Change> changes = new LinkedHashMap<>();
+        timeouts.forEach((h, t) -> changes.put(h, (gate, position, now) -> {
+            long due = now + t.toMillis();
+            if (due > gate.leasedAt() + Limits.MAX_VISIBILITY_TIMEOUT.toMillis()) {
+                throw new InvalidRequestException("visibilityTimeout", "would keep the message invisible for more than 12h after it was received");
+            }
+            return gate.rescheduled(false, due);
+        }));
+        return apply(sub, changes, false);
+    }
+
+    private List<ReceiptResult> apply(SubscriptionRef sub, Map<String, Change> changes, boolean ack) {
+        Map<String, ReceiptResult> results = new LinkedHashMap<>();
+        Map<String, List<Map.Entry<String, Receipt>>> byGate = new LinkedHashMap<>();
+        for (String h : changes.keySet()) {
+            try {
+                Receipt r = receipts.decode(h);
+                if (!r.queueId().equals(sub.queue().id()) || !r.subscription().equals(sub.name()) || r.group().isEmpty()) {
+                    throw new InvalidReceiptException("belongs to another queue or subscription (or to a deleted incarnation of this queue)");
+                }
+                byGate.computeIfAbsent(r.partition() + "/" + r.gen() + "/" + r.group(), k -> new ArrayList<>()).add(Map.entry(h, r));
+            } catch (ShoalException e) {
+                results.put(h, ReceiptResult.failed(h, e));
+            }
+        }
+        for (var entries : byGate.values()) {
+            applyToGate(sub, entries, changes, ack, results);
+        }
+        List<ReceiptResult> ordered = new ArrayList<>();
+        for (String h : changes.keySet()) ordered.add(results.get(h));
+        return ordered;
+    }
+
+    private void applyToGate(SubscriptionRef sub, List<Map.Entry<String, Receipt>> entries, Map<String, Change> changes, boolean ack,
+                             Map<String, ReceiptResult> results) {
+        Receipt first = entries.getFirst().getValue();
+        String stateKey = sub.stateKey(first.partition());
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            long now = clock.millis();
+            Optional<Gate> read = gates.get(stateKey, first.gen(), first.group());
+            Gate gate = read.orElse(null);
+            List<String> applied = new ArrayList<>();
+            Gate updated = gate;
+            for (var e : entries) {
+                String h = e.getKey();
+                Receipt r = e.getValue();
+                int position = gate == null ? -1 : gate.indexOf(r.offset());
+                if (position < 0) {
+                    results.put(h, ack ? ReceiptResult.ok(h) : ReceiptResult.failed(h,
+                            new ConflictException("MessageNotInflight", "message " + r.partition() + "-" + r.offset() + " was already acked")));
+                    continue;
+                }
+                if (!r.lease().equals(gate.lease()) || position >= gate.leased()) {
+                    results.put(h, ReceiptResult.failed(h, new ConflictException("ReceiptSuperseded",
+                            "the message was delivered again since this receipt was issued; use the newest receipt")));
+                    continue;
+                }
+                if (gate.acked().get(position)) {
+                    results.put(h, ack ? ReceiptResult.ok(h) : ReceiptResult.failed(h,
+                            new ConflictException("MessageNotInflight", "message " + r.partition() + "-" + r.offset() + " was already acked")));
+                    continue;
+                }
+                try {
+                    updated = changes.get(h).apply(updated, updated.indexOf(r.offset()), now);
+                    applied.add(h);
+                } catch (ShoalException ex) {
+                    results.put(h, ReceiptResult.failed(h, ex));
+                }
+            }
+            if (applied.isEmpty() || gates.put(stateKey, updated, gate)) {
+                applied.forEach(h -> results.put(h, ReceiptResult.ok(h)));
+                return;
+            }
+        }
+        entries.forEach(e -> results.putIfAbsent(e.getKey(), ReceiptResult.failed(e.getKey(),
+                new RetryableException("too much contention on this message group; retry", null))));
+    }
+}

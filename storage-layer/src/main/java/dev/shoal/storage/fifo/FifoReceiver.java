@@ -1,0 +1,192 @@
+package dev.shoal.storage.fifo;
+
+import dev.shoal.storage.MessageId;
+import dev.shoal.storage.ReceiveRequest;
+import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.log.LogIndex;
+import dev.shoal.storage.log.SegmentStore;
+import dev.shoal.storage.segment.SegmentRecord;
+import dev.shoal.storage.subscription.ChunkTable;
+import dev.shoal.storage.subscription.DeadLetterMover;
+import dev.shoal.storage.subscription.Deliveries;
+import dev.shoal.storage.subscription.Receipt;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Receive for FIFO queues. Per partition: lease the gates that are due (one conditional write
+ * per group, however many of its messages it returns), oldest first; if more is wanted, claim
+ * the next records after the frontier into their groups' gates and lease those. A group's
+ * messages come out in offset order, as many as the receive asks for, and no later message of
+ * a group is handed out while its gate is leased.
+ */
+public final class FifoReceiver {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final int MAX_ROUNDS = 4;
+
+    private final GateTable gates;
+    private final ChunkTable cursors;
+    private final FifoClaims claims;
+    private final FifoReader reader;
+    private final Deliveries deliveries;
+    private final DeadLetterMover deadLetters;
+    private final ReceiveAttempts attempts;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public FifoReceiver(GateTable gates, ChunkTable cursors, LogIndex index, SegmentStore segments, Deliveries deliveries,
+                        DeadLetterMover deadLetters, ReceiveAttempts attempts, Clock clock, Sleeper sleeper) {
+        this.gates = gates;
+        this.cursors = cursors;
+        this.claims = new FifoClaims(gates, index, segments);
+        this.reader = new FifoReader(index, segments);
+        this.deliveries = deliveries;
+        this.deadLetters = deadLetters;
+        this.attempts = attempts;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
+        if (request.receiveAttemptId() != null) {
+            Optional<List<ReceivedMessage>> repeated = attempts.repeat(sub, request.receiveAttemptId(), this::stillLeased);
+            if (repeated.isPresent()) {
+                return repeated.get();
+            }
+        }
+        Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
+        Instant deadline = clock.instant().plus(request.waitTime());
+        Duration pause = Duration.ofMillis(50);
+        List<ReceivedMessage> got;
+        while (true) {
+            got = receiveOnce(sub, request.maxMessages(), visibility);
+            Instant now = clock.instant();
+            if (!got.isEmpty() || !now.isBefore(deadline)) break;
+            Duration left = Duration.between(now, deadline);
+            sleeper.sleep(pause.compareTo(left) < 0 ? pause : left);
+            pause = pause.multipliedBy(2).compareTo(Duration.ofMillis(500)) > 0 ? Duration.ofMillis(500) : pause.multipliedBy(2);
+        }
+        if (request.receiveAttemptId() != null) {
+            attempts.remember(sub, request.receiveAttemptId(), got);
+        }
+        return got;
+    }
+
+    private List<ReceivedMessage> receiveOnce(SubscriptionRef sub, int max, Duration visibility) {
+        List<ReceivedMessage> out = new ArrayList<>();
+        int partitions = sub.queue().partitions();
+        int first = ThreadLocalRandom.current().nextInt(partitions);
+        for (int i = 0; i < partitions && out.size() < max; i++) {
+            receivePartition(sub, (first + i) % partitions, max, visibility, out);
+        }
+        return out;
+    }
+
+    private void receivePartition(SubscriptionRef sub, int partition, int max, Duration visibility, List<ReceivedMessage> out) {
+        String stateKey = sub.stateKey(partition);
+        String logKey = sub.queue().partitionKey(partition);
+        long now = clock.millis();
+        var cursor = cursors.head(stateKey, sub.startOffset(partition)).cursor();
+        long gen = cursor.gen();
+        // Claim first, so that a group's newest messages can go out with its older ones in this receive.
+        Set<String> candidates = new LinkedHashSet<>();
+        long claimed = 0;
+        for (int round = 0; round < MAX_ROUNDS && claimed < max; round++) {
+            long frontier = cursor.frontier(gates.newestClaimEnd(stateKey, gen).orElse(0L));
+            Optional<FifoClaims.Claim> claim = claims.claimNext(stateKey, logKey, gen, frontier, now);
+            if (claim.isEmpty()) break;
+            candidates.addAll(claim.get().groups());
+            claimed += claim.get().end() - claim.get().start();
+        }
+        candidates.addAll(gates.dueGroups(stateKey, gen, now, Math.max(max, 25)));
+        List<Gate> visible = new ArrayList<>();
+        for (String group : candidates) {
+            gates.get(stateKey, gen, group).filter(g -> g.visibleAt(now)).ifPresent(visible::add);
+        }
+        visible.sort(Comparator.comparing(g -> g.pending().getFirst()));
+        for (Gate gate : visible) {
+            if (out.size() >= max) break;
+            lease(sub, partition, logKey, gate, max - out.size(), visibility, now, out);
+        }
+    }
+
+    private void lease(SubscriptionRef sub, int partition, String logKey, Gate read, int want, Duration visibility, long now,
+                       List<ReceivedMessage> out) {
+        String stateKey = sub.stateKey(partition);
+        Gate gate = read.withoutAcked();
+        var dlq = sub.settings().deadLetterPolicy();
+        if (dlq.isPresent() && !gate.pending().isEmpty() && gate.receiveCounts().getFirst() >= dlq.get().maxReceiveCount()) {
+            int dead = 0;
+            while (dead < gate.pending().size() && gate.receiveCounts().get(dead) >= dlq.get().maxReceiveCount()) dead++;
+            List<Long> offsets = gate.pending().subList(0, dead);
+            Map<Long, SegmentRecord> records = reader.read(logKey, offsets);
+            List<SegmentRecord> deadRecords = offsets.stream().map(records::get).toList();
+            String marker = gate.gen() + "#" + gate.group() + "#" + offsets.getFirst();
+            if (deadLetters.moveRecords(sub, partition, offsets, deadRecords, gate.receiveCounts().getFirst(), marker, now)) {
+                gates.put(stateKey, gate.withoutHead(dead, now), read);
+            }
+            return; // the rest of the group goes out on the next receive
+        }
+        if (gate.pending().isEmpty()) {
+            gates.put(stateKey, gate, read); // leaves the due index
+            return;
+        }
+        int count = Math.min(want, gate.pending().size());
+        String lease = newLease();
+        Gate leased = gate.leasedTo(lease, count, now, now + visibility.toMillis());
+        if (!gates.put(stateKey, leased, read)) {
+            return; // another receiver leased it first
+        }
+        List<Long> offsets = leased.pending().subList(0, count);
+        Map<Long, SegmentRecord> records = reader.read(logKey, offsets);
+        for (int i = 0; i < count; i++) {
+            SegmentRecord r = records.get(offsets.get(i));
+            if (r == null) continue; // past retention
+            out.add(message(sub, partition, leased, i, r));
+        }
+    }
+
+    private ReceivedMessage message(SubscriptionRef sub, int partition, Gate gate, int position, SegmentRecord r) {
+        long offset = gate.pending().get(position);
+        Receipt receipt = new Receipt(sub.queue().id(), sub.name(), partition, gate.gen(), offset, gate.lease(), gate.group());
+        return new ReceivedMessage(new MessageId(partition, offset), r.body(), r.attributes(), r.groupId(), r.dedupId(),
+                gate.receiveCounts().get(position), Instant.ofEpochMilli(r.timestampMillis()),
+                Instant.ofEpochMilli(gate.firstReceived().get(position)), deliveries.receipt(receipt));
+    }
+
+    /** For a repeated receive attempt: the message as delivered, if its lease is unchanged and nothing of it was acked. */
+    private Optional<ReceivedMessage> stillLeased(SubscriptionRef sub, ReceiveAttempts.Delivered d) {
+        String stateKey = sub.stateKey(d.partition());
+        Optional<Gate> gate = gates.get(stateKey, d.gen(), d.group());
+        if (gate.isEmpty() || !d.lease().equals(gate.get().lease()) || gate.get().delayed() || !gate.get().acked().isEmpty()) {
+            return Optional.empty();
+        }
+        int position = gate.get().indexOf(d.offset());
+        if (position < 0 || position >= gate.get().leased()) {
+            return Optional.empty();
+        }
+        SegmentRecord r = reader.read(sub.queue().partitionKey(d.partition()), List.of(d.offset())).get(d.offset());
+        return r == null ? Optional.empty() : Optional.of(message(sub, d.partition(), gate.get(), position, r));
+    }
+
+    private static String newLease() {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
