@@ -42,9 +42,13 @@ public record ProduceMessagesRequest(String queue, List<NewMessage> messages, In
         return Optional.ofNullable(partition);
     }
 
-    /** True when retrying this exact request cannot write its messages twice. */
+    /**
+     * True when retrying this exact request cannot write its messages twice: it names an
+     * idempotent producer's sequence, or goes to a FIFO queue, where every message is
+     * deduplicated (by its dedup id or its body's hash) within the five-minute window.
+     */
     public boolean idempotent() {
-        return producerId != null;
+        return producerId != null || queue.endsWith(Limits.FIFO_SUFFIX);
     }
 
     /** The storage layer's form of the same request. */
