@@ -1,0 +1,184 @@
+package dev.shoal.storage.fifo;
+
+import dev.shoal.storage.*;
+import dev.shoal.storage.testing.AwsFixture;
+import dev.shoal.storage.testing.EmbeddedAwsExtension;
+import dev.shoal.storage.testing.TestEngines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * 4 producers, 8 consumers, 1,000 groups on 2 partitions, in real time, with random nacks,
+ * abandoned leases and slow handlers. Checks per group that the acked sequence is exactly the
+ * produced one, and that no message is handed out while its group's earlier message could
+ * still be held by another consumer. Bounded: it stops by itself at the deadline.
+ */
+@ExtendWith(EmbeddedAwsExtension.class)
+class FifoConcurrencyTest {
+
+    private static final String Q = "checker.fifo";
+    private static final String SUB = Limits.DEFAULT_SUBSCRIPTION;
+    private static final int PRODUCERS = 4, CONSUMERS = 8, GROUPS = 1_000, PER_GROUP = 3;
+    private static final Duration VISIBILITY = Duration.ofMillis(1500);
+    private static final Duration DEADLINE = Duration.ofSeconds(180);
+
+    /** One group's history: when each sequence's ack started, and what was acked. */
+    private static final class GroupLog {
+        final long[] ackStarted = new long[PER_GROUP];
+        final List<Integer> acked = new CopyOnWriteArrayList<>();
+        /** The latest holder's lease: who, and until when it is certainly still held. */
+        volatile long heldUntil;
+        volatile int holder = -1;
+    }
+
+    @Test
+    void everyGroupIsAckedExactlyInProducedOrderAndNeverLeasedToTwoConsumersAtOnce(AwsFixture aws) throws Exception {
+        engine(aws).createQueue(Q, QueueSettings.builder().fifo(true).partitions(2).contentBasedDeduplication(true)
+                .defaultSubscription(SubscriptionSettings.builder().visibilityTimeout(VISIBILITY)
+                        .retryPolicy(new RetryPolicy(Duration.ofMillis(50), 2.0, Duration.ofMillis(200))).build()).build());
+        Map<Integer, GroupLog> logs = new ConcurrentHashMap<>();
+        for (int g = 0; g < GROUPS; g++) logs.put(g, new GroupLog());
+        List<String> violations = new CopyOnWriteArrayList<>();
+        AtomicInteger ackedTotal = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        long deadline = System.currentTimeMillis() + DEADLINE.toMillis();
+
+        try (ExecutorService pool = Executors.newFixedThreadPool(PRODUCERS + CONSUMERS)) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int p = 0; p < PRODUCERS; p++) {
+                int producer = p;
+                futures.add(pool.submit(() -> produce(engine(aws), producer)));
+            }
+            for (int c = 0; c < CONSUMERS; c++) {
+                int consumer = c;
+                futures.add(pool.submit(() -> consume(engine(aws), consumer, logs, violations, ackedTotal, stop, deadline)));
+            }
+            for (Future<?> f : futures) f.get();
+        }
+
+        assertEquals(List.of(), violations);
+        for (var e : logs.entrySet()) {
+            assertEquals(List.of(0, 1, 2), e.getValue().acked, "group " + e.getKey() + " acked in order, each once");
+        }
+    }
+
+    private static Void produce(ShoalEngine shoal, int producer) {
+        int groupsEach = GROUPS / PRODUCERS;
+        for (int seq = 0; seq < PER_GROUP; seq++) {
+            for (int from = 0; from < groupsEach; from += 10) {
+                List<NewMessage> batch = new ArrayList<>();
+                for (int g = from; g < Math.min(groupsEach, from + 10); g++) {
+                    int group = producer * groupsEach + g;
+                    batch.add(NewMessage.builder().groupId("g" + group).body(group + ":" + seq).build());
+                }
+                shoal.produce(Q, batch);
+            }
+        }
+        return null;
+    }
+
+    private static Void consume(ShoalEngine shoal, int consumer, Map<Integer, GroupLog> logs, List<String> violations,
+                                AtomicInteger ackedTotal, AtomicBoolean stop, long deadline) throws InterruptedException {
+        Random random = new Random(consumer);
+        while (!stop.get() && System.currentTimeMillis() < deadline) {
+            long before = System.currentTimeMillis();
+            List<ReceivedMessage> got = shoal.receive(Q, SUB, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofMillis(200)).build());
+            long after = System.currentTimeMillis();
+            Map<Integer, Integer> lastSeqInBatch = new java.util.HashMap<>();
+            for (ReceivedMessage m : got) {
+                String[] parts = m.bodyAsString().split(":");
+                int group = Integer.parseInt(parts[0]), seq = Integer.parseInt(parts[1]);
+                GroupLog log = logs.get(group);
+                Integer previousInBatch = lastSeqInBatch.put(group, seq);
+                if (previousInBatch != null && previousInBatch != seq - 1) {
+                    violations.add("group " + group + ": " + previousInBatch + " then " + seq + " in one receive");
+                }
+                if (previousInBatch == null) {
+                    if (seq > 0 && log.ackStarted[seq - 1] == 0) {
+                        violations.add("group " + group + ": " + seq + " delivered before " + (seq - 1) + " was acked");
+                    }
+                    if (log.holder != consumer && log.holder >= 0 && after < log.heldUntil) {
+                        violations.add("group " + group + " leased to consumer " + consumer + " while " + log.holder + " held it");
+                    }
+                    log.holder = consumer;
+                    log.heldUntil = before + VISIBILITY.toMillis();
+                }
+            }
+            List<ReceivedMessage> toAck = new ArrayList<>();
+            List<NackEntry> toNack = new ArrayList<>();
+            Map<Integer, Boolean> groupDecided = new java.util.HashMap<>();
+            for (ReceivedMessage m : got) {
+                int group = Integer.parseInt(m.bodyAsString().split(":")[0]);
+                if (groupDecided.containsKey(group)) {
+                    if (groupDecided.get(group)) toAck.add(m);
+                    continue; // once a group's message is not acked, its later ones are not either
+                }
+                int roll = random.nextInt(100);
+                if (roll < 75) {
+                    toAck.add(m);
+                    groupDecided.put(group, true);
+                } else if (roll < 85) {
+                    toNack.add(new NackEntry(m.receipt(), Duration.ofMillis(random.nextInt(200))));
+                    groupDecided.put(group, false);
+                } else if (roll < 95) {
+                    groupDecided.put(group, false); // abandoned: the lease runs out
+                } else {
+                    Thread.sleep(150); // slow handler, then ack
+                    toAck.add(m);
+                    groupDecided.put(group, true);
+                }
+            }
+            if (!toNack.isEmpty()) {
+                long nackStart = System.currentTimeMillis();
+                shoal.nack(Q, SUB, toNack);
+                for (NackEntry n : toNack) {
+                    got.stream().filter(m -> m.receipt().equals(n.receipt())).findFirst().ifPresent(m ->
+                            logs.get(Integer.parseInt(m.bodyAsString().split(":")[0])).heldUntil = Math.min(nackStart,
+                                    logs.get(Integer.parseInt(m.bodyAsString().split(":")[0])).heldUntil));
+                }
+            }
+            if (!toAck.isEmpty()) {
+                long ackStart = System.currentTimeMillis();
+                for (ReceivedMessage m : toAck) {
+                    String[] parts = m.bodyAsString().split(":");
+                    GroupLog log = logs.get(Integer.parseInt(parts[0]));
+                    log.ackStarted[Integer.parseInt(parts[1])] = ackStart;
+                    log.heldUntil = Math.min(log.heldUntil, ackStart);
+                }
+                List<ReceiptResult> results = shoal.ack(Q, SUB, toAck.stream().map(ReceivedMessage::receipt).toList());
+                for (int i = 0; i < results.size(); i++) {
+                    String[] parts = toAck.get(i).bodyAsString().split(":");
+                    GroupLog log = logs.get(Integer.parseInt(parts[0]));
+                    if (results.get(i).succeeded()) {
+                        log.acked.add(Integer.parseInt(parts[1]));
+                        if (ackedTotal.incrementAndGet() == GROUPS * PER_GROUP) stop.set(true);
+                    } else {
+                        log.ackStarted[Integer.parseInt(parts[1])] = 0; // expired: it will be delivered again
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static ShoalEngine engine(AwsFixture aws) {
+        return ShoalEngine.builder().dynamo(aws.dynamo()).s3(aws.s3()).tables(aws.tables()).bucket(aws.bucket())
+                .clock(Clock.systemUTC()).receiptSecret(TestEngines.SECRET).build();
+    }
+}
