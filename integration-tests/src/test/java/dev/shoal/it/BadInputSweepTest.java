@@ -3,9 +3,7 @@ package dev.shoal.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.it.NativeClient.Response;
 import dev.shoal.storage.testing.AwsFixture;
-import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SqsException;
@@ -27,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * field and what is allowed, and none of them changes anything (the queue's settings, its
  * counts and its one message are the same afterwards).
  */
-@ExtendWith(EmbeddedAwsExtension.class)
+@EndToEnd
 class BadInputSweepTest {
 
     /** One bad request and what must come back; {@code field} null when the whole request is at fault. */

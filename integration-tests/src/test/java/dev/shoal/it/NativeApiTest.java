@@ -3,9 +3,7 @@ package dev.shoal.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.it.NativeClient.Response;
 import dev.shoal.storage.testing.AwsFixture;
-import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.awaitility.Awaitility.await;
 
 /** Every route of the native API, over real HTTP, against the real engine. */
-@ExtendWith(EmbeddedAwsExtension.class)
+@EndToEnd
 class NativeApiTest {
 
     @Test

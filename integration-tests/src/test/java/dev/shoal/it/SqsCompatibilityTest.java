@@ -1,9 +1,7 @@
 package dev.shoal.it;
 
 import dev.shoal.storage.testing.AwsFixture;
-import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -44,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * checks every MD5 it gets back (body and attributes), so passing sends and receives also proves
  * the digests are SQS's.
  */
-@ExtendWith(EmbeddedAwsExtension.class)
+@EndToEnd
 class SqsCompatibilityTest {
 
     @Test

@@ -26,7 +26,7 @@ public final class ApiRouter {
 
     public HttpResponse handle(HttpRequest r) {
         if (r.body().length > ApiConfig.MAX_REQUEST_BYTES) {
-            return payloadTooLarge(r.body().length);
+            return payloadTooLarge(r, r.body().length);
         }
         if (SqsApi.accepts(r)) {
             String scheme = r.header("x-forwarded-proto").orElse("http");
@@ -46,12 +46,19 @@ public final class ApiRouter {
                 ? "; SQS requests need the header X-Amz-Target: AmazonSQS.<Action>" : "; the native API is under /v1 (see docs/api.md)")));
     }
 
-    /** The answer to a body over {@link ApiConfig#MAX_REQUEST_BYTES}; the local server calls it before reading such a body. */
-    public static HttpResponse payloadTooLarge(long bytes) {
-        return NativeErrors.toResponse(new ApiException(413, "PayloadTooLarge", null, "the request body is " + bytes
-                + " bytes; the HTTP API accepts at most " + ApiConfig.MAX_REQUEST_BYTES + " bytes (6 MiB, AWS Lambda's limit for "
-                + "synchronous calls). Split the batch, or send large messages with the Java SDK's direct mode, which writes "
-                + "to S3 and DynamoDB itself and has no such limit (up to the queue's maxMessageBytes, 64 MiB at most)."));
+    /**
+     * The answer to a body over {@link ApiConfig#MAX_REQUEST_BYTES}, in the shape of the face the
+     * request is for; the local server calls it with the headers alone, before reading such a body.
+     */
+    public static HttpResponse payloadTooLarge(HttpRequest r, long bytes) {
+        String message = "the request body is " + bytes + " bytes; the HTTP API accepts at most " + ApiConfig.MAX_REQUEST_BYTES
+                + " bytes (6 MiB, AWS Lambda's limit for synchronous calls). Split the batch, or send large messages with the "
+                + "Java SDK's direct mode, which writes to S3 and DynamoDB itself and has no such limit (up to the queue's "
+                + "maxMessageBytes, 64 MiB at most).";
+        if (SqsApi.accepts(r)) {
+            return SqsApi.error(413, "RequestEntityTooLarge", message);
+        }
+        return NativeErrors.toResponse(new ApiException(413, "PayloadTooLarge", null, message));
     }
 
     private static HttpResponse methodNotAllowed(HttpRequest r) {

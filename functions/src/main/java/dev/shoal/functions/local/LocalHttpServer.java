@@ -97,11 +97,11 @@ public final class LocalHttpServer implements AutoCloseable {
             String length = exchange.getRequestHeaders().getFirst("Content-Length");
             byte[] body = null;
             if (length != null && parseLong(length) > ApiConfig.MAX_REQUEST_BYTES) {
-                response = ApiEvents.toEvent(ApiRouter.payloadTooLarge(parseLong(length)));
+                response = ApiEvents.toEvent(ApiRouter.payloadTooLarge(ApiEvents.toRequest(toEvent(exchange, new byte[0])), parseLong(length)));
             } else {
                 body = readAtMost(exchange.getRequestBody(), ApiConfig.MAX_REQUEST_BYTES + 1);
                 response = body.length > ApiConfig.MAX_REQUEST_BYTES
-                        ? ApiEvents.toEvent(ApiRouter.payloadTooLarge(body.length))
+                        ? ApiEvents.toEvent(ApiRouter.payloadTooLarge(ApiEvents.toRequest(toEvent(exchange, new byte[0])), body.length))
                         : invoke(exchange, body);
             }
             write(exchange, response, body == null);

@@ -69,6 +69,11 @@ public final class SqsApi {
         }
     }
 
+    /** An SQS-shaped error for failures found before the SQS face runs (a body over the payload limit). */
+    public static HttpResponse error(int status, String code, String message) {
+        return SqsErrors.toResponse(new SqsException(status, code, code, true, message));
+    }
+
     private ObjectNode dispatch(String action, SqsRequest r, QueueUrls urls) {
         return switch (action) {
             case "CreateQueue" -> queues.createQueue(r, urls);
