@@ -243,10 +243,10 @@ public final class ShoalEngine implements QueueService {
 
     @Override
     public List<ReceiptResult> nack(String queue, String subscription, List<NackEntry> entries) {
-        Map<String, Optional<Duration>> delays = new LinkedHashMap<>();
-        entries.forEach(e -> delays.put(e.receipt(), e.explicitDelay()));
+        Map<String, NackEntry> byReceipt = new LinkedHashMap<>();
+        entries.forEach(e -> byReceipt.put(e.receipt(), e));
         SubscriptionRef sub = cache.subscription(queue, subscription);
-        return sub.queue().fifo() ? fifoAcknowledger.nack(sub, delays) : acknowledger.nack(sub, delays);
+        return sub.queue().fifo() ? fifoAcknowledger.nack(sub, byReceipt) : acknowledger.nack(sub, byReceipt);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.shoal.storage.ConflictException;
 import dev.shoal.storage.InvalidReceiptException;
 import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.Limits;
+import dev.shoal.storage.NackEntry;
 import dev.shoal.storage.ReceiptResult;
 import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.ShoalException;
@@ -61,11 +62,12 @@ public final class FifoAcknowledger {
         return apply(sub, changes, true);
     }
 
-    public List<ReceiptResult> nack(SubscriptionRef sub, Map<String, Optional<Duration>> delays) {
+    public List<ReceiptResult> nack(SubscriptionRef sub, Map<String, NackEntry> entries) {
         Map<String, Change> changes = new LinkedHashMap<>();
-        delays.forEach((h, delay) -> changes.put(h, (gate, position, now) -> {
-            Duration d = delay.orElseGet(() -> sub.settings().retryPolicy().backoff(gate.receiveCounts().get(position)));
-            return gate.rescheduled(true, now + d.toMillis());
+        entries.forEach((h, entry) -> changes.put(h, (gate, position, now) -> {
+            Duration d = entry.explicitDelay().orElseGet(() -> sub.settings().retryPolicy().backoff(gate.receiveCounts().get(position)));
+            Gate nacked = gate.rescheduled(true, now + d.toMillis());
+            return entry.counted() ? nacked : nacked.withLeaseUncounted();
         }));
         return apply(sub, changes, false);
     }

@@ -92,6 +92,15 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
                 false, now, leasedAt, version);
     }
 
+    /** The current lease's delivery did not count (the messages never reached a handler). */
+    Gate withLeaseUncounted() {
+        List<Integer> rc = new ArrayList<>(receiveCounts);
+        for (int i = 0; i < leased; i++) {
+            rc.set(i, Math.max(0, rc.get(i) - 1));
+        }
+        return new Gate(gen, group, pending, rc, firstReceived, upTo, leased, acked, lease, delayed, due, leasedAt, version);
+    }
+
     Gate rescheduled(boolean nacked, long newDue) {
         return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, leased, acked, lease, nacked, newDue, leasedAt, version);
     }

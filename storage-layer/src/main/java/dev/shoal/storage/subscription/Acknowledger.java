@@ -4,6 +4,7 @@ import dev.shoal.storage.ConflictException;
 import dev.shoal.storage.InvalidReceiptException;
 import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.Limits;
+import dev.shoal.storage.NackEntry;
 import dev.shoal.storage.ReceiptResult;
 import dev.shoal.storage.ShoalException;
 import dev.shoal.storage.catalog.SubscriptionRef;
@@ -63,11 +64,12 @@ public final class Acknowledger {
         return apply(sub, handles, h -> ack);
     }
 
-    public List<ReceiptResult> nack(SubscriptionRef sub, Map<String, Optional<Duration>> delays) {
-        return apply(sub, new ArrayList<>(delays.keySet()), h -> new Operation() {
+    public List<ReceiptResult> nack(SubscriptionRef sub, Map<String, NackEntry> entries) {
+        return apply(sub, new ArrayList<>(entries.keySet()), h -> new Operation() {
             public Splitter.Schedule apply(Chunk chunk, long now) {
-                Duration delay = delays.get(h).orElseGet(() -> sub.settings().retryPolicy().backoff(chunk.receiveCount()));
-                return new Splitter.Schedule(Chunk.State.DELAYED, now + delay.toMillis());
+                NackEntry entry = entries.get(h);
+                Duration delay = entry.explicitDelay().orElseGet(() -> sub.settings().retryPolicy().backoff(chunk.receiveCount()));
+                return new Splitter.Schedule(Chunk.State.DELAYED, now + delay.toMillis(), entry.counted() ? 0 : -1);
             }
             public boolean isAck() { return false; }
         });

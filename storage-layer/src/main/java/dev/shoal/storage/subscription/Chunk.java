@@ -91,6 +91,11 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
                 visibleAgain, nowMillis, receiveCount + 1, firstReceivedAt == 0 ? nowMillis : firstReceivedAt, version, done);
     }
 
+    public Chunk withReceiveCount(int count) {
+        return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, state,
+                due, leasedAt, count, firstReceivedAt, version, done);
+    }
+
     public Chunk rescheduled(State newState, long newDue) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, newState,
                 newDue, leasedAt, receiveCount, firstReceivedAt, version, done);

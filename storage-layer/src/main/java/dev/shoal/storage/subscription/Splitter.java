@@ -12,8 +12,11 @@ import java.util.Objects;
  */
 final class Splitter {
 
-    /** The new state and visibility time of a message. */
-    record Schedule(Chunk.State state, long due) {
+    /** The new state and visibility time of a message, and a correction of its receive count (-1: the delivery did not count). */
+    record Schedule(Chunk.State state, long due, int receiveCountDelta) {
+        Schedule(Chunk.State state, long due) {
+            this(state, due, 0);
+        }
     }
 
     private Splitter() {
@@ -43,6 +46,7 @@ final class Splitter {
 
     private static Chunk piece(Chunk chunk, long from, long to, Schedule schedule) {
         Chunk slice = chunk.slice(from, to);
-        return schedule == null ? slice : slice.rescheduled(schedule.state(), schedule.due());
+        return schedule == null ? slice
+                : slice.rescheduled(schedule.state(), schedule.due()).withReceiveCount(Math.max(0, slice.receiveCount() + schedule.receiveCountDelta()));
     }
 }

@@ -103,6 +103,17 @@ class FifoBehaviourTest {
     }
 
     @Test
+    void aGroupGivenBackUndeliveredKeepsItsReceiveCounts(AwsFixture aws) {
+        ShoalEngine shoal = fifo(aws);
+        shoal.produce(Q, List.of(msg("g", "m0"), msg("g", "m1")));
+        List<ReceivedMessage> got = shoal.receive(Q, SUB, ReceiveRequest.of(10));
+        shoal.nack(Q, SUB, List.of(NackEntry.undelivered(got.getFirst().receipt(), Duration.ZERO)));
+        List<ReceivedMessage> again = shoal.receive(Q, SUB, ReceiveRequest.of(10));
+        assertEquals(List.of("m0", "m1"), bodies(again));
+        assertEquals(List.of(1, 1), again.stream().map(ReceivedMessage::receiveCount).toList());
+    }
+
+    @Test
     void aReceiveReturnsAsManyOfOneGroupAsItCanInOrderAndMayAddOtherGroups(AwsFixture aws) {
         ShoalEngine shoal = fifo(aws);
         shoal.produce(Q, List.of(msg("g1", "g1m1"), msg("g2", "g2m1"), msg("g1", "g1m2"), msg("g1", "g1m3")));

@@ -188,6 +188,18 @@ class SubscriptionBehaviourTest {
     }
 
     @Test
+    void aMessageGivenBackUndeliveredDoesNotCountAsReceived(AwsFixture aws) {
+        ShoalEngine shoal = queue(aws, "q", QueueSettings.builder().build());
+        shoal.produce("q", messages("m", 2));
+        List<ReceivedMessage> got = shoal.receive("q", SUB, ReceiveRequest.of(2));
+        shoal.nack("q", SUB, List.of(NackEntry.undelivered(got.get(0).receipt(), Duration.ofSeconds(1)), NackEntry.of(got.get(1).receipt())));
+        clock.advance(Duration.ofSeconds(1));
+        List<ReceivedMessage> again = shoal.receive("q", SUB, ReceiveRequest.of(2));
+        assertEquals(Map.of("m0", 1, "m1", 2), Map.of(again.get(0).bodyAsString(), again.get(0).receiveCount(),
+                again.get(1).bodyAsString(), again.get(1).receiveCount()));
+    }
+
+    @Test
     void aMessageWithADelayIsNotDeliveredBeforeItIsDue(AwsFixture aws) {
         ShoalEngine shoal = queue(aws, "q", QueueSettings.builder().build());
         shoal.produce("q", List.of(NewMessage.of("now"), NewMessage.builder().body("later").delay(Duration.ofMinutes(15)).build(), NewMessage.of("now too")));
