@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 import software.amazon.awssdk.services.sqs.model.ReceiptHandleIsInvalidException;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -123,7 +124,9 @@ class SqsCompatibilityTest {
             assertEquals(r1.messageId(), dup.messageId());
             sqs.sendMessage(b -> b.queueUrl(url).messageBody("second").messageGroupId("g"));
 
-            Message m1 = receive(sqs, url, 1).getFirst();
+            // one at a time: a receive may return several messages of a group, in order
+            Message m1 = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages().getFirst();
             assertEquals("first", m1.body());
             assertEquals("g", m1.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
             assertTrue(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).messages().isEmpty(),
@@ -168,6 +171,26 @@ class SqsCompatibilityTest {
             sqs.deleteQueue(b -> b.queueUrl(url));
             QueueDoesNotExistException e = assertThrows(QueueDoesNotExistException.class, () -> sqs.getQueueUrl(b -> b.queueName("temp")));
             assertEquals("AWS.SimpleQueueService.NonExistentQueue", e.awsErrorDetails().errorCode());
+        }
+    }
+
+    @Test
+    void createQueueIsIdempotentAndRefusesOtherAttributesAndListQueuesPages(AwsFixture aws) {
+        try (ShoalServer shoal = ShoalServer.start(aws); SqsClient sqs = client(shoal, "test", "test")) {
+            Map<QueueAttributeName, String> attributes = Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "45");
+            String url = sqs.createQueue(b -> b.queueName("same").attributes(attributes)).queueUrl();
+            assertEquals(url, sqs.createQueue(b -> b.queueName("same").attributes(attributes)).queueUrl());
+            assertEquals(url, sqs.createQueue(b -> b.queueName("same")).queueUrl(), "no attributes given: nothing to disagree with");
+            assertThrows(QueueNameExistsException.class, () -> sqs.createQueue(b -> b.queueName("same")
+                    .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "46"))));
+
+            sqs.createQueue(b -> b.queueName("same-2"));
+            sqs.createQueue(b -> b.queueName("same-3"));
+            var page1 = sqs.listQueues(b -> b.queueNamePrefix("same").maxResults(2));
+            assertEquals(2, page1.queueUrls().size());
+            var page2 = sqs.listQueues(b -> b.queueNamePrefix("same").maxResults(2).nextToken(page1.nextToken()));
+            assertEquals(List.of(shoal.endpoint() + "/000000000000/same-3"), page2.queueUrls());
+            assertTrue(page2.nextToken() == null);
         }
     }
 
