@@ -48,6 +48,7 @@ public final class NativeApi {
         if (s.size() < 3 || !s.get(1).equals("queues")) {
             throw notFound(r);
         }
+        QueryParameters.only(r, Set.of()); // only the queue list takes one
         String queue = s.get(2);
         Limits.checkQueueNameSyntax("queue", queue);
         if (s.size() == 3) {

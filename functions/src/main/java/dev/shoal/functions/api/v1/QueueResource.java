@@ -38,7 +38,6 @@ final class QueueResource {
 
     /** Creates the queue (201) or replaces its settings (200); fields not given take their defaults. */
     HttpResponse put(String queue, HttpRequest r) {
-        QueryParameters.only(r, Set.of());
         QueueBody body = r.body().length == 0 ? new QueueBody(null, null, null, null, null, null, null, null, null, null, null)
                 : Json.read(r.body(), QueueBody.class);
         QueueSettings settings = SettingsCodec.queueSettings(queue, body);

@@ -10,7 +10,6 @@ import dev.shoal.storage.QueueService;
 import dev.shoal.storage.SubscriptionDescription;
 import dev.shoal.storage.SubscriptionSettings;
 
-import java.util.Set;
 
 /** Subscriptions of a queue: create or update, describe, list, delete. */
 final class SubscriptionResource {
@@ -27,7 +26,6 @@ final class SubscriptionResource {
 
     /** Creates the subscription (201) or replaces its settings (200); fields not given take their defaults. */
     HttpResponse put(String queue, String name, HttpRequest r) {
-        QueryParameters.only(r, Set.of());
         SubscriptionBody body = r.body().length == 0 ? new SubscriptionBody(null, null, null, null)
                 : Json.read(r.body(), SubscriptionBody.class);
         SubscriptionSettings settings = SettingsCodec.subscriptionSettings(body);
