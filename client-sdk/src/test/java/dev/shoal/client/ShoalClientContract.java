@@ -25,7 +25,6 @@ import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -382,7 +381,6 @@ abstract class ShoalClientContract {
     }
 
     @Test
-    @Disabled("waits on engine: FIFO receive does not yet hold a group while one of its messages is leased (storage-layer fifo/ in progress)")
     void fifoGroupIsHeldWhileItsFirstMessageIsLeased() {
         client.createQueue("orders.fifo");
         client.produce("orders.fifo", List.of(
@@ -405,7 +403,6 @@ abstract class ShoalClientContract {
     }
 
     @Test
-    @Disabled("waits on engine: receiveAttemptId is accepted but not yet honoured (a retried receive returns nothing)")
     void retriedReceiveWithTheSameAttemptIdReturnsTheSameMessages() {
         client.createQueue("orders.fifo");
         client.produce("orders.fifo", List.of(NewMessage.builder().body("a").groupId("g").dedupId("1").build()));
