@@ -4,6 +4,10 @@ import dev.shoal.functions.api.ApiConfig;
 import dev.shoal.functions.api.ApiHandler;
 import dev.shoal.functions.api.ApiRouter;
 import dev.shoal.functions.api.auth.AccessKeys;
+import dev.shoal.functions.dispatcher.Dispatcher;
+import dev.shoal.functions.dispatcher.DispatcherOptions;
+import dev.shoal.functions.dispatcher.PassBudget;
+import dev.shoal.functions.dispatcher.RoutingTargetInvoker;
 import dev.shoal.functions.janitor.EngineMaintenance;
 import dev.shoal.functions.janitor.JanitorHandler;
 import dev.shoal.functions.runtime.ReceiptSecret;
@@ -28,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ./shoal local}: Shoal on one machine. Starts DynamoDB Local and the S3 emulator with
  * data in a folder, provisions tables and bucket, builds the engine, and serves the same
- * {@link ApiHandler} the API function runs, on 127.0.0.1, with the janitor (and later the
- * dispatcher) on timers. A restart on the same folder finds the queues and messages of the last.
+ * {@link ApiHandler} the API function runs, on 127.0.0.1, with the janitor and the dispatcher
+ * on timers. A restart on the same folder finds the queues and messages of the last.
  */
 public final class LocalLauncher implements AutoCloseable {
 
@@ -37,6 +41,10 @@ public final class LocalLauncher implements AutoCloseable {
     public static final ShoalTables TABLES = new ShoalTables("shoal");
     public static final String BUCKET = "shoal-local";
     static final Duration JANITOR_PERIOD = Duration.ofSeconds(60);
+    /** Locally there is no stream to nudge the dispatcher: it looks every second instead. */
+    static final Duration DISPATCHER_PERIOD = Duration.ofSeconds(1);
+    /** A pass starts batches for this long, then ends once they are settled, so new push subscriptions are picked up. */
+    static final Duration DISPATCH_PASS = Duration.ofSeconds(10);
 
     private final List<AutoCloseable> resources;
     private final LocalHttpServer server;
@@ -108,7 +116,8 @@ public final class LocalLauncher implements AutoCloseable {
             ApiHandler handler = new ApiHandler(new ApiRouter(engine, config));
             LocalHttpServer server = LocalHttpServer.start("127.0.0.1", options.port(), event -> handler.handleRequest(event, null));
             started.add(server);
-            ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            // one thread per task: a dispatch pass waiting on a slow target must not hold the janitor up
+            ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "shoal-timers");
                 t.setDaemon(true);
                 return t;
@@ -125,11 +134,16 @@ public final class LocalLauncher implements AutoCloseable {
         }
     }
 
-    /** What runs on timers beside the API. The dispatcher (issue 7) adds its redelivery sweep here. */
+    /** What runs on timers beside the API: the janitor, and the dispatcher pushing to HTTP targets. */
     static List<BackgroundTask> backgroundTasks(ShoalEngine engine) {
         JanitorHandler janitor = new JanitorHandler(new EngineMaintenance(engine), Clock.systemUTC(),
                 line -> LoggerFactory.getLogger("shoal.janitor").debug(line));
-        return List.of(BackgroundTask.of("janitor", JANITOR_PERIOD, janitor::run));
+        // the subscription list is read at most once a pass, so a new push subscription starts within a second or so
+        Dispatcher dispatcher = new Dispatcher(engine, Clock.systemUTC(), RoutingTargetInvoker.httpOnly(),
+                DispatcherOptions.DEFAULT.withListRefresh(DISPATCHER_PERIOD));
+        return List.of(BackgroundTask.of("janitor", JANITOR_PERIOD, janitor::run),
+                BackgroundTask.of("dispatcher", DISPATCHER_PERIOD,
+                        () -> dispatcher.dispatch(PassBudget.open(Clock.systemUTC().instant(), DISPATCH_PASS))));
     }
 
     private static void schedule(ScheduledExecutorService timers, BackgroundTask task) {

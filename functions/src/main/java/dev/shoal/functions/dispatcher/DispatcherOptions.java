@@ -1,0 +1,30 @@
+package dev.shoal.functions.dispatcher;
+
+import java.time.Duration;
+
+/**
+ * Tuning of the dispatcher; the defaults suit both the Lambda function and the launcher.
+ *
+ * @param listRefresh    how long the list of push subscriptions is reused
+ * @param initialBackoff the first pause of a subscription whose target turned an invocation away
+ * @param maxBackoff     the longest pause (the pause doubles with each throttle in a row)
+ */
+public record DispatcherOptions(Duration listRefresh, Duration initialBackoff, Duration maxBackoff) {
+
+    public static final DispatcherOptions DEFAULT =
+            new DispatcherOptions(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1));
+
+    public DispatcherOptions {
+        if (listRefresh.isNegative() || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("durations must not be negative, and maxBackoff not below initialBackoff");
+        }
+    }
+
+    public DispatcherOptions withListRefresh(Duration d) {
+        return new DispatcherOptions(d, initialBackoff, maxBackoff);
+    }
+
+    public DispatcherOptions withBackoff(Duration initial, Duration max) {
+        return new DispatcherOptions(listRefresh, initial, max);
+    }
+}
