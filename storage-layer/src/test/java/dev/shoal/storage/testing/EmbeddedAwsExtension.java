@@ -3,7 +3,8 @@ package dev.shoal.storage.testing;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.local.AwsStack;
 import dev.shoal.storage.local.EmbeddedAws;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -18,12 +19,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unless the system property {@code shoal.stack=localstack} asks for LocalStack: then the
  * class named by {@code shoal.stack.class} (default {@code dev.shoal.it.LocalStackAws},
  * in integration-tests) provides it, and where it cannot start (no Docker) the tests are
- * skipped, not failed.
+ * skipped, not failed: the check is an execution condition, so JUnit reports them as skipped.
  */
-public final class EmbeddedAwsExtension implements ParameterResolver {
+public final class EmbeddedAwsExtension implements ParameterResolver, ExecutionCondition {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** Why the requested stack could not start, once known: every later test is skipped at once. */
+    private static volatile String unavailable;
     private static final String RUN = Long.toString(System.nanoTime() % 100_000, 36);
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (unavailable == null) {
+            try {
+                sharedStack(context);
+            } catch (RuntimeException e) {
+                Throwable cause = e;
+                while (cause != null && !(cause instanceof StackUnavailable)) cause = cause.getCause();
+                if (cause == null) throw e;
+                unavailable = cause.getMessage();
+            }
+        }
+        return unavailable == null ? ConditionEvaluationResult.enabled("AWS stack available")
+                : ConditionEvaluationResult.disabled("LocalStack unavailable (" + unavailable + "): skipped");
+    }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext extension) {
@@ -53,8 +72,14 @@ public final class EmbeddedAwsExtension implements ParameterResolver {
         try {
             return (AwsStack) Class.forName(className).getMethod("start").invoke(null);
         } catch (ReflectiveOperationException e) {
-            Assumptions.abort("LocalStack stack unavailable (" + e.getCause() + "): skipped");
-            throw new AssertionError("unreachable");
+            throw new StackUnavailable(String.valueOf(e.getCause() == null ? e : e.getCause()));
+        }
+    }
+
+    /** The requested stack cannot start here (no Docker for LocalStack). */
+    private static final class StackUnavailable extends RuntimeException {
+        StackUnavailable(String message) {
+            super(message);
         }
     }
 
