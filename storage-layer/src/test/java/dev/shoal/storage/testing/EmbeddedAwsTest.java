@@ -26,6 +26,17 @@ class EmbeddedAwsTest {
     }
 
     @Test
+    void writesThatTouchTheDueIndexAreBilledForTheIndexToo(AwsFixture aws) {
+        Map<String, AttributeValue> indexed = Map.of("pk", AttributeValue.fromS("a"), "sk", AttributeValue.fromS("b"),
+                "dg", AttributeValue.fromS("g"), "due", AttributeValue.fromN("1"));
+        double before = aws.meter().snapshot().dynamoWriteUnits();
+        aws.dynamo().putItem(b -> b.tableName(aws.tables().stateTable()).item(indexed));
+        double withIndex = aws.meter().snapshot().dynamoWriteUnits() - before;
+        System.out.println("GSI put units: " + withIndex);
+        assertEquals(2.0, withIndex, 0.001, "one unit for the table, one for the index entry");
+    }
+
+    @Test
     void dynamoDbLocalHonoursConditionsAndReportsCapacity(AwsFixture aws) {
         Map<String, AttributeValue> item = Map.of(
                 "p", AttributeValue.fromS("q#0"), "o", AttributeValue.fromN("0"));
