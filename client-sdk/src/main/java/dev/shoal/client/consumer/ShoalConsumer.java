@@ -119,7 +119,7 @@ public final class ShoalConsumer implements AutoCloseable {
         if (!started.get() || !closed.compareAndSet(false, true)) {
             return true;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + (timeout.compareTo(Duration.ofDays(3650)) > 0 ? Long.MAX_VALUE / 4 : timeout.toNanos());
         dispatcher.close();
         poll.stop();
         boolean clean = false;
