@@ -1,0 +1,63 @@
+package dev.shoal.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * Everything BENCHMARKS.md shows, in the order it shows it: each step prints the command that
+ * reproduces it on its own, then its tables. {@code --quick} shrinks every run to seconds (the
+ * smoke test uses it); its figures mean nothing.
+ */
+final class All {
+
+    private All() {
+    }
+
+    static void main(Options o, PrintStream out) {
+        boolean quick = o.flag("quick", false);
+        o.rejectUnknown();
+        List<List<String>> steps = quick ? quickSteps() : fullSteps();
+        long start = System.nanoTime();
+        for (List<String> step : steps) {
+            out.println("#### " + step.getFirst());
+            out.println();
+            String[] args = step.subList(1, step.size()).toArray(String[]::new);
+            out.println("Command: `./shoal bench " + String.join(" ", args) + "`");
+            out.println();
+            Options options = Options.parse(List.of(args).subList(1, args.length));
+            switch (args[0]) {
+                case "produce" -> ProduceBench.main(options, out);
+                case "commit-protocols" -> CommitProtocolsBench.main(options, out);
+                case "e2e" -> EndToEndBench.main(options, out);
+                case "backlog" -> BacklogBench.main(options, out);
+                default -> throw new IllegalStateException(args[0]);
+            }
+            out.flush();
+        }
+        out.println("All steps took " + Table.f((System.nanoTime() - start) / 60e9, 1) + " minutes.");
+    }
+
+    private static List<List<String>> fullSteps() {
+        return List.of(
+                List.of("Produce (benchmark v0), one producer", "produce", "--calls", "1000", "--max-messages", "200000",
+                        "--size", "1024", "--batch", "1,10,100,1000"),
+                List.of("Produce, 8 producers on 1 and on 8 partitions", "produce", "--calls", "1000", "--size", "1024",
+                        "--batch", "100", "--producers", "8", "--partitions", "1,8", "--codec-millis", "0"),
+                List.of("Commit protocols under contention", "commit-protocols", "--producers", "1,8,64", "--commits", "2000"),
+                List.of("End to end, consumer with its own segment cache", "e2e", "--pairs", "1/1,10/10,100/100,100/10,10/100,1000/1000",
+                        "--messages", "10000"),
+                List.of("End to end, consumer without a segment cache", "e2e", "--pairs", "100/100,100/10,1000/100",
+                        "--messages", "10000", "--consumer-cache-mib", "0"),
+                List.of("Receive cost against backlog and leases", "backlog", "--backlogs", "1000,1000000", "--receives", "200",
+                        "--batches", "10,100", "--in-flight", "100000"));
+    }
+
+    private static List<List<String>> quickSteps() {
+        return List.of(
+                List.of("Produce (quick)", "produce", "--messages", "200", "--batch", "10", "--warmup", "0", "--codec-millis", "20"),
+                List.of("Commit protocols (quick)", "commit-protocols", "--producers", "4", "--commits", "20", "--warmup", "0"),
+                List.of("End to end (quick)", "e2e", "--pairs", "10/10", "--messages", "100"),
+                List.of("Backlog (quick)", "backlog", "--backlogs", "100", "--receives", "5", "--batches", "10",
+                        "--produce-batch", "100", "--producers", "1", "--in-flight", "100"));
+    }
+}
