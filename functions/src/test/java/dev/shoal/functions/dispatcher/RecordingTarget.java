@@ -1,0 +1,60 @@
+package dev.shoal.functions.dispatcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shoal.storage.PushTarget;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** An in-process push target: records each event (and when it came) and answers as told. */
+final class RecordingTarget implements TargetInvoker {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Invocation(Instant at, JsonNode event) {
+        List<JsonNode> messages() {
+            List<JsonNode> out = new ArrayList<>();
+            event.path("messages").forEach(out::add);
+            return out;
+        }
+
+        List<String> bodies() {
+            return messages().stream().map(m -> m.path("body").asText()).toList();
+        }
+    }
+
+    private final Clock clock;
+    private final Function<JsonNode, InvocationOutcome> answer;
+    private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
+
+    RecordingTarget(Clock clock, Function<JsonNode, InvocationOutcome> answer) {
+        this.clock = clock;
+        this.answer = answer;
+    }
+
+    static RecordingTarget succeeding(Clock clock) {
+        return new RecordingTarget(clock, event -> new InvocationOutcome.Completed(new byte[0]));
+    }
+
+    @Override
+    public InvocationOutcome invoke(PushTarget target, byte[] event) {
+        try {
+            JsonNode json = JSON.readTree(event);
+            invocations.add(new Invocation(clock.instant(), json));
+            return answer.apply(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    List<Invocation> invocations() {
+        return List.copyOf(invocations);
+    }
+}
