@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongFunction;
 
 /**
  * Produce: checks the whole batch first (nothing is written when any message is invalid),
@@ -25,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * partition. Acknowledged only after every segment is committed.
  *
  * <p>FIFO queues deduplicate each message in the commit's transaction; an idempotent producer
- * (producer id + sequence) is checked once per batch instead.
+ * (producer id + sequence) adds one check per batch, in the same transaction.
  */
 final class Producer {
 
@@ -59,7 +60,7 @@ final class Producer {
         ProducedMessage[] results = new ProducedMessage[messages.size()];
         for (var e : byPartition.entrySet()) {
             if (queue.fifo()) {
-                produceDeduplicated(queue, e.getKey(), messages, e.getValue(), now, results);
+                produceDeduplicated(queue, e.getKey(), messages, e.getValue(), now, results, null);
             } else {
                 IndexEntry committed = log.append(queue, e.getKey(), records(queue, messages, e.getValue(), now));
                 assign(results, e.getValue(), e.getKey(), committed.baseOffset());
@@ -72,15 +73,29 @@ final class Producer {
         int partition = request.partition();
         List<Integer> all = new ArrayList<>();
         for (int i = 0; i < request.messages().size(); i++) all.add(i);
+        if (queue.fifo() && all.size() > MAX_GUARDED_MESSAGES - 1) {
+            throw new InvalidRequestException("messages", "an idempotent batch on a FIFO queue holds at most "
+                    + (MAX_GUARDED_MESSAGES - 1) + " messages (one transaction with their deduplication ids), had " + all.size());
+        }
         ProducedMessage[] results = new ProducedMessage[all.size()];
+        LongFunction<TransactWriteItem> sequenceGuard = base ->
+                sequences.guard(queue, partition, request.producerId(), request.sequence(), base, all.size(), now);
         try {
-            IndexEntry committed = log.append(queue, partition, records(queue, request.messages(), all, now), base -> List.of(
-                    sequences.guard(queue, partition, request.producerId(), request.sequence(), base, all.size(), now)));
-            assign(results, all, partition, committed.baseOffset());
+            if (queue.fifo()) {
+                produceDeduplicated(queue, partition, request.messages(), all, now, results, sequenceGuard);
+            } else {
+                try {
+                    IndexEntry committed = log.append(queue, partition, records(queue, request.messages(), all, now),
+                            base -> List.of(sequenceGuard.apply(base)));
+                    assign(results, all, partition, committed.baseOffset());
+                } catch (GuardFailedException e) {
+                    throw new SequenceGuardFailed(e.existing());
+                }
+            }
             return List.of(results);
-        } catch (GuardFailedException e) {
-            ProducerSequences.LastBatch last = ProducerSequences.LastBatch.of(e.existing());
-            if (last.sequence() == request.sequence() && last.count() == all.size()) {
+        } catch (SequenceGuardFailed e) {
+            ProducerSequences.LastBatch last = ProducerSequences.LastBatch.of(e.existing);
+            if (last.sequence() == request.sequence()) {
                 for (int i = 0; i < all.size(); i++) {
                     results[i] = new ProducedMessage(new MessageId(partition, last.baseOffset() + i), true);
                 }
@@ -91,9 +106,19 @@ final class Producer {
         }
     }
 
+    /** The idempotent producer's sequence guard failed: this batch (or a newer one) was committed before. */
+    private static final class SequenceGuardFailed extends RuntimeException {
+        final transient Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> existing;
+
+        SequenceGuardFailed(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> existing) {
+            super(null, null, false, false);
+            this.existing = existing;
+        }
+    }
+
     /** Commits the partition's messages in order, in transactions of at most 99, skipping duplicates. */
     private void produceDeduplicated(QueueRef queue, int partition, List<NewMessage> messages, List<Integer> indexes,
-                                     long now, ProducedMessage[] results) {
+                                     long now, ProducedMessage[] results, LongFunction<TransactWriteItem> sequenceGuard) {
         Map<String, Integer> firstWithKey = new HashMap<>();
         List<Integer> pending = new ArrayList<>();
         List<String> keys = new ArrayList<>();
@@ -107,7 +132,7 @@ final class Producer {
         }
         for (int from = 0; from < pending.size(); from += MAX_GUARDED_MESSAGES) {
             commitGuarded(queue, partition, messages, pending.subList(from, Math.min(pending.size(), from + MAX_GUARDED_MESSAGES)),
-                    keys.subList(from, Math.min(keys.size(), from + MAX_GUARDED_MESSAGES)), now, results);
+                    keys.subList(from, Math.min(keys.size(), from + MAX_GUARDED_MESSAGES)), now, results, sequenceGuard);
         }
         for (int i : indexes) {
             if (results[i] == null) { // a repeat of an earlier message of this same batch
@@ -118,14 +143,16 @@ final class Producer {
     }
 
     private void commitGuarded(QueueRef queue, int partition, List<NewMessage> messages, List<Integer> indexes, List<String> keys,
-                               long now, ProducedMessage[] results) {
+                               long now, ProducedMessage[] results, LongFunction<TransactWriteItem> sequenceGuard) {
+        int first = sequenceGuard == null ? 0 : 1; // the sequence guard, when there is one, comes first
         List<Integer> todo = new ArrayList<>(indexes);
         List<String> todoKeys = new ArrayList<>(keys);
         while (!todo.isEmpty()) {
             List<String> guardKeys = List.copyOf(todoKeys);
             try {
                 IndexEntry committed = log.append(queue, partition, records(queue, messages, todo, now), base -> {
-                    List<TransactWriteItem> guards = new ArrayList<>(guardKeys.size());
+                    List<TransactWriteItem> guards = new ArrayList<>(guardKeys.size() + 1);
+                    if (sequenceGuard != null) guards.add(sequenceGuard.apply(base));
                     for (int j = 0; j < guardKeys.size(); j++) {
                         guards.add(deduplication.guard(queue, guardKeys.get(j), new MessageId(partition, base + j), now));
                     }
@@ -134,7 +161,10 @@ final class Producer {
                 assign(results, todo, partition, committed.baseOffset());
                 return;
             } catch (GuardFailedException duplicate) {
-                int j = duplicate.guardIndex();
+                if (duplicate.guardIndex() < first) {
+                    throw new SequenceGuardFailed(duplicate.existing());
+                }
+                int j = duplicate.guardIndex() - first;
                 MessageId original = deduplication.original(queue, todoKeys.get(j), duplicate.existing())
                         .orElseThrow(() -> new RetryableException("deduplication record vanished during produce; retry", duplicate));
                 results[todo.get(j)] = new ProducedMessage(original, true);

@@ -255,4 +255,16 @@ class FifoBehaviourTest {
         assertEquals("SequenceOutOfOrder", stale.code());
         assertEquals(List.of("a", "b", "c"), bodies(shoal.receive(Q, SUB, ReceiveRequest.of(10))));
     }
+
+    @Test
+    void anIdempotentProducersBatchIsStillDeduplicatedMessageByMessage(AwsFixture aws) {
+        ShoalEngine shoal = fifo(aws);
+        MessageId original = shoal.produce(Q, List.of(msg("g", "same"))).getFirst().id();
+        List<ProducedMessage> batch = shoal.produce(Q, new ProduceRequest(List.of(msg("g", "same"), msg("g", "new")),
+                Math.floorMod("g".hashCode(), 1), "producer-2", 0));
+        assertEquals(original, batch.getFirst().id());
+        assertTrue(batch.getFirst().duplicate());
+        assertFalse(batch.get(1).duplicate());
+        assertEquals(List.of("same", "new"), bodies(shoal.receive(Q, SUB, ReceiveRequest.of(10))));
+    }
 }
