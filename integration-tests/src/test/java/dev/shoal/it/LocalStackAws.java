@@ -1,18 +1,14 @@
 package dev.shoal.it;
 
-import dev.shoal.storage.dynamodb.ShoalTables;
-import dev.shoal.storage.dynamodb.TableDefinitions;
 import dev.shoal.storage.local.AwsStack;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 import java.util.function.Consumer;
 
@@ -47,37 +43,12 @@ public final class LocalStackAws implements AwsStack {
 
     @Override
     public DynamoDbClient dynamoClient(Consumer<ClientOverrideConfiguration.Builder> config) {
-        return DynamoDbClient.builder()
-                .endpointOverride(container.getEndpoint())
-                .region(Region.of(container.getRegion()))
-                .credentialsProvider(credentials())
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(config)
-                .build();
+        return AwsStack.dynamoClient(container.getEndpoint(), Region.of(container.getRegion()), credentials(), config);
     }
 
     @Override
     public S3Client s3Client(Consumer<ClientOverrideConfiguration.Builder> config) {
-        return S3Client.builder()
-                .endpointOverride(container.getEndpoint())
-                .region(Region.of(container.getRegion()))
-                .credentialsProvider(credentials())
-                .forcePathStyle(true)
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(config)
-                .build();
-    }
-
-    @Override
-    public void provision(ShoalTables tables, String bucket) {
-        try (DynamoDbClient dynamo = dynamoClient(c -> { }); S3Client s3 = s3Client(c -> { })) {
-            new TableDefinitions(tables).createIfMissing(dynamo);
-            try {
-                s3.createBucket(b -> b.bucket(bucket));
-            } catch (BucketAlreadyOwnedByYouException alreadyThere) {
-                // provisioning is idempotent
-            }
-        }
+        return AwsStack.s3Client(container.getEndpoint(), Region.of(container.getRegion()), credentials(), config);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.shoal.storage.local;
 
-import dev.shoal.storage.dynamodb.ShoalTables;
-import dev.shoal.storage.dynamodb.TableDefinitions;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -9,11 +7,9 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
@@ -136,39 +132,13 @@ public final class EmbeddedAws implements AwsStack {
     /** A DynamoDB client for this stack; {@code config} can add interceptors (metering, faults). */
     @Override
     public DynamoDbClient dynamoClient(Consumer<ClientOverrideConfiguration.Builder> config) {
-        return DynamoDbClient.builder()
-                .endpointOverride(dynamoEndpoint)
-                .region(REGION)
-                .credentialsProvider(credentials())
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(config)
-                .build();
+        return AwsStack.dynamoClient(dynamoEndpoint, REGION, credentials(), config);
     }
 
     /** An S3 client for this stack (path-style, as the emulator needs). */
     @Override
     public S3Client s3Client(Consumer<ClientOverrideConfiguration.Builder> config) {
-        return S3Client.builder()
-                .endpointOverride(s3Endpoint)
-                .region(REGION)
-                .credentialsProvider(credentials())
-                .forcePathStyle(true)
-                .httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(config)
-                .build();
-    }
-
-    /** Creates Shoal's tables and bucket if they do not exist yet. */
-    @Override
-    public void provision(ShoalTables tables, String bucket) {
-        try (DynamoDbClient dynamo = dynamoClient(c -> { }); S3Client s3 = s3Client(c -> { })) {
-            new TableDefinitions(tables).createIfMissing(dynamo);
-            try {
-                s3.createBucket(b -> b.bucket(bucket));
-            } catch (BucketAlreadyOwnedByYouException alreadyThere) {
-                // a restart on the same data folder
-            }
-        }
+        return AwsStack.s3Client(s3Endpoint, REGION, credentials(), config);
     }
 
     @Override
