@@ -107,7 +107,7 @@ class PartitionLogTest {
         // The commit's first call to DynamoDB (reading the log's end) fails: the process "dies"
         // after the segment reached S3 and before anything was committed.
         DynamoDbClient broken = aws.dynamoClient(Faults.failBeforeSending("Query", 1_000));
-        PartitionLog crashing = Engines.log(aws, broken, aws.s3(), clock, 0);
+        PartitionLog crashing = Engines.log(aws, broken, aws.s3(), clock, 0, waited -> { }); // backoff without waiting
         var sdkRetriesDisabled = assertThrows(RuntimeException.class, () -> crashing.append(queue, 0, batch("lost", 2, clock.millis())));
         assertNotNull(sdkRetriesDisabled.getMessage());
 

@@ -24,8 +24,12 @@ public final class Engines {
     }
 
     public static PartitionLog log(AwsFixture aws, DynamoDbClient dynamo, S3Client s3, Clock clock, long cacheBytes) {
+        return log(aws, dynamo, s3, clock, cacheBytes, Sleeper.SYSTEM);
+    }
+
+    public static PartitionLog log(AwsFixture aws, DynamoDbClient dynamo, S3Client s3, Clock clock, long cacheBytes, Sleeper sleeper) {
         return new PartitionLog(new LogIndex(dynamo, aws.tables()),
-                new SegmentStore(new S3ObjectStore(s3, aws.bucket()), cacheBytes), clock, Sleeper.SYSTEM);
+                new SegmentStore(new S3ObjectStore(s3, aws.bucket()), cacheBytes), clock, sleeper);
     }
 
     public static QueueRef queue(AwsFixture aws, String name, QueueSettings settings) {
