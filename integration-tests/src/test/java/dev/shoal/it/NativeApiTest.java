@@ -33,6 +33,26 @@ class NativeApiTest {
     }
 
     @Test
+    void conditionalPutsCreateOnlyOrUpdateOnly(AwsFixture aws) {
+        try (ShoalServer shoal = ShoalServer.start(aws)) {
+            NativeClient c = shoal.client();
+            expectStatus(404, c.put("/v1/queues/cond", "{}", "If-Match", "*"));
+            expectStatus(404, c.get("/v1/queues/cond"));
+            expectStatus(201, c.put("/v1/queues/cond", "{\"partitions\": 2}", "If-None-Match", "*"));
+            expectStatus(200, c.put("/v1/queues/cond", "{\"partitions\": 2}", "If-None-Match", "*"));
+            Response conflict = c.put("/v1/queues/cond", "{\"partitions\": 3}", "If-None-Match", "*");
+            expectStatus(409, conflict);
+            assertEquals("QueueAlreadyExists", conflict.json().path("code").asText());
+            assertEquals(2, c.get("/v1/queues/cond").json().path("settings").path("partitions").asInt(), "the conflict changed nothing");
+            expectStatus(200, c.put("/v1/queues/cond", "{\"partitions\": 3}", "If-Match", "*"));
+
+            expectStatus(404, c.put("/v1/queues/cond/subscriptions/audit", "{}", "If-Match", "*"));
+            expectStatus(201, c.put("/v1/queues/cond/subscriptions/audit", "{}", "If-None-Match", "*"));
+            expectStatus(409, c.put("/v1/queues/cond/subscriptions/audit", "{\"visibilityTimeout\": \"5m\"}", "If-None-Match", "*"));
+        }
+    }
+
+    @Test
     void queueIsCreatedDescribedListedUpdatedAndDeleted(AwsFixture aws) {
         try (ShoalServer shoal = ShoalServer.start(aws)) {
             NativeClient c = shoal.client();

@@ -65,10 +65,20 @@ final class NativeClient {
         return send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A PUT with one extra header, such as {@code If-None-Match: *}. */
+    Response put(String path, String json, String header, String value) {
+        return send("PUT", path, json.getBytes(StandardCharsets.UTF_8), header, value);
+    }
+
     Response send(String method, String path, byte[] body) {
+        return send(method, path, body, null, null);
+    }
+
+    private Response send(String method, String path, byte[] body, String header, String value) {
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) b.header("content-type", "application/json");
+        if (header != null) b.header(header, value);
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = r.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(r.body());

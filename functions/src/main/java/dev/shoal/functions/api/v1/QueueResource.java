@@ -36,19 +36,26 @@ final class QueueResource {
         return ok(200, new QueueList(service.listQueues(prefix)));
     }
 
-    /** Creates the queue (201) or replaces its settings (200); fields not given take their defaults. */
+    /**
+     * Creates the queue (201) or replaces its settings (200); fields not given take their
+     * defaults. {@code If-None-Match: *} only creates, {@code If-Match: *} only updates.
+     */
     HttpResponse put(String queue, HttpRequest r) {
         QueueBody body = r.body().length == 0 ? new QueueBody(null, null, null, null, null, null, null, null, null, null, null)
                 : Json.read(r.body(), QueueBody.class);
         QueueSettings settings = SettingsCodec.queueSettings(queue, body);
+        PutPrecondition precondition = PutPrecondition.of(r);
         boolean exists;
         try {
             service.describeQueue(queue);
             exists = true;
         } catch (NotFoundException e) {
+            if (precondition == PutPrecondition.UPDATE_ONLY) throw e;
             exists = false;
         }
-        QueueDescription d = exists ? service.updateQueue(queue, settings) : service.createQueue(queue, settings);
+        QueueDescription d = exists && precondition != PutPrecondition.CREATE_ONLY
+                ? service.updateQueue(queue, settings)
+                : service.createQueue(queue, settings); // same settings: a no-op; other settings: QueueAlreadyExists
         return ok(exists ? 200 : 201, SettingsCodec.view(d));
     }
 

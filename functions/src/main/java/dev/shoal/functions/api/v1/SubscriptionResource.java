@@ -29,17 +29,19 @@ final class SubscriptionResource {
         SubscriptionBody body = r.body().length == 0 ? new SubscriptionBody(null, null, null, null)
                 : Json.read(r.body(), SubscriptionBody.class);
         SubscriptionSettings settings = SettingsCodec.subscriptionSettings(body);
+        PutPrecondition precondition = PutPrecondition.of(r);
         boolean exists;
         try {
             service.describeSubscription(queue, name);
             exists = true;
         } catch (NotFoundException e) {
-            if (!"SubscriptionNotFound".equals(e.code())) {
-                throw e; // the queue itself is missing
+            if (!"SubscriptionNotFound".equals(e.code()) || precondition == PutPrecondition.UPDATE_ONLY) {
+                throw e; // the queue itself is missing, or only an update was asked for
             }
             exists = false;
         }
-        SubscriptionDescription d = exists ? service.updateSubscription(queue, name, settings)
+        SubscriptionDescription d = exists && precondition != PutPrecondition.CREATE_ONLY
+                ? service.updateSubscription(queue, name, settings)
                 : service.createSubscription(queue, name, settings);
         return QueueResource.ok(exists ? 200 : 201, SettingsCodec.view(d));
     }
