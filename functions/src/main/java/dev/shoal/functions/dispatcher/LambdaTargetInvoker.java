@@ -87,7 +87,7 @@ public final class LambdaTargetInvoker implements TargetInvoker, AutoCloseable {
         return new LambdaTargetInvoker(region -> LambdaClient.builder()
                 .region(region)
                 // the socket must outlast the slowest target (15 min); each call's own timeout is the target's
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(16)).build())
+                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(16)))
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build());

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,8 +117,15 @@ class PushDeliveryTest {
 
     @Test
     void noMoreThanMaxConcurrencyInvocationsAreInFlightAtOnce(AwsFixture aws) {
+        // the first three invocations wait for one another (up to 5 s), so the limit is reached however
+        // slow the machine; every later one works a little, giving the dispatcher every chance to exceed it
+        CountDownLatch firstThree = new CountDownLatch(3);
         try (DispatchStack shoal = new DispatchStack(aws);
-             TargetServer target = TargetServer.start((n, event) -> new Reply(200, "", TargetServer.working(60)))) {
+             TargetServer target = TargetServer.start((n, event) -> new Reply(200, "", () -> {
+                 firstThree.countDown();
+                 TargetServer.await(firstThree, Duration.ofSeconds(5));
+                 TargetServer.working(30).run();
+             }))) {
             shoal.engine.createQueue("work", QueueSettings.builder().partitions(4).defaultSubscription(SubscriptionSettings.builder()
                     .push(new PushTarget(target.url(), 1, Duration.ZERO, 3, Duration.ofSeconds(5))).build()).build());
             shoal.produce("work", IntStream.range(0, 24).mapToObj(i -> NewMessage.of("job-" + i)).toList());

@@ -97,13 +97,17 @@ final class TargetServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        int now = inProgress.incrementAndGet();
-        maxInProgress.accumulateAndGet(now, Math::max);
         try (exchange) {
             JsonNode event = JSON.readTree(exchange.getRequestBody().readAllBytes());
             int n = count.incrementAndGet();
             Reply reply = behaviour.reply(n, event);
-            reply.work().run();
+            // in progress while working, and no longer once the answer can reach the dispatcher
+            maxInProgress.accumulateAndGet(inProgress.incrementAndGet(), Math::max);
+            try {
+                reply.work().run();
+            } finally {
+                inProgress.decrementAndGet();
+            }
             requests.add(new Request(n, event, reply.status()));
             byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("content-type", "application/json");
@@ -113,8 +117,6 @@ final class TargetServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // the dispatcher gave up waiting (its timeout) and closed the connection: nothing to answer
-        } finally {
-            inProgress.decrementAndGet();
         }
     }
 
@@ -127,6 +129,15 @@ final class TargetServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         };
+    }
+
+    /** Makes the target wait for {@code latch} (other requests arriving), at most {@code max}. */
+    static void await(java.util.concurrent.CountDownLatch latch, java.time.Duration max) {
+        try {
+            latch.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A partial batch response failing the given message ids. */
