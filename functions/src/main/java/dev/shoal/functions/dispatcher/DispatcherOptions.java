@@ -15,8 +15,9 @@ public record DispatcherOptions(Duration listRefresh, Duration initialBackoff, D
             new DispatcherOptions(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     public DispatcherOptions {
-        if (listRefresh.isNegative() || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("durations must not be negative, and maxBackoff not below initialBackoff");
+        // a zero backoff would let a lane hammer a throttling target for the rest of its pass
+        if (listRefresh.isNegative() || !initialBackoff.isPositive() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("listRefresh must not be negative, initialBackoff must be positive and maxBackoff not below it");
         }
     }
 
