@@ -70,9 +70,15 @@ final class HttpExchange {
      * @param produce      whether a lost answer leaves a write's outcome unknown
      */
     Response send(String method, String path, String query, Object body, Duration extraTimeout, boolean produce) {
+        return send(method, path, query, body, extraTimeout, produce, Map.of());
+    }
+
+    /** As above, with extra (signed) headers, such as a PUT's {@code If-None-Match: *}. */
+    Response send(String method, String path, String query, Object body, Duration extraTimeout, boolean produce,
+                  Map<String, String> extraHeaders) {
         URI uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
         byte[] bytes = body == null ? new byte[0] : WireJson.write(body);
-        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
         headers.put("accept", "application/json");
         headers.put("user-agent", USER_AGENT);
         if (body != null) {

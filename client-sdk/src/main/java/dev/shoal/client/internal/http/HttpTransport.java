@@ -17,7 +17,6 @@ import dev.shoal.client.internal.http.Wire.SubscriptionList;
 import dev.shoal.client.internal.http.Wire.SubscriptionView;
 import dev.shoal.client.internal.http.Wire.VisibilityBody;
 import dev.shoal.client.internal.http.Wire.VisibilityEntryBody;
-import dev.shoal.storage.ConflictException;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.NackEntry;
@@ -35,8 +34,6 @@ import dev.shoal.storage.SeekTarget;
 import dev.shoal.storage.SubscriptionDescription;
 import dev.shoal.storage.SubscriptionSettings;
 import dev.shoal.storage.VisibilityChange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -45,7 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The native API over HTTP: one method per route of {@code docs/api.md}. Holds the
@@ -57,7 +54,6 @@ import java.util.Optional;
  */
 public final class HttpTransport implements Transport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
 
     private final HttpExchange http;
     private final URI endpoint;
@@ -71,6 +67,9 @@ public final class HttpTransport implements Transport {
     public String description() {
         return "http " + endpoint;
     }
+
+    private static final Map<String, String> CREATE_ONLY = Map.of("if-none-match", "*");
+    private static final Map<String, String> UPDATE_ONLY = Map.of("if-match", "*");
 
     private static String queuePath(String queue) {
         Limits.checkQueueNameSyntax("queue", queue);
@@ -87,41 +86,21 @@ public final class HttpTransport implements Transport {
     @Override
     public QueueDescription createQueue(String name, QueueSettings settings) {
         Limits.checkQueueName("name", name, settings.fifo());
-        Optional<QueueDescription> existing = findQueue(name);
-        if (existing.isPresent()) {
-            if (!existing.get().settings().equals(settings)) {
-                throw new ConflictException("QueueAlreadyExists", "queue '" + name + "' already exists with different settings; update it instead");
-            }
-            return existing.get();
-        }
-        HttpExchange.Response r = http.send("PUT", queuePath(name), "", WireCodec.queueBody(settings), Duration.ZERO, false);
-        if (r.status() == 200) {
-            LOG.warn("queue '{}' was created by someone else between our read and our PUT; the PUT replaced its settings", name);
-        }
-        return WireCodec.queue(r.expect(QueueView.class));
+        // If-None-Match: * makes the PUT create-only: same settings are a no-op, others a 409 QueueAlreadyExists.
+        return WireCodec.queue(http.send("PUT", queuePath(name), "", WireCodec.queueBody(settings), Duration.ZERO, false,
+                CREATE_ONLY).expect(QueueView.class));
     }
 
     @Override
     public QueueDescription updateQueue(String name, QueueSettings settings) {
-        describeQueue(name); // PUT would create a missing queue; the contract says NotFound
-        return WireCodec.queue(http.send("PUT", queuePath(name), "", WireCodec.queueBody(settings), Duration.ZERO, false)
-                .expect(QueueView.class));
+        // If-Match: * makes the PUT update-only: a missing queue is a 404, as the contract says.
+        return WireCodec.queue(http.send("PUT", queuePath(name), "", WireCodec.queueBody(settings), Duration.ZERO, false,
+                UPDATE_ONLY).expect(QueueView.class));
     }
 
     @Override
     public QueueDescription describeQueue(String name) {
         return WireCodec.queue(http.get(queuePath(name), "").expect(QueueView.class));
-    }
-
-    private Optional<QueueDescription> findQueue(String name) {
-        try {
-            return Optional.of(describeQueue(name));
-        } catch (NotFoundException e) {
-            if ("QueueNotFound".equals(e.code())) {
-                return Optional.empty();
-            }
-            throw e;
-        }
     }
 
     @Override
@@ -145,37 +124,17 @@ public final class HttpTransport implements Transport {
 
     @Override
     public SubscriptionDescription createSubscription(String queue, String name, SubscriptionSettings settings) {
-        Optional<SubscriptionDescription> existing = findSubscription(queue, name);
-        if (existing.isPresent()) {
-            if (!existing.get().settings().equals(settings)) {
-                throw new ConflictException("SubscriptionAlreadyExists",
-                        "subscription '" + name + "' already exists with different settings; update it instead");
-            }
-            return existing.get();
-        }
-        return putSubscription(queue, name, settings);
+        return putSubscription(queue, name, settings, CREATE_ONLY);
     }
 
     @Override
     public SubscriptionDescription updateSubscription(String queue, String name, SubscriptionSettings settings) {
-        describeSubscription(queue, name);
-        return putSubscription(queue, name, settings);
+        return putSubscription(queue, name, settings, UPDATE_ONLY);
     }
 
-    private SubscriptionDescription putSubscription(String queue, String name, SubscriptionSettings settings) {
+    private SubscriptionDescription putSubscription(String queue, String name, SubscriptionSettings settings, Map<String, String> condition) {
         return WireCodec.subscription(http.send("PUT", subscriptionPath(queue, name), "", WireCodec.subscriptionBody(settings),
-                Duration.ZERO, false).expect(SubscriptionView.class));
-    }
-
-    private Optional<SubscriptionDescription> findSubscription(String queue, String name) {
-        try {
-            return Optional.of(describeSubscription(queue, name));
-        } catch (NotFoundException e) {
-            if ("SubscriptionNotFound".equals(e.code())) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+                Duration.ZERO, false, condition).expect(SubscriptionView.class));
     }
 
     @Override
