@@ -52,10 +52,6 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
         return size() - acked.cardinality();
     }
 
-    public boolean allAcked() {
-        return acked.cardinality() == size();
-    }
-
     public boolean visibleAt(long nowMillis) {
         return !done && due <= nowMillis;
     }
@@ -77,6 +73,13 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
     public Chunk withAcked(BitSet bits) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, bits, lease, state, due,
                 leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == size());
+    }
+
+    /** Every offset acked: the chunk is done (expired by retention, or dead-lettered). */
+    public Chunk withEverythingAcked() {
+        BitSet bits = new BitSet(size());
+        bits.set(0, size());
+        return withAcked(bits);
     }
 
     /** The sub-range {@code [from, to)} with the same lease and counts, and the acked bits of that range. */

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.time.Duration;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,14 +51,14 @@ public final class DeadLetterMover {
     public static final String RECEIVE_COUNT = "shoal.receiveCount";
 
     private final QueueCatalog catalog;
-    private final PartitionLog log_;
+    private final PartitionLog partitionLog;
     private final ChunkTable chunks;
     private final Deliveries deliveries;
     private final String stateTable;
 
     public DeadLetterMover(QueueCatalog catalog, PartitionLog partitionLog, ChunkTable chunks, Deliveries deliveries, ShoalTables tables) {
         this.catalog = catalog;
-        this.log_ = partitionLog;
+        this.partitionLog = partitionLog;
         this.chunks = chunks;
         this.deliveries = deliveries;
         this.stateTable = tables.stateTable();
@@ -78,9 +77,7 @@ public final class DeadLetterMover {
         if (!moveRecords(sub, partition, offsets, dead, chunk.receiveCount(), marker, now)) {
             return false;
         }
-        BitSet all = new BitSet(chunk.size());
-        all.set(0, chunk.size());
-        chunks.replace(sub.stateKey(partition), chunk, List.of(chunk.withAcked(all)), now);
+        chunks.replace(sub.stateKey(partition), chunk, List.of(chunk.withEverythingAcked()), now);
         return true;
     }
 
@@ -107,7 +104,7 @@ public final class DeadLetterMover {
         for (var e : byTarget.entrySet()) {
             TransactWriteItem marker = marker(stateKey, markerKey + "#" + e.getKey(), now);
             try {
-                log_.append(dlq.get(), e.getKey(), e.getValue(), base -> List.of(marker));
+                partitionLog.append(dlq.get(), e.getKey(), e.getValue(), base -> List.of(marker));
             } catch (GuardFailedException alreadyMoved) {
                 // moved before: by an earlier attempt of ours, or by a receiver racing us
             }

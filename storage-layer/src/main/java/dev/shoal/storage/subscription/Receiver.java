@@ -116,7 +116,7 @@ public final class Receiver {
             records = deliveries.records(chunk);
         } catch (ObjectNotFoundException expired) {
             log.info("segment {} is gone (retention); dropping chunk {} of {}", chunk.segmentKey(), chunk.start(), stateKey);
-            chunks.replace(stateKey, chunk, List.of(chunk.withAcked(allSet(chunk))), now);
+            chunks.replace(stateKey, chunk, List.of(chunk.withEverythingAcked()), now);
             return;
         }
         if (chunks.replace(stateKey, chunk, pieces, now)) {
@@ -159,11 +159,5 @@ public final class Receiver {
                 frontier = chunks.head(stateKey, sub.startOffset(partition)).frontier(); // another receiver won
             }
         }
-    }
-
-    private static java.util.BitSet allSet(Chunk chunk) {
-        java.util.BitSet bits = new java.util.BitSet(chunk.size());
-        bits.set(0, chunk.size());
-        return bits;
     }
 }
