@@ -13,17 +13,20 @@ import java.util.Map;
 public final class EngineMaintenance implements Maintenance {
 
     private final ShoalEngine engine;
+    private final String deployment;
 
-    public EngineMaintenance(ShoalEngine engine) {
+    /** @param deployment the deployment's name (its table prefix), a dimension of every metric */
+    public EngineMaintenance(ShoalEngine engine, String deployment) {
         this.engine = engine;
+        this.deployment = deployment;
     }
 
     @Override
     public MaintenanceSummary run(Instant now) {
-        return summary(now, engine.maintenance(now));
+        return summary(deployment, now, engine.maintenance(now));
     }
 
-    static MaintenanceSummary summary(Instant now, MaintenanceReport report) {
+    static MaintenanceSummary summary(String deployment, Instant now, MaintenanceReport report) {
         Map<String, Long> work = new LinkedHashMap<>();
         work.put("segmentsDeleted", report.segmentsDeleted());
         work.put("orphansDeleted", report.orphansDeleted());
@@ -32,8 +35,8 @@ public final class EngineMaintenance implements Maintenance {
             SubscriptionStats st = s.stats() == null ? SubscriptionStats.EMPTY : s.stats();
             // the report has no per-minute rates yet: those metrics are left out rather than sent as 0
             return new SubscriptionMetrics(s.queue(), s.subscription(), st.visible(), st.inFlight(), st.delayed(),
-                    st.oldestUnackedAge(), null, null);
+                    st.oldestUnackedAge(), null, null, s.deadLetterQueue());
         }).toList();
-        return new MaintenanceSummary(now, work, metrics);
+        return new MaintenanceSummary(deployment, now, work, metrics);
     }
 }

@@ -7,11 +7,12 @@ import java.util.Map;
 /**
  * What a janitor run did and saw.
  *
+ * @param deployment    the deployment's name (its table prefix): a metric dimension, so deployments sharing an account do not mix
  * @param at            when the run started
  * @param work          counts of what was cleaned up, by name (segmentsDeleted, orphansDeleted, ...), for the log line
  * @param subscriptions every subscription's metrics
  */
-public record MaintenanceSummary(Instant at, Map<String, Long> work, List<SubscriptionMetrics> subscriptions) {
+public record MaintenanceSummary(String deployment, Instant at, Map<String, Long> work, List<SubscriptionMetrics> subscriptions) {
 
     public MaintenanceSummary {
         work = Map.copyOf(work);

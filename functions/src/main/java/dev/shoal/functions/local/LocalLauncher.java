@@ -136,7 +136,7 @@ public final class LocalLauncher implements AutoCloseable {
 
     /** What runs on timers beside the API: the janitor, and the dispatcher pushing to HTTP targets. */
     static List<BackgroundTask> backgroundTasks(ShoalEngine engine) {
-        JanitorHandler janitor = new JanitorHandler(new EngineMaintenance(engine), Clock.systemUTC(),
+        JanitorHandler janitor = new JanitorHandler(new EngineMaintenance(engine, TABLES.prefix()), Clock.systemUTC(),
                 line -> LoggerFactory.getLogger("shoal.janitor").debug(line));
         // the subscription list is read at most once a pass, so a new push subscription starts within a second or so
         Dispatcher dispatcher = new Dispatcher(engine, Clock.systemUTC(), RoutingTargetInvoker.httpOnly(),

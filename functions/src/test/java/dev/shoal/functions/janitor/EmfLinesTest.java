@@ -24,14 +24,16 @@ class EmfLinesTest {
 
     @Test
     void lineIsEmbeddedMetricFormatWithQueueAndSubscriptionDimensions() throws Exception {
-        SubscriptionMetrics m = new SubscriptionMetrics("orders", "audit", 7, 2, 1, Duration.ofMillis(90_500), 120L, 118L);
-        JsonNode line = JSON.readTree(EmfLines.line(AT, m));
+        SubscriptionMetrics m = new SubscriptionMetrics("orders", "audit", 7, 2, 1, Duration.ofMillis(90_500), 120L, 118L, false);
+        JsonNode line = JSON.readTree(EmfLines.line("prod", AT, m));
 
         JsonNode aws = line.path("_aws");
         assertEquals(AT.toEpochMilli(), aws.path("Timestamp").asLong());
         JsonNode directive = aws.path("CloudWatchMetrics").get(0);
         assertEquals("Shoal", directive.path("Namespace").asText());
-        assertEquals("[[\"Queue\",\"Subscription\"]]", directive.path("Dimensions").toString());
+        assertEquals("[[\"Deployment\",\"Queue\",\"Subscription\"]]", directive.path("Dimensions").toString());
+        assertEquals("prod", line.path("Deployment").asText());
+        assertEquals(1, aws.path("CloudWatchMetrics").size(), "a named subscription publishes no queue-level or deployment-wide metric");
         assertEquals("orders", line.path("Queue").asText());
         assertEquals("audit", line.path("Subscription").asText());
         assertEquals(7, line.path("ApproximateVisible").asLong());
@@ -49,14 +51,29 @@ class EmfLinesTest {
     }
 
     @Test
-    void defaultSubscriptionAlsoPublishesPerQueue() throws Exception {
-        JsonNode line = JSON.readTree(EmfLines.line(AT, new SubscriptionMetrics("orders", "default", 0, 0, 0, null, null, null)));
-        assertEquals("[[\"Queue\",\"Subscription\"],[\"Queue\"]]", line.path("_aws").path("CloudWatchMetrics").get(0).path("Dimensions").toString());
+    void defaultSubscriptionAlsoPublishesPerQueueAndTheDeploymentWideAgeTheAlarmsRead() throws Exception {
+        JsonNode line = JSON.readTree(EmfLines.line("prod", AT, new SubscriptionMetrics("orders", "default", 0, 0, 0, Duration.ofSeconds(5), null, null, false)));
+        JsonNode directives = line.path("_aws").path("CloudWatchMetrics");
+        assertEquals("[[\"Deployment\",\"Queue\",\"Subscription\"],[\"Deployment\",\"Queue\"]]", directives.get(0).path("Dimensions").toString());
+        assertEquals("[[\"Deployment\"]]", directives.get(1).path("Dimensions").toString());
+        assertEquals("OldestMessageAgeSeconds", directives.get(1).path("Metrics").get(0).path("Name").asText());
+        assertEquals(5, line.path("OldestMessageAgeSeconds").asLong());
+        assertFalse(line.has("DeadLetterMessagesVisible"));
+    }
+
+    @Test
+    void aDeadLetterQueuePublishesItsVisibleCountDeploymentWide() throws Exception {
+        JsonNode line = JSON.readTree(EmfLines.line("prod", AT, new SubscriptionMetrics("orders-dlq", "default", 3, 0, 0, null, null, null, true)));
+        JsonNode directives = line.path("_aws").path("CloudWatchMetrics");
+        assertEquals(2, directives.size());
+        assertEquals("[[\"Deployment\"]]", directives.get(1).path("Dimensions").toString());
+        assertEquals("DeadLetterMessagesVisible", directives.get(1).path("Metrics").get(0).path("Name").asText());
+        assertEquals(3, line.path("DeadLetterMessagesVisible").asLong());
     }
 
     @Test
     void unknownRatesAreLeftOutAndNoBacklogReadsAsAgeZero() throws Exception {
-        JsonNode line = JSON.readTree(EmfLines.line(AT, new SubscriptionMetrics("q", "default", 0, 0, 0, null, null, null)));
+        JsonNode line = JSON.readTree(EmfLines.line("prod", AT, new SubscriptionMetrics("q", "default", 0, 0, 0, null, null, null, false)));
         Set<String> declared = new TreeSet<>();
         line.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").forEach(m -> declared.add(m.path("Name").asText()));
         assertEquals(Set.of("ApproximateVisible", "ApproximateInFlight", "ApproximateDelayed", "OldestMessageAgeSeconds"), declared);
@@ -67,9 +84,9 @@ class EmfLinesTest {
     @Test
     void janitorWritesASummaryLineThenOneMetricLinePerSubscription() throws Exception {
         List<String> out = new ArrayList<>();
-        MaintenanceSummary summary = new MaintenanceSummary(AT, Map.of("segmentsDeleted", 3L), List.of(
-                new SubscriptionMetrics("a", "default", 1, 0, 0, null, null, null),
-                new SubscriptionMetrics("b", "default", 2, 0, 0, null, null, null)));
+        MaintenanceSummary summary = new MaintenanceSummary("prod", AT, Map.of("segmentsDeleted", 3L), List.of(
+                new SubscriptionMetrics("a", "default", 1, 0, 0, null, null, null, false),
+                new SubscriptionMetrics("b", "default", 2, 0, 0, null, null, null, false)));
         new JanitorHandler(now -> summary, java.time.Clock.fixed(AT, java.time.ZoneOffset.UTC), out::add).run();
         assertEquals(3, out.size());
         JsonNode first = JSON.readTree(out.getFirst());
