@@ -74,7 +74,7 @@ public final class JanitorHandler implements RequestHandler<ScheduledEvent, Stri
     }
 
     private static final class FromEnvironment {
-        static final Maintenance MAINTENANCE = new EngineMaintenance(LambdaEnvironment.fromSystem().engine(),
+        static final Maintenance MAINTENANCE = new EngineMaintenance(LambdaEnvironment.fromSystem().maintenanceEngine(),
                 System.getenv().getOrDefault("SHOAL_TABLE_PREFIX", "shoal"));
     }
 }

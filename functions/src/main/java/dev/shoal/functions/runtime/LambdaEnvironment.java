@@ -67,6 +67,17 @@ public record LambdaEnvironment(Map<String, String> env) {
         }
     }
 
+    /**
+     * An engine for the janitor. Maintenance neither mints nor checks receipts, so the janitor has
+     * no permission to read the receipt secret (least privilege, see infra-cdk's AccessPolicies):
+     * a random secret that no receipt will ever match stands in for it.
+     */
+    public ShoalEngine maintenanceEngine() {
+        byte[] unusable = new byte[32];
+        new java.security.SecureRandom().nextBytes(unusable);
+        return engine(region(), UrlConnectionHttpClient.create(), unusable);
+    }
+
     private ShoalEngine engine(Region region, SdkHttpClient http, byte[] receiptSecret) {
         DynamoDbClient dynamo = DynamoDbClient.builder().region(region).httpClient(http)
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build();
