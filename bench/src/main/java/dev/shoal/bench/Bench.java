@@ -39,7 +39,7 @@ public final class Bench {
                   --backlogs N[,N...] (1000,1000000)  --receives R (200)  --batches B[,B...] (10,100)
                   --size S (100)  --produce-batch B (1000)  --producers C (4)  --in-flight N (100000)
                   --consumer-cache-mib M (64)
-              all               everything BENCHMARKS.md shows, in order (about 10-15 minutes)
+              all               everything BENCHMARKS.md shows, in order (about 7 minutes on 2 vCPU)
                   --quick         tiny runs, to check that it works
 
             every command also takes
@@ -60,6 +60,9 @@ public final class Bench {
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
+            if (!List.of("produce", "commit-protocols", "e2e", "backlog", "all").contains(args[0])) {
+                throw new Options.UsageException("unknown command '" + args[0] + "'");
+            }
             Options options = Options.parse(rest);
             String outFile = options.string("out", null);
             BenchStack.HttpClientChoice.choose(options.string("http-client", "apache5"));

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,11 @@ final class EndToEndBench {
         static Pair parse(String s) {
             String[] parts = s.split("/");
             if (parts.length != 2) throw new Options.UsageException("--pairs takes Bp/Br pairs like 100/100, was '" + s + "'");
-            return new Pair(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            try {
+                return new Pair(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new Options.UsageException("--pairs takes Bp/Br pairs like 100/100, was '" + s + "'");
+            }
         }
 
         @Override
@@ -59,8 +64,7 @@ final class EndToEndBench {
     }
 
     static void main(Options o, PrintStream out) {
-        List<Pair> pairs = o.string("pairs", "1/1,10/10,100/100").lines().flatMap(l -> List.of(l.split(",")).stream())
-                .map(Pair::parse).toList();
+        List<Pair> pairs = Arrays.stream(o.string("pairs", "1/1,10/10,100/100").split(",")).map(Pair::parse).toList();
         long messages = o.longValue("messages", 10_000);
         int size = o.integer("size", 1024);
         long cacheMib = o.longValue("consumer-cache-mib", 64);

@@ -63,18 +63,18 @@ final class ProduceBench {
         List<Result> results = new ArrayList<>();
         try (BenchStack stack = BenchStack.start()) {
             Meter meter = new Meter();
-            CallCounter calls2 = new CallCounter();
+            CallCounter counter = new CallCounter();
             ShoalEngine engine = ShoalEngine.builder()
-                    .dynamo(stack.dynamo(meter, calls2)).s3(stack.s3(meter)).tables(stack.tables()).bucket(stack.bucket())
+                    .dynamo(stack.dynamo(meter, counter)).s3(stack.s3(meter)).tables(stack.tables()).bucket(stack.bucket())
                     .receiptSecret(BenchStack.RECEIPT_SECRET).build();
             if (warmup > 0) {
                 Bench.progress("produce: warm-up, %d messages", warmup);
-                run(stack, engine, meter, calls2, new Config(warmup, size, 100, 1, 1, payload), bodies, "produce-warmup");
+                run(stack, engine, meter, counter, new Config(warmup, size, 100, 1, 1, payload), bodies, "produce-warmup");
             }
             int n = 0;
             for (Config c : configs) {
                 Bench.progress("produce: %s", c);
-                results.add(run(stack, engine, meter, calls2, c, bodies, "produce-" + (n++)));
+                results.add(run(stack, engine, meter, counter, c, bodies, "produce-" + (n++)));
             }
         }
         printResults(out, results);
