@@ -1,5 +1,6 @@
 package dev.shoal.storage.metering;
 
+import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -42,8 +43,11 @@ import java.util.List;
  * units the store reports are counted, with two corrections where DynamoDB Local's report
  * differs from the service's bill:
  * <ul>
- *   <li>transactions are billed at twice the units of the same plain writes/reads; Local
- *       reports the plain units, so transactional units are doubled here;</li>
+ *   <li>transactions are billed at twice the units of the same plain writes, per item; Local's
+ *       report for them is inconsistent (it doubles a one-item transaction, not a two-item one),
+ *       so transactional writes are counted from the request instead: two units per KB of each
+ *       item put, and two more where the item carries the {@code due} index's keys (updates,
+ *       deletes and condition checks at their two-unit minimum);</li>
  *   <li>a write rejected by its condition is still billed (at least one unit per item, two
  *       in a transaction); no capacity comes back with the error, so the minimum is
  *       counted.</li>
@@ -92,7 +96,7 @@ public final class BillingMeter implements ExecutionInterceptor {
             case UpdateItemResponse r -> write(r.consumedCapacity(), 1);
             case DeleteItemResponse r -> write(r.consumedCapacity(), 1);
             case BatchWriteItemResponse r -> write(r.consumedCapacity(), 1);
-            case TransactWriteItemsResponse r -> write(r.consumedCapacity(), 2);
+            case TransactWriteItemsResponse r -> meter.dynamoWrite(transactionUnits(context.request()));
             case GetItemResponse r -> read(r.consumedCapacity(), 1);
             case QueryResponse r -> read(r.consumedCapacity(), 1);
             case ScanResponse r -> read(r.consumedCapacity(), 1);
@@ -113,10 +117,29 @@ public final class BillingMeter implements ExecutionInterceptor {
         Throwable failure = context.exception();
         if (failure instanceof ConditionalCheckFailedException) {
             meter.dynamoWrite(1.0);
-        } else if (failure instanceof TransactionCanceledException
-                && context.request() instanceof TransactWriteItemsRequest transaction) {
-            meter.dynamoWrite(2.0 * transaction.transactItems().size());
+        } else if (failure instanceof TransactionCanceledException) {
+            meter.dynamoWrite(transactionUnits(context.request()));
         }
+    }
+
+    /** What a TransactWriteItems request is billed, from its items (see the class comment). */
+    static double transactionUnits(SdkRequest request) {
+        if (!(request instanceof TransactWriteItemsRequest transaction)) {
+            return 0;
+        }
+        double units = 0;
+        for (var item : transaction.transactItems()) {
+            if (item.put() != null) {
+                units += 2.0 * ItemSize.writeUnits(item.put().item());
+                if (item.put().item().containsKey(ShoalTables.DUE_INDEX_PARTITION_KEY)
+                        && item.put().item().containsKey(ShoalTables.DUE_INDEX_SORT_KEY)) {
+                    units += 2.0;
+                }
+            } else {
+                units += 2.0;
+            }
+        }
+        return units;
     }
 
     private void write(ConsumedCapacity capacity, int factor) {

@@ -32,8 +32,20 @@ class EmbeddedAwsTest {
         double before = aws.meter().snapshot().dynamoWriteUnits();
         aws.dynamo().putItem(b -> b.tableName(aws.tables().stateTable()).item(indexed));
         double withIndex = aws.meter().snapshot().dynamoWriteUnits() - before;
-        System.out.println("GSI put units: " + withIndex);
         assertEquals(2.0, withIndex, 0.001, "one unit for the table, one for the index entry");
+    }
+
+    @Test
+    void transactionsAreBilledTwiceThePlainUnitsOfEachItem(AwsFixture aws) {
+        Map<String, AttributeValue> plain = Map.of("pk", AttributeValue.fromS("t"), "sk", AttributeValue.fromS("1"));
+        Map<String, AttributeValue> indexed = Map.of("pk", AttributeValue.fromS("t"), "sk", AttributeValue.fromS("2"),
+                "dg", AttributeValue.fromS("g"), "due", AttributeValue.fromN("1"));
+        double before = aws.meter().snapshot().dynamoWriteUnits();
+        aws.dynamo().transactWriteItems(b -> b.transactItems(
+                software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(aws.tables().stateTable()).item(plain)).build(),
+                software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(aws.tables().stateTable()).item(indexed)).build()));
+        assertEquals(2 + 2 + 2, aws.meter().snapshot().dynamoWriteUnits() - before, 0.001,
+                "two units per item, two more for the index entry");
     }
 
     @Test
