@@ -4,6 +4,7 @@ import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.dynamodb.TableDefinitions;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -47,10 +48,14 @@ public interface AwsStack extends AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.create()).overrideConfiguration(config).build();
     }
 
-    /** An S3 client for an emulator at {@code endpoint} (path-style addressing, as emulators need). */
+    /**
+     * An S3 client for an emulator at {@code endpoint} (path-style addressing, as emulators need).
+     * It uses the Apache 5 HTTP client: the url-connection client fails against S3Proxy after a
+     * few thousand PUTs, while it works against S3 itself (the functions keep it in AWS).
+     */
     static S3Client s3Client(URI endpoint, Region region, AwsCredentialsProvider credentials,
                              Consumer<ClientOverrideConfiguration.Builder> config) {
         return S3Client.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials).forcePathStyle(true)
-                .httpClient(UrlConnectionHttpClient.create()).overrideConfiguration(config).build();
+                .httpClient(Apache5HttpClient.builder().maxConnections(64).build()).overrideConfiguration(config).build();
     }
 }

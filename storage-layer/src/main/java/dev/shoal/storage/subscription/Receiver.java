@@ -33,7 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Receiver {
 
     private static final Logger log = LoggerFactory.getLogger(Receiver.class);
-    static final int MAX_CLAIM_ATTEMPTS = 8;
+    /** Claims per partition per receive: small segments need several to fill a large receive. */
+    static final int MAX_CLAIM_ATTEMPTS = 32;
     static final Duration FIRST_POLL_PAUSE = Duration.ofMillis(50);
     static final Duration MAX_POLL_PAUSE = Duration.ofMillis(500);
 

@@ -119,6 +119,15 @@ class SubscriptionBehaviourTest {
     }
 
     @Test
+    void aLargeReceiveGathersManySmallSegments(AwsFixture aws) {
+        ShoalEngine shoal = queue(aws, "q", QueueSettings.builder().build());
+        for (int b = 0; b < 12; b++) {
+            shoal.produce("q", messages("b" + b + "-", 10));
+        }
+        assertEquals(100, shoal.receive("q", SUB, ReceiveRequest.of(100)).size());
+    }
+
+    @Test
     void changeVisibilityMovesTheDeadlineAndZeroMakesTheMessageVisibleNow(AwsFixture aws) {
         ShoalEngine shoal = queue(aws, "q", QueueSettings.builder().build());
         shoal.produce("q", messages("m", 3));
