@@ -1,5 +1,6 @@
 package dev.shoal.client.internal.http;
 
+import dev.shoal.storage.Utf8Text;
 import dev.shoal.client.internal.http.Wire.AttributeBody;
 import dev.shoal.client.internal.http.Wire.DeadLetterBody;
 import dev.shoal.client.internal.http.Wire.Message;
@@ -26,9 +27,6 @@ import dev.shoal.storage.SubscriptionDescription;
 import dev.shoal.storage.SubscriptionSettings;
 import dev.shoal.storage.SubscriptionStats;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -154,16 +152,9 @@ final class WireCodec {
                 time(m.sentAt()), time(m.firstReceivedAt()), m.receipt());
     }
 
-    /** The body as text when it is valid UTF-8 (it then travels as such), else null (it travels as base64). */
+    /** The body as text when it is valid UTF-8, else null (it then travels as base64). */
     static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Utf8Text.decode(body).orElse(null);
     }
 
     private static Instant time(String text) {

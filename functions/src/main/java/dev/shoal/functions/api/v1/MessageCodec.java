@@ -1,5 +1,6 @@
 package dev.shoal.functions.api.v1;
 
+import dev.shoal.storage.Utf8Text;
 import dev.shoal.functions.api.ApiException;
 import dev.shoal.functions.api.Durations;
 import dev.shoal.functions.api.v1.Requests.AttributeBody;
@@ -12,9 +13,6 @@ import dev.shoal.storage.NewMessage;
 import dev.shoal.storage.ProduceRequest;
 import dev.shoal.storage.ReceivedMessage;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,13 +172,6 @@ final class MessageCodec {
 
     /** The body as text when it is valid UTF-8, else null (it then travels as base64). */
     static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Utf8Text.decode(body).orElse(null);
     }
 }
