@@ -36,7 +36,7 @@ class FifoConcurrencyTest {
     private static final String SUB = Limits.DEFAULT_SUBSCRIPTION;
     private static final int PRODUCERS = 4, CONSUMERS = 8, GROUPS = 1_000, PER_GROUP = 3;
     private static final Duration VISIBILITY = Duration.ofMillis(1500);
-    private static final Duration DEADLINE = Duration.ofSeconds(180);
+    private static final Duration DEADLINE = Duration.ofSeconds(300);
 
     /** One group's history: when each sequence's ack started, and what was acked. */
     private static final class GroupLog {

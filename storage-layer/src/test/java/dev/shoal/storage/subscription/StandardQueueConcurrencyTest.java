@@ -36,7 +36,7 @@ class StandardQueueConcurrencyTest {
     private static final String SUB = Limits.DEFAULT_SUBSCRIPTION;
     private static final Duration VISIBILITY = Duration.ofMillis(1500);
     private static final int PRODUCERS = 4, BATCHES = 20, BATCH = 10, CONSUMERS = 8;
-    private static final Duration DEADLINE = Duration.ofSeconds(150);
+    private static final Duration DEADLINE = Duration.ofSeconds(300);
 
     /** When a delivery's message may be delivered again at the earliest (engine time is at least this). */
     private record Delivery(long receivedBeforeMillis, long earliestNextMillis) {
