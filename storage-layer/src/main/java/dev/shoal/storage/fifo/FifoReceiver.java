@@ -147,17 +147,20 @@ public final class FifoReceiver {
             return;
         }
         int count = Math.min(want, gate.pending().size());
+        List<Long> offsets = gate.pending().subList(0, count);
+        Map<Long, SegmentRecord> records = reader.read(logKey, offsets);
+        if (records.size() < count) {
+            // some of these messages are past retention: drop them, the group goes on without them
+            gates.put(stateKey, gate.without(offsets.stream().filter(o -> !records.containsKey(o)).toList(), now), read);
+            return;
+        }
         String lease = newLease();
         Gate leased = gate.leasedTo(lease, count, now, now + visibility.toMillis());
         if (!gates.put(stateKey, leased, read)) {
             return; // another receiver leased it first
         }
-        List<Long> offsets = leased.pending().subList(0, count);
-        Map<Long, SegmentRecord> records = reader.read(logKey, offsets);
         for (int i = 0; i < count; i++) {
-            SegmentRecord r = records.get(offsets.get(i));
-            if (r == null) continue; // past retention
-            out.add(message(sub, partition, leased, i, r));
+            out.add(message(sub, partition, leased, i, records.get(offsets.get(i))));
         }
     }
 

@@ -105,6 +105,20 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
         return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, leased, acked, lease, nacked, newDue, leasedAt, version);
     }
 
+    /** Drops the given pending offsets (expired by retention); the lease, if any, ends. */
+    Gate without(List<Long> gone, long now) {
+        List<Long> p = new ArrayList<>();
+        List<Integer> rc = new ArrayList<>();
+        List<Long> fr = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+            if (gone.contains(pending.get(i))) continue;
+            p.add(pending.get(i));
+            rc.add(receiveCounts.get(i));
+            fr.add(firstReceived.get(i));
+        }
+        return new Gate(gen, group, p, rc, fr, upTo, 0, new BitSet(), null, false, now, leasedAt, version);
+    }
+
     /** Drops the first {@code count} pending offsets (dead-lettered). */
     Gate withoutHead(int count, long now) {
         return new Gate(gen, group, pending.subList(count, pending.size()), receiveCounts.subList(count, receiveCounts.size()),

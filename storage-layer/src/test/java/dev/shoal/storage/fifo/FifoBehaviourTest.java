@@ -231,6 +231,20 @@ class FifoBehaviourTest {
     }
 
     @Test
+    void messagesPastRetentionLeaveTheirGroupWhichGoesOn(AwsFixture aws) {
+        ShoalEngine shoal = fifo(aws, QueueSettings.builder().contentBasedDeduplication(true).retention(Duration.ofMinutes(10)));
+        shoal.produce(Q, List.of(msg("g", "old")));
+        List<ReceivedMessage> got = shoal.receive(Q, SUB, ReceiveRequest.of(10));
+        assertEquals(List.of("old"), bodies(got));
+        clock.advance(Duration.ofMinutes(5));
+        shoal.produce(Q, List.of(msg("g", "new")));
+        clock.advance(Duration.ofMinutes(6));
+        shoal.maintenance(clock.instant()); // the first segment is past retention now
+        assertEquals(List.of(), shoal.receive(Q, SUB, ReceiveRequest.of(10)), "the expired message is dropped from its group");
+        assertEquals(List.of("new"), bodies(shoal.receive(Q, SUB, ReceiveRequest.of(10))));
+    }
+
+    @Test
     void ackingWithAnExpiredLeaseIsRejected(AwsFixture aws) {
         ShoalEngine shoal = fifo(aws);
         shoal.produce(Q, List.of(msg("g", "x")));
