@@ -39,7 +39,15 @@ public final class Bench {
                   --backlogs N[,N...] (1000,1000000)  --receives R (200)  --batches B[,B...] (10,100)
                   --size S (100)  --produce-batch B (1000)  --producers C (4)  --in-flight N (100000)
                   --consumer-cache-mib M (64)
-              all               everything BENCHMARKS.md shows, in order (about 7 minutes on 2 vCPU)
+              fifo              FIFO queue: throughput and units per message with 10, 1,000 and 100,000 groups, beside a standard queue
+                  --groups G[,G...] (10,1000,100000)  --messages N (20000; at least G per run)  --size S (1024)
+                  --batch B (100)  --receive-batch B (100)  --consumer-cache-mib M (64)  --standard true|false (true)
+                  --time-limit-s T (600 per phase)  --warmup N (2000)
+              sdk               the Java SDK, direct and HTTP, against ElasticMQ through the AWS SDK: throughput, send-to-handler latency
+                  --targets direct,http,elasticmq  --messages N (10000)  --size S (1024)  --consumers C (4)
+                  --receive-batch B (100 Shoal; SQS is capped at 10)  --linger-ms L (5)  --partitions P[,P...] (1,4; Shoal)
+                  --rates R[,R...] (20,200 msg/s, paced runs)  --paced-seconds S (15)  --time-limit-s T (300 per run)  --warmup N (2000)
+              all               everything BENCHMARKS.md shows in sections 1-4, in order (about 7 minutes on 2 vCPU)
                   --quick         tiny runs, to check that it works
 
             every command also takes
@@ -60,7 +68,7 @@ public final class Bench {
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
-            if (!List.of("produce", "commit-protocols", "e2e", "backlog", "all").contains(args[0])) {
+            if (!List.of("produce", "commit-protocols", "e2e", "backlog", "fifo", "sdk", "all").contains(args[0])) {
                 throw new Options.UsageException("unknown command '" + args[0] + "'");
             }
             Options options = Options.parse(rest);
@@ -73,6 +81,8 @@ public final class Bench {
                 case "commit-protocols" -> CommitProtocolsBench.main(options, out);
                 case "e2e" -> EndToEndBench.main(options, out);
                 case "backlog" -> BacklogBench.main(options, out);
+                case "fifo" -> FifoBench.main(options, out);
+                case "sdk" -> SdkBench.main(options, out);
                 case "all" -> All.main(options, out);
                 default -> throw new Options.UsageException("unknown command '" + args[0] + "'");
             }
