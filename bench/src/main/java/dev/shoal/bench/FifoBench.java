@@ -277,18 +277,21 @@ final class FifoBench {
         Run std = runs.stream().filter(r -> !r.fifo()).findFirst().orElse(null);
         double stdCost = std == null ? Double.NaN : perMillion(std);
         out.println("Cost per million messages at us-east-1 list prices (DynamoDB on-demand, S3 Standard requests; storage, Lambda and API "
-                + "Gateway not included), beside the standard queue at the same batches" + (std == null ? " (not run: --standard false)" : " in this run")
+                + "Gateway not included), beside Amazon SQS FIFO at batches of 10 ($0.50 per million requests, 0.3 requests per message) and "
+                + "the standard queue at the same batches" + (std == null ? " (not run: --standard false)" : " in this run")
                 + " and the standard queue's $" + Table.f(STANDARD_E2E_100_100, 3) + " at 100/100 in section 3:");
         out.println();
+        double sqsFifo = Prices.sqsRequestsPerMessage(produceBatch, receiveBatch, size) * SQS_FIFO_REQUEST * 1e6;
         Table c = new Table("queue", "groups", "DynamoDB writes", "DynamoDB reads", "S3 requests", "total", "x standard (this run)",
-                "x standard (section 3)", "S3 by operation");
+                "x standard (section 3)", "SQS FIFO", "x SQS FIFO", "S3 by operation");
         for (Run r : runs) {
             double per = 1e6;
             double writes = unitsPerMessage(r, true) * Prices.DYNAMO_WRITE_UNIT * per;
             double reads = unitsPerMessage(r, false) * Prices.DYNAMO_READ_UNIT * per;
             double total = perMillion(r);
             c.row(r.label(), r.groupsLabel(), Table.usd(writes), Table.usd(reads), Table.usd(total - writes - reads), Table.usd(total),
-                    Table.f(total / stdCost, 1) + "x", Table.f(total / STANDARD_E2E_100_100, 1) + "x", r.total().s3Requests());
+                    std == null ? "-" : Table.f(total / stdCost, 1) + "x", Table.f(total / STANDARD_E2E_100_100, 1) + "x", Table.usd(sqsFifo),
+                    Table.f(total / sqsFifo, 1) + "x", r.total().s3Requests());
         }
         c.print(out);
 
@@ -310,6 +313,8 @@ final class FifoBench {
 
     /** Section 3's standard queue, end to end at 100/100 with a warm consumer: $ per million messages. */
     static final double STANDARD_E2E_100_100 = 0.090;
+    /** Amazon SQS FIFO, per request (per 64 KiB of payload), after the free tier: $0.50 per million (BENCHMARKS.md, "Prices used"). */
+    static final double SQS_FIFO_REQUEST = 0.50 / 1e6;
 
     private static double unitsPerMessage(Run r, boolean writes) {
         double n = r.messages(), consumed = Math.max(1, r.consumed());
