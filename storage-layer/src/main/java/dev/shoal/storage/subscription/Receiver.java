@@ -131,6 +131,7 @@ public final class Receiver {
         long gen = head.cursor().gen();
         long frontier = head.frontier();
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && want > 0; attempt++) {
+            now = clock.millis(); // segments committed since the receive began are due now, not "delayed"
             long at = frontier;
             Optional<IndexEntry> segment = index.containing(logKey, at).or(() -> index.from(logKey, at, 1).stream().findFirst());
             if (segment.isEmpty()) {
