@@ -11,6 +11,7 @@ import dev.shoal.storage.segment.SegmentRecord;
 import dev.shoal.storage.subscription.ChunkTable;
 import dev.shoal.storage.subscription.DeadLetterMover;
 import dev.shoal.storage.subscription.Deliveries;
+import dev.shoal.storage.subscription.LongPoll;
 import dev.shoal.storage.subscription.Receipt;
 
 import java.security.SecureRandom;
@@ -25,14 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Receive for FIFO queues. Per partition: lease the gates that are due (one conditional write
  * per group, however many of its messages it returns), oldest first; if more is wanted, claim
  * the next records after the frontier into their groups' gates and lease those. A group's
  * messages come out in offset order, as many as the receive asks for, and no later message of
- * a group is handed out while its gate is leased.
+ * a group is handed out while its gate is leased. Partitions and waiting as {@link LongPoll} does.
  */
 public final class FifoReceiver {
 
@@ -47,7 +47,7 @@ public final class FifoReceiver {
     private final DeadLetterMover deadLetters;
     private final ReceiveAttempts attempts;
     private final Clock clock;
-    private final Sleeper sleeper;
+    private final LongPoll longPoll;
 
     public FifoReceiver(GateTable gates, ChunkTable cursors, LogIndex index, SegmentStore segments, Deliveries deliveries,
                         DeadLetterMover deadLetters, ReceiveAttempts attempts, Clock clock, Sleeper sleeper) {
@@ -59,7 +59,7 @@ public final class FifoReceiver {
         this.deadLetters = deadLetters;
         this.attempts = attempts;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.longPoll = new LongPoll(clock, sleeper);
     }
 
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
@@ -70,31 +70,13 @@ public final class FifoReceiver {
             }
         }
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
-        Instant deadline = clock.instant().plus(request.waitTime());
-        Duration pause = Duration.ofMillis(50);
-        List<ReceivedMessage> got;
-        while (true) {
-            got = receiveOnce(sub, request.maxMessages(), visibility);
-            Instant now = clock.instant();
-            if (!got.isEmpty() || !now.isBefore(deadline)) break;
-            Duration left = Duration.between(now, deadline);
-            sleeper.sleep(pause.compareTo(left) < 0 ? pause : left);
-            pause = pause.multipliedBy(2).compareTo(Duration.ofMillis(500)) > 0 ? Duration.ofMillis(500) : pause.multipliedBy(2);
-        }
+        int max = request.maxMessages();
+        List<ReceivedMessage> got = longPoll.receive(sub.queue().partitions(), max, request.waitTime(),
+                (partition, out) -> receivePartition(sub, partition, max, visibility, out));
         if (request.receiveAttemptId() != null) {
             attempts.remember(sub, request.receiveAttemptId(), got);
         }
         return got;
-    }
-
-    private List<ReceivedMessage> receiveOnce(SubscriptionRef sub, int max, Duration visibility) {
-        List<ReceivedMessage> out = new ArrayList<>();
-        int partitions = sub.queue().partitions();
-        int first = ThreadLocalRandom.current().nextInt(partitions);
-        for (int i = 0; i < partitions && out.size() < max; i++) {
-            receivePartition(sub, (first + i) % partitions, max, visibility, out);
-        }
-        return out;
     }
 
     private void receivePartition(SubscriptionRef sub, int partition, int max, Duration visibility, List<ReceivedMessage> out) {

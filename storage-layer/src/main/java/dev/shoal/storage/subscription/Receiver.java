@@ -13,11 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Receive for standard queues. Per partition, in a rotating order:
@@ -35,15 +33,13 @@ public final class Receiver {
     private static final Logger log = LoggerFactory.getLogger(Receiver.class);
     /** Claims per partition per receive: small segments need several to fill a large receive. */
     static final int MAX_CLAIM_ATTEMPTS = 32;
-    static final Duration FIRST_POLL_PAUSE = Duration.ofMillis(50);
-    static final Duration MAX_POLL_PAUSE = Duration.ofMillis(500);
 
     private final ChunkTable chunks;
     private final LogIndex index;
     private final Deliveries deliveries;
     private final DeadLetterMover deadLetters;
     private final Clock clock;
-    private final Sleeper sleeper;
+    private final LongPoll longPoll;
 
     public Receiver(ChunkTable chunks, LogIndex index, Deliveries deliveries, DeadLetterMover deadLetters, Clock clock, Sleeper sleeper) {
         this.chunks = chunks;
@@ -51,34 +47,14 @@ public final class Receiver {
         this.deliveries = deliveries;
         this.deadLetters = deadLetters;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.longPoll = new LongPoll(clock, sleeper);
     }
 
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
-        Instant deadline = clock.instant().plus(request.waitTime());
-        Duration pause = FIRST_POLL_PAUSE;
-        while (true) {
-            List<ReceivedMessage> got = receiveOnce(sub, request.maxMessages(), visibility);
-            Instant now = clock.instant();
-            if (!got.isEmpty() || !now.isBefore(deadline)) {
-                return got;
-            }
-            Duration left = Duration.between(now, deadline);
-            sleeper.sleep(pause.compareTo(left) < 0 ? pause : left);
-            pause = pause.multipliedBy(2).compareTo(MAX_POLL_PAUSE) > 0 ? MAX_POLL_PAUSE : pause.multipliedBy(2);
-        }
-    }
-
-    private List<ReceivedMessage> receiveOnce(SubscriptionRef sub, int max, Duration visibility) {
-        List<ReceivedMessage> out = new ArrayList<>();
-        int partitions = sub.queue().partitions();
-        int first = ThreadLocalRandom.current().nextInt(partitions);
-        for (int i = 0; i < partitions && out.size() < max; i++) {
-            int partition = (first + i) % partitions;
-            receivePartition(sub, partition, max - out.size(), visibility, out);
-        }
-        return out;
+        int max = request.maxMessages();
+        return longPoll.receive(sub.queue().partitions(), max, request.waitTime(),
+                (partition, out) -> receivePartition(sub, partition, max - out.size(), visibility, out));
     }
 
     private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, List<ReceivedMessage> out) {
