@@ -20,6 +20,7 @@ public final class Retention {
 
     /** A segment not committed after this long never will be: the commit loop gives up within seconds. */
     public static final Duration ORPHAN_GRACE = Duration.ofMinutes(15);
+    private static final int LIST_PAGE = 1000;
 
     private final LogIndex index;
     private final ObjectStore objects;
@@ -76,18 +77,9 @@ public final class Retention {
     private long deleteOrphans(String prefix, Set<String> live, List<IndexEntry> justDeleted, Instant now) {
         Set<String> known = new HashSet<>(live);
         justDeleted.forEach(e -> known.add(e.segmentKey()));
-        List<String> orphans = new ArrayList<>();
-        String after = null;
-        List<ObjectStore.StoredObject> page;
-        do {
-            page = objects.list(prefix, after, 1000);
-            for (ObjectStore.StoredObject o : page) {
-                if (!known.contains(o.key()) && o.lastModified().isBefore(now.minus(ORPHAN_GRACE))) {
-                    orphans.add(o.key());
-                }
-            }
-            if (!page.isEmpty()) after = page.getLast().key();
-        } while (page.size() == 1000);
+        List<String> orphans = listAll(prefix).stream()
+                .filter(o -> !known.contains(o.key()) && o.lastModified().isBefore(now.minus(ORPHAN_GRACE)))
+                .map(ObjectStore.StoredObject::key).toList();
         objects.delete(orphans);
         return orphans.size();
     }
@@ -98,16 +90,20 @@ public final class Retention {
         List<IndexEntry> entries = new ArrayList<>();
         index.all(pk).forEach(entries::add);
         entries.forEach(e -> index.delete(pk, e.baseOffset()));
-        List<String> keys = new ArrayList<>();
-        String prefix = "segments/" + queueId + "/" + partition + "/";
+        objects.delete(listAll("segments/" + queueId + "/" + partition + "/").stream().map(ObjectStore.StoredObject::key).toList());
+        return entries.size();
+    }
+
+    /** Every object under {@code prefix}, page by page. */
+    private List<ObjectStore.StoredObject> listAll(String prefix) {
+        List<ObjectStore.StoredObject> all = new ArrayList<>();
         String after = null;
         List<ObjectStore.StoredObject> page;
         do {
-            page = objects.list(prefix, after, 1000);
-            page.forEach(o -> keys.add(o.key()));
+            page = objects.list(prefix, after, LIST_PAGE);
+            all.addAll(page);
             if (!page.isEmpty()) after = page.getLast().key();
-        } while (page.size() == 1000);
-        objects.delete(keys);
-        return entries.size();
+        } while (page.size() == LIST_PAGE);
+        return all;
     }
 }
