@@ -60,4 +60,15 @@ public interface QueueService {
     List<ReceiptResult> changeVisibility(String queue, String subscription, List<VisibilityChange> changes);
 
     RedriveResult redrive(String deadLetterQueue, RedriveRequest request);
+
+    /**
+     * Looks at retained messages of one partition without leasing them or moving any subscription
+     * (acked messages included: this reads the log, as a replay would).
+     *
+     * @throws NotFoundException       the queue does not exist
+     * @throws InvalidRequestException the partition is not one of the queue's
+     */
+    default LogPage peek(String queue, PeekRequest request) {
+        throw new UnsupportedOperationException("peek");
+    }
 }

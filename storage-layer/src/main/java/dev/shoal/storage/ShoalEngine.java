@@ -262,6 +262,27 @@ public final class ShoalEngine implements QueueService {
         return redriver.redrive(cache.queue(deadLetterQueue), request);
     }
 
+    @Override
+    public LogPage peek(String queue, PeekRequest request) {
+        QueueRef q = cache.queue(queue);
+        int p = request.partition();
+        if (p >= q.partitions()) {
+            throw new InvalidRequestException("partition", "must be between 0 and " + (q.partitions() - 1) + " (queue '" + queue
+                    + "' has " + q.partitions() + " partitions), was " + p);
+        }
+        long start = log.startOffset(q, p), end = log.endOffset(q, p);
+        long from = request.offset() == null ? start : request.offset();
+        List<LogPage.Message> messages = new ArrayList<>();
+        long next = from;
+        for (var r : log.read(q, p, from, request.max())) {
+            var rec = r.record();
+            messages.add(new LogPage.Message(r.id(), rec.body(), rec.attributes(), rec.groupId(), rec.dedupId(),
+                    Instant.ofEpochMilli(rec.timestampMillis()), Instant.ofEpochMilli(rec.deliverAtMillis())));
+            next = r.id().offset() + 1;
+        }
+        return new LogPage(p, start, end, Math.max(next, Math.min(Math.max(from, start), end)), messages);
+    }
+
     // ---- maintenance
 
     /**

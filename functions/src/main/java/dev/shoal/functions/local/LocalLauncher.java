@@ -14,6 +14,8 @@ import dev.shoal.functions.runtime.ReceiptSecret;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.local.EmbeddedAws;
+import dev.shoal.storage.metering.BillingMeter;
+import dev.shoal.storage.metering.Meter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +52,15 @@ public final class LocalLauncher implements AutoCloseable {
     private final LocalHttpServer server;
     private final DataDirectory data;
     private final LauncherOptions options;
+    private final LocalRoutes routes;
 
-    private LocalLauncher(List<AutoCloseable> resources, LocalHttpServer server, DataDirectory data, LauncherOptions options) {
+    private LocalLauncher(List<AutoCloseable> resources, LocalHttpServer server, DataDirectory data, LauncherOptions options,
+                          LocalRoutes routes) {
         this.resources = resources;
         this.server = server;
         this.data = data;
         this.options = options;
+        this.routes = routes;
     }
 
     public static void main(String[] args) {
@@ -80,6 +85,7 @@ public final class LocalLauncher implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("shoal local: stopping...");
             launcher.close();
+            System.out.println(launcher.usage().summary());
             stopped.countDown();
         }, "shoal-shutdown"));
         System.out.println(launcher.banner());
@@ -99,9 +105,10 @@ public final class LocalLauncher implements AutoCloseable {
             EmbeddedAws aws = EmbeddedAws.startOnDisk(data.path());
             started.add(aws);
             aws.provision(TABLES, BUCKET);
-            var dynamo = aws.dynamoClient(c -> { });
+            Meter meter = new Meter(); // what AWS would bill: GET /local/usage, and the line printed on stop
+            var dynamo = aws.dynamoClient(c -> c.addExecutionInterceptor(new BillingMeter(meter)));
             started.add(dynamo);
-            var s3 = aws.s3Client(c -> { });
+            var s3 = aws.s3Client(c -> c.addExecutionInterceptor(new BillingMeter(meter)));
             started.add(s3);
             ShoalEngine engine = ShoalEngine.builder()
                     .dynamo(dynamo)
@@ -114,7 +121,8 @@ public final class LocalLauncher implements AutoCloseable {
             ApiConfig config = new ApiConfig(ApiConfig.DEFAULT_ACCOUNT_ID, options.region(),
                     new AccessKeys(Map.of(options.accessKey(), options.secretKey())), null, Clock.systemUTC());
             ApiHandler handler = new ApiHandler(new ApiRouter(engine, config));
-            LocalHttpServer server = LocalHttpServer.start("127.0.0.1", options.port(), event -> handler.handleRequest(event, null));
+            LocalRoutes routes = new LocalRoutes(event -> handler.handleRequest(event, null), meter, Clock.systemUTC());
+            LocalHttpServer server = LocalHttpServer.start("127.0.0.1", options.port(), routes);
             started.add(server);
             // one thread per task: a dispatch pass waiting on a slow target must not hold the janitor up
             ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
@@ -126,7 +134,7 @@ public final class LocalLauncher implements AutoCloseable {
             for (BackgroundTask task : backgroundTasks(engine)) {
                 schedule(timers, task);
             }
-            return new LocalLauncher(started, server, data, options);
+            return new LocalLauncher(started, server, data, options, routes);
         } catch (IOException | RuntimeException e) {
             closeAll(started);
             if (e instanceof LocalHttpServer.PortInUseException p) throw p;
@@ -161,10 +169,16 @@ public final class LocalLauncher implements AutoCloseable {
         return server.endpoint();
     }
 
+    /** What the traffic since start would cost on AWS, and on SQS for the same calls. */
+    Usage usage() {
+        return routes.usage();
+    }
+
     String banner() {
         String url = endpoint().toString();
         return """
                 Shoal is running at %1$s  (data in %2$s)
+                  console     %1$s/   (usage: curl %1$s/local/usage)
                   health      curl %1$s/health
                   native API  curl -X PUT %1$s/v1/queues/demo
                               curl -X POST %1$s/v1/queues/demo/messages -d '{"messages":[{"body":"hello"}]}'

@@ -23,11 +23,13 @@ public final class NativeApi {
     private final QueueResource queues;
     private final ConsumerResource consumers;
     private final SubscriptionResource subscriptions;
+    private final PeekResource peek;
 
     public NativeApi(QueueService service) {
         this.queues = new QueueResource(service);
         this.consumers = new ConsumerResource(service);
         this.subscriptions = new SubscriptionResource(service);
+        this.peek = new PeekResource(service);
     }
 
     public HttpResponse handle(HttpRequest request) {
@@ -48,9 +50,12 @@ public final class NativeApi {
         if (s.size() < 3 || !s.get(1).equals("queues")) {
             throw notFound(r);
         }
-        QueryParameters.only(r, Set.of()); // only the queue list takes one
         String queue = s.get(2);
         Limits.checkQueueNameSyntax("queue", queue);
+        if (s.size() == 4 && s.get(3).equals("messages") && m.equals("GET")) {
+            return peek.peek(queue, r); // the one queue route with query parameters: where to look
+        }
+        QueryParameters.only(r, Set.of()); // only the queue list and peek take one
         if (s.size() == 3) {
             return switch (m) {
                 case "PUT" -> queues.put(queue, r);
@@ -65,7 +70,7 @@ public final class NativeApi {
                 return m.equals("GET") ? subscriptions.list(queue) : notAllowed(r, "GET");
             }
             if (!m.equals("POST") && (CONSUMER_ACTIONS.contains(action) || Set.of("messages", "purge", "redrive").contains(action))) {
-                return notAllowed(r, "POST");
+                return notAllowed(r, action.equals("messages") ? "GET, POST" : "POST");
             }
             return switch (action) {
                 case "messages" -> consumers.produce(queue, r);

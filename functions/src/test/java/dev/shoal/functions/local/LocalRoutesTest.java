@@ -1,0 +1,99 @@
+package dev.shoal.functions.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shoal.functions.api.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The launcher's local-only routes, over a real socket: the usage meter, the rates, the console's files. */
+class LocalRoutesTest {
+
+    @TempDir
+    static Path data;
+    static LocalLauncher launcher;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        launcher = LocalLauncher.start(LauncherOptions.defaults().withPort(0).withDataDir(data));
+    }
+
+    @AfterAll
+    static void stop() {
+        launcher.close();
+    }
+
+    @Test
+    void usageCountsWhatAwsWouldBillForTheTrafficAndWhatSqsWouldBillForTheSameCalls() throws Exception {
+        JsonNode before = json(call("GET", "/local/usage", null));
+        assertEquals(201, call("PUT", "/v1/queues/metered", "").statusCode());
+        assertEquals(200, call("POST", "/v1/queues/metered/messages", "{\"messages\":[{\"body\":\"a\"},{\"body\":\"b\"}]}").statusCode());
+        JsonNode received = json(call("POST", "/v1/queues/metered/receive", "{\"maxMessages\":10}"));
+        assertEquals(2, received.path("messages").size());
+        String receipts = "[\"" + received.path("messages").get(0).path("receipt").asText() + "\",\""
+                + received.path("messages").get(1).path("receipt").asText() + "\"]";
+        assertEquals(200, call("POST", "/v1/queues/metered/ack", "{\"receipts\":" + receipts + "}").statusCode());
+
+        JsonNode after = json(call("GET", "/local/usage", null));
+        assertTrue(after.path("s3").path("PutObject").asLong() > before.path("s3").path("PutObject").asLong(), after.toString());
+        assertTrue(after.path("dynamodb").path("writeUnits").asDouble() > before.path("dynamodb").path("writeUnits").asDouble());
+        assertTrue(after.path("dynamodb").path("readUnits").asDouble() > before.path("dynamodb").path("readUnits").asDouble());
+        JsonNode usd = after.path("usd");
+        assertEquals(usd.path("s3").asDouble() + usd.path("dynamodb").asDouble(), usd.path("total").asDouble(), 1e-12);
+        assertTrue(usd.path("total").asDouble() > 0);
+        // create, produce (2 messages: one SendMessageBatch), receive, ack (one DeleteMessageBatch)
+        assertEquals(4, after.path("sqs").path("requests").asLong() - before.path("sqs").path("requests").asLong());
+        assertEquals(after.path("sqs").path("requests").asLong() * 0.40 / 1e6, after.path("sqs").path("usd").asDouble(), 1e-12);
+
+        JsonNode rates = json(call("GET", "/local/rates", null)).path("queues").path("metered");
+        assertEquals(2, sum(rates.path("produced")));
+        assertEquals(2, sum(rates.path("acked")));
+        assertEquals(TrafficMeter.BUCKETS, rates.path("produced").size());
+
+        String line = launcher.usage().summary();
+        assertTrue(line.contains("would cost on AWS $") && line.contains("Amazon SQS would bill $"), line);
+    }
+
+    @Test
+    void theConsoleIsServedAtTheRootAndUnknownLocalRoutesAreNamed() throws Exception {
+        HttpResponse<String> page = call("GET", "/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        assertTrue(page.body().contains("<title>Shoal"), page.body());
+        assertEquals(200, call("GET", "/console/console.js", null).statusCode());
+        assertEquals(404, call("GET", "/console/../pom.xml", null).statusCode());
+        HttpResponse<String> unknown = call("GET", "/local/nothing", null);
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.body().contains("GET /local/usage"), unknown.body());
+        assertEquals(405, call("POST", "/local/usage", "{}").statusCode());
+    }
+
+    private static long sum(JsonNode array) {
+        long n = 0;
+        for (JsonNode v : array) n += v.asLong();
+        return n;
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws IOException {
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private static HttpResponse<String> call(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(launcher.endpoint() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
