@@ -2,18 +2,25 @@ package dev.shoal.functions.janitor;
 
 import dev.shoal.storage.MaintenanceReport;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.ShoalException;
 import dev.shoal.storage.SubscriptionStats;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The janitor's pass over a {@link ShoalEngine}: its maintenance run, in the janitor's terms. */
+/**
+ * The janitor's pass over a {@link ShoalEngine}: its maintenance run, in the janitor's terms,
+ * with the per-minute produce and ack rates of {@link RateTracker}.
+ */
 public final class EngineMaintenance implements Maintenance {
 
     private final ShoalEngine engine;
     private final String deployment;
+    private final RateTracker rates = new RateTracker();
 
     /** @param deployment the deployment's name (its table prefix), a dimension of every metric */
     public EngineMaintenance(ShoalEngine engine, String deployment) {
@@ -23,20 +30,39 @@ public final class EngineMaintenance implements Maintenance {
 
     @Override
     public MaintenanceSummary run(Instant now) {
-        return summary(deployment, now, engine.maintenance(now));
+        MaintenanceReport report = engine.maintenance(now);
+        Instant start = rates.windowStart(now);
+        Map<String, Long> produced = new HashMap<>();
+        List<SubscriptionMetrics> metrics = new ArrayList<>();
+        for (MaintenanceReport.SubscriptionReport s : report.subscriptions()) {
+            Long p = produced.computeIfAbsent(s.queue(), q -> producedSince(q, start));
+            SubscriptionStats st = s.stats() == null ? SubscriptionStats.EMPTY : s.stats();
+            Long acked = p == null ? null : rates.acked(s.queue(), s.subscription(), st.visible() + st.inFlight() + st.delayed(), p, start, now);
+            metrics.add(metrics(s, st, p == null ? null : RateTracker.perMinute(p, start, now), acked));
+        }
+        rates.finished(now);
+        return new MaintenanceSummary(deployment, now, work(report), metrics);
     }
 
-    static MaintenanceSummary summary(String deployment, Instant now, MaintenanceReport report) {
+    /** Null when the queue went away meanwhile or the log could not be read: the metric is left out, not sent as 0. */
+    private Long producedSince(String queue, Instant start) {
+        try {
+            return engine.producedSince(queue, start);
+        } catch (ShoalException e) {
+            return null;
+        }
+    }
+
+    private static SubscriptionMetrics metrics(MaintenanceReport.SubscriptionReport s, SubscriptionStats st, Long produced, Long acked) {
+        return new SubscriptionMetrics(s.queue(), s.subscription(), st.visible(), st.inFlight(), st.delayed(),
+                st.oldestUnackedAge(), produced, acked, s.deadLetterQueue());
+    }
+
+    private static Map<String, Long> work(MaintenanceReport report) {
         Map<String, Long> work = new LinkedHashMap<>();
         work.put("segmentsDeleted", report.segmentsDeleted());
         work.put("orphansDeleted", report.orphansDeleted());
         work.put("deletedQueuesPurged", report.deletedQueuesPurged());
-        List<SubscriptionMetrics> metrics = report.subscriptions().stream().map(s -> {
-            SubscriptionStats st = s.stats() == null ? SubscriptionStats.EMPTY : s.stats();
-            // the report has no per-minute rates yet: those metrics are left out rather than sent as 0
-            return new SubscriptionMetrics(s.queue(), s.subscription(), st.visible(), st.inFlight(), st.delayed(),
-                    st.oldestUnackedAge(), null, null, s.deadLetterQueue());
-        }).toList();
-        return new MaintenanceSummary(deployment, now, work, metrics);
+        return work;
     }
 }
