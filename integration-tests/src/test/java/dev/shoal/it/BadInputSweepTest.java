@@ -90,7 +90,7 @@ class BadInputSweepTest {
         c.add(Case.of("unknown query parameter", "GET", "/v1/queues?prefx=a", null, 400, "UnknownField", "prefx", "prefix"));
         c.add(Case.of("query parameter on a route that takes none", "POST", "/v1/queues/q/receive?wait=20", "{}", 400, "UnknownField", "wait", "takes none"));
         c.add(Case.of("unknown route", "POST", "/v1/queues/q/explode", msg, 404, "RouteNotFound", null, "docs/api.md"));
-        c.add(Case.of("wrong method", "GET", "/v1/queues/q/messages", null, 405, "MethodNotAllowed", null, "POST"));
+        c.add(Case.of("wrong method", "DELETE", "/v1/queues/q/messages", null, 405, "MethodNotAllowed", null, "GET, POST"));
         c.add(Case.of("missing queue", "POST", "/v1/queues/nowhere/messages", msg, 404, "QueueNotFound", null, "nowhere"));
         return c;
     }
