@@ -97,12 +97,13 @@ final class QueueCommands {
             Output out = cli.output();
             out.result(q, () -> {
                 JsonNode s = q.path("stats");
-                out.line("queue       " + q.path("name").asText());
-                out.line("created     " + q.path("createdAt").asText());
-                out.line("depth       " + s.path("visible").asText() + " visible, " + s.path("inFlight").asText() + " in flight, "
-                        + s.path("delayed").asText() + " delayed; oldest " + age(s));
-                q.path("settings").properties().forEach(e -> out.line(String.format("%-11s %s", e.getKey(),
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("created", q.path("createdAt").asText()));
+                rows.add(List.of("depth", s.path("visible").asText() + " visible, " + s.path("inFlight").asText() + " in flight, "
+                        + s.path("delayed").asText() + " delayed; oldest " + age(s)));
+                q.path("settings").properties().forEach(e -> rows.add(List.of(e.getKey(),
                         e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString())));
+                out.table(List.of("queue", q.path("name").asText()), rows);
             });
             return 0;
         }

@@ -86,7 +86,7 @@ class CliTest {
         JsonNode listed = ok("queues", "--json", "--prefix", "ord").json();
         assertEquals("orders", listed.get(0).path("name").asText());
         assertEquals(3, listed.get(0).path("stats").path("visible").asLong());
-        assertTrue(ok("describe", "orders").out().contains("depth       3 visible, 0 in flight, 0 delayed"));
+        assertTrue(ok("describe", "orders").out().lines().anyMatch(l -> l.matches("depth\\s+3 visible, 0 in flight, 0 delayed; oldest \\S+")));
 
         Result conflict = shoal("create", "orders", "--partitions", "3");
         assertEquals(CliException.REFUSED, conflict.exit());
