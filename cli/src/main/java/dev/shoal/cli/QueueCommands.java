@@ -18,8 +18,27 @@ final class QueueCommands {
     private QueueCommands() {
     }
 
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    /** The oldest unacked age for people: the API's "220408ms" as "3m40s"; "-" when nothing is unacked. */
     static String age(JsonNode stats) {
-        return stats.hasNonNull("oldestUnackedAge") ? stats.path("oldestUnackedAge").asText() : "-";
+        if (!stats.hasNonNull("oldestUnackedAge")) return "-";
+        String text = stats.path("oldestUnackedAge").asText();
+        var m = DURATION.matcher(text);
+        if (!m.matches()) return text;
+        long ms = Long.parseLong(m.group(1)) * switch (m.group(2)) {
+            case "ms" -> 1L;
+            case "s" -> 1_000L;
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            default -> 86_400_000L;
+        };
+        long s = ms / 1000;
+        if (ms < 1000) return ms + "ms";
+        if (s < 60) return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+        if (s < 3600) return s / 60 + "m" + s % 60 + "s";
+        if (s < 86400) return s / 3600 + "h" + s / 60 % 60 + "m";
+        return s / 86400 + "d" + s / 3600 % 24 + "h";
     }
 
     @Command(name = "queues", mixinStandardHelpOptions = true, description = "List queues with their depth, in-flight count and oldest age.")

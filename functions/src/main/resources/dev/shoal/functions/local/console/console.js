@@ -36,6 +36,21 @@ function usd(v) {
   return '$' + (v < 0.01 && v > 0 ? v.toFixed(6) : v.toFixed(4));
 }
 
+const UNIT_MS = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
+
+// The API writes ages as "220408ms" or "41s"; people read "3m 40s".
+function age(text) {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text || '');
+  if (!m) return text || '-';
+  const ms = Number(m[1]) * UNIT_MS[m[2]];
+  const s = Math.floor(ms / 1000);
+  if (ms < 1000) return `${ms}ms`;
+  if (s < 60) return `${(ms / 1000).toFixed(1)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor(s / 60) % 60}m`;
+  return `${Math.floor(s / 86400)}d ${Math.floor(s / 3600) % 24}h`;
+}
+
 function perSecond(series, bucketSeconds) {
   // the last full bucket: the current one is still filling
   return series.length < 2 ? 0 : series[series.length - 2] / bucketSeconds;
@@ -85,7 +100,7 @@ async function refreshQueues() {
     cell(row, q.stats.visible, 'num depth');
     cell(row, q.stats.inFlight, 'num in-flight');
     cell(row, q.stats.delayed, 'num delayed');
-    cell(row, q.stats.oldestUnackedAge || '-', 'num oldest');
+    cell(row, age(q.stats.oldestUnackedAge), 'num oldest');
     const r = rates.queues[q.name];
     cell(row, r ? perSecond(r.produced, rates.bucketSeconds).toFixed(1) : '0.0', 'num produced');
     cell(row, r ? perSecond(r.acked, rates.bucketSeconds).toFixed(1) : '0.0', 'num acked');
@@ -113,7 +128,7 @@ async function refreshQueue(name) {
     cell(row, sub.stats.visible, 'num depth');
     cell(row, sub.stats.inFlight, 'num');
     cell(row, sub.stats.delayed, 'num');
-    cell(row, sub.stats.oldestUnackedAge || '-', 'num');
+    cell(row, age(sub.stats.oldestUnackedAge), 'num');
     cell(row, sub.settings.deadLetter ? sub.settings.deadLetter.queue : '-');
     select.add(new Option(sub.name, sub.name, false, sub.name === chosen));
   }
