@@ -30,6 +30,10 @@ public final class ShoalMetrics {
     public static final String VISIBLE = "ApproximateVisible";
     /** Age of the oldest message not yet acknowledged, in seconds. */
     public static final String OLDEST_AGE = "OldestMessageAgeSeconds";
+    /** Messages produced to a queue per minute, between two janitor runs (count; dashboard only). */
+    public static final String PRODUCED_PER_MINUTE = "ProducedPerMinute";
+    /** Messages acknowledged per minute on a queue's default subscription (count; dashboard only). */
+    public static final String ACKED_PER_MINUTE = "AckedPerMinute";
     /** Messages visible in a dead-letter queue (count). */
     public static final String DEAD_LETTERS = "DeadLetterMessagesVisible";
 

@@ -82,6 +82,7 @@ class MonitoringTemplateTest {
         assertEquals("shoal", dashboard.get("DashboardName"));
         assertTrue(body.contains("SEARCH('{Shoal,Deployment,Queue} MetricName=\\\"ApproximateVisible\\\""), body);
         assertTrue(body.contains("\"type\":\"alarm\""), body);
+        assertTrue(body.contains("MetricName=\\\"ProducedPerMinute\\\"") && body.contains("MetricName=\\\"AckedPerMinute\\\""), body);
     }
 
     @Test

@@ -118,6 +118,9 @@ public final class Monitoring extends Construct {
                 graph("Dead letters (all dead-letter queues)",
                         List.of(deploymentMetric(prefix, ShoalMetrics.DEAD_LETTERS)))));
         rows.add(row(
+                graph("Produced per minute by queue", List.of(queueSearch(prefix, ShoalMetrics.PRODUCED_PER_MINUTE))),
+                graph("Acked per minute by queue", List.of(queueSearch(prefix, ShoalMetrics.ACKED_PER_MINUTE)))));
+        rows.add(row(
                 graph("API requests and errors", List.of(
                         httpApi.metricCount(sum()),
                         httpApi.metricClientError(sum()),
