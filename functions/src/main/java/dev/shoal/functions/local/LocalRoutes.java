@@ -49,7 +49,12 @@ final class LocalRoutes implements Function<APIGatewayV2HTTPEvent, APIGatewayV2H
 
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
-        HttpRequest request = ApiEvents.toRequest(event);
+        HttpRequest request;
+        try {
+            request = ApiEvents.toRequest(event);
+        } catch (IllegalArgumentException badBase64) {
+            return api.apply(event); // the API handler answers it, as it would in Lambda
+        }
         String path = request.path();
         boolean read = request.method().equals("GET") || request.method().equals("HEAD");
         if (read && (path.equals("/") || path.startsWith("/console/"))) {
