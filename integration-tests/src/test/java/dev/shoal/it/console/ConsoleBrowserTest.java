@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The local web console in a real browser: headless Chromium loads {@code ./shoal local}'s page,
- * shows a queue made through the API with its depth, peeks a dead letter with its attributes and
- * runs a redrive with confirmation. Skipped, not failed, where Chromium is not installed.
+ * shows a queue made through the API with its depth, peeks a dead letter with its attributes,
+ * runs a redrive with confirmation, seeks a subscription and purges (cancelled once, then
+ * confirmed). Skipped, not failed, where Chromium is not installed.
  */
 class ConsoleBrowserTest {
 
@@ -35,7 +36,7 @@ class ConsoleBrowserTest {
     Path dir;
 
     @Test
-    void consoleShowsDepthPeeksADeadLetterAndRedrivesIt() throws Exception {
+    void consoleShowsDepthPeeksADeadLetterRedrivesItSeeksAndPurges() throws Exception {
         Path chromium = HeadlessChromium.find().orElse(null);
         Assumptions.assumeTrue(chromium != null, "no Chromium on this machine (apt-get install chromium, or set SHOAL_CHROMIUM)");
         try (LocalLauncher shoal = LocalLauncher.start(LauncherOptions.defaults().withPort(0).withDataDir(dir.resolve("data")))) {
@@ -66,6 +67,21 @@ class ConsoleBrowserTest {
                 awaitCondition(() -> browser.eval("document.getElementById('operation-status').textContent").contains("redrive done: moved 1"));
                 await().atMost(Duration.ofSeconds(20)).until(() -> visible(base, "orders") == 1 && visible(base, "orders-dlq") == 0);
                 assertEquals("", browser.eval("document.getElementById('error').hidden ? '' : document.getElementById('error').textContent"));
+
+                browser.eval("location.hash = '#/queue/orders'");
+                awaitText(() -> browser.eval("document.querySelector('#subscriptions tr[data-subscription=\"default\"] td.depth')?.textContent"), "1");
+                browser.eval("document.getElementById('seek-to').value = 'latest'; document.getElementById('seek').click()");
+                await().atMost(Duration.ofSeconds(20)).until(() -> visible(base, "orders") == 0);
+                browser.eval("document.getElementById('seek-to').value = 'earliest'; document.getElementById('seek').click()");
+                await().atMost(Duration.ofSeconds(20)).until(() -> visible(base, "orders") > 0);
+                browser.eval("document.getElementById('purge').click()");
+                assertTrue(browser.eval("document.getElementById('confirm-text').textContent").contains("Drop every message of orders"));
+                browser.eval("document.getElementById('confirm-no').click()");
+                assertTrue(visible(base, "orders") > 0, "cancelled: nothing purged");
+                browser.eval("document.getElementById('purge').click()");
+                browser.eval("document.getElementById('confirm-yes').click()");
+                await().atMost(Duration.ofSeconds(20)).until(() -> visible(base, "orders") == 0);
+                awaitText(() -> browser.eval("document.getElementById('operation-status').textContent"), "purged orders");
             }
         }
     }
