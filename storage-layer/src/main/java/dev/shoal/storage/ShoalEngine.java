@@ -1,5 +1,6 @@
 package dev.shoal.storage;
 
+import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.catalog.SubscriptionRef;
@@ -69,13 +70,14 @@ public final class ShoalEngine implements QueueService {
         this.cache = new CatalogCache(catalog);
         SegmentStore segments = new SegmentStore(new S3ObjectStore(b.s3, b.bucket), b.segmentCacheBytes);
         LogIndex index = new LogIndex(b.dynamo, b.tables);
-        this.log = new PartitionLog(index, segments, b.clock, b.sleeper);
+        Signals signals = new Signals();
+        this.log = new PartitionLog(index, segments, b.clock, b.sleeper, signals);
         this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables), new ProducerSequences(b.tables), b.clock);
         ChunkTable chunks = new ChunkTable(b.dynamo, b.tables);
         ReceiptCodec receipts = new ReceiptCodec(b.receiptSecret);
         Deliveries deliveries = new Deliveries(segments, receipts);
         DeadLetterMover deadLetters = new DeadLetterMover(catalog, log, chunks, deliveries, b.tables);
-        this.receiver = new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper);
+        this.receiver = new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper, signals);
         this.acknowledger = new Acknowledger(chunks, receipts, b.clock);
         this.positions = new Positions(chunks, log);
         this.stateReader = new StateReader(chunks, index, b.clock);
