@@ -19,6 +19,7 @@ import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.s3.S3ObjectStore;
 import dev.shoal.storage.subscription.Acknowledger;
 import dev.shoal.storage.subscription.ChunkTable;
+import dev.shoal.storage.subscription.CoalescedAcks;
 import dev.shoal.storage.subscription.Deliveries;
 import dev.shoal.storage.subscription.DeadLetterMover;
 import dev.shoal.storage.subscription.Maintenance;
@@ -55,6 +56,7 @@ public final class ShoalEngine implements QueueService {
     private final Producer producer;
     private final Receiver receiver;
     private final Acknowledger acknowledger;
+    private final CoalescedAcks acks;
     private final Positions positions;
     private final StateReader stateReader;
     private final Maintenance maintenance;
@@ -79,6 +81,7 @@ public final class ShoalEngine implements QueueService {
         DeadLetterMover deadLetters = new DeadLetterMover(catalog, log, chunks, deliveries, b.tables);
         this.receiver = new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper, signals);
         this.acknowledger = new Acknowledger(chunks, receipts, b.clock);
+        this.acks = new CoalescedAcks(acknowledger);
         this.positions = new Positions(chunks, log);
         this.stateReader = new StateReader(chunks, index, b.clock);
         this.maintenance = new Maintenance(chunks);
@@ -240,7 +243,7 @@ public final class ShoalEngine implements QueueService {
     @Override
     public List<ReceiptResult> ack(String queue, String subscription, List<String> receipts) {
         SubscriptionRef sub = cache.subscription(queue, subscription);
-        return sub.queue().fifo() ? fifoAcknowledger.ack(sub, receipts) : acknowledger.ack(sub, receipts, false);
+        return sub.queue().fifo() ? fifoAcknowledger.ack(sub, receipts) : acks.ack(sub, receipts);
     }
 
     @Override

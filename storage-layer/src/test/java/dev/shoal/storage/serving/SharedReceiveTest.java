@@ -143,6 +143,40 @@ class SharedReceiveTest {
         assertEquals(100, engine.receive("q", SUB, ReceiveRequest.of(1000)).size(), "the other hundred are still there, once");
     }
 
+    @Test
+    void acksArrivingWhileAnotherIsWrittenShareOneChunkWrite(AwsFixture aws) throws Exception {
+        ManualClock clock = new ManualClock();
+        ShoalEngine setup = TestEngines.engine(aws, clock);
+        setup.createQueue("q", QueueSettings.builder().build());
+        setup.produce("q", ProduceRequest.of(messages(100)));
+        List<ReceivedMessage> all = setup.receive("q", SUB, ReceiveRequest.of(100)); // one chunk, one lease
+        Hold chunkWrites = new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(aws.tables().stateTable()));
+        ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(chunkWrites)).build();
+
+        List<Future<List<ReceiptResult>>> acks = new ArrayList<>();
+        acks.add(receivers.submit(() -> engine.ack("q", SUB, receiptsOf(all.subList(0, 10)))));
+        chunkWrites.awaitHeld();
+        for (int i = 1; i < 10; i++) {
+            List<String> mine = receiptsOf(all.subList(i * 10, i * 10 + 10));
+            acks.add(receivers.submit(() -> engine.ack("q", SUB, mine)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> queuedThreads() >= 9);
+        chunkWrites.release();
+
+        for (Future<List<ReceiptResult>> f : acks) {
+            List<ReceiptResult> results = f.get(20, TimeUnit.SECONDS);
+            assertEquals(10, results.size());
+            results.forEach(r -> assertNull(r.error(), "acked: " + r));
+        }
+        assertEquals(2, chunkWrites.count(), "one chunk write for the first ack, one for the nine that waited behind it");
+        clock.advance(Duration.ofHours(1));
+        assertEquals(List.of(), engine.receive("q", SUB, ReceiveRequest.of(100)), "every message is acked: none comes back");
+    }
+
+    private static List<String> receiptsOf(List<ReceivedMessage> messages) {
+        return messages.stream().map(ReceivedMessage::receipt).toList();
+    }
+
     /** Receiver threads parked behind the claim in flight. */
     private static long queuedThreads() {
         return Thread.getAllStackTraces().entrySet().stream()
