@@ -76,7 +76,7 @@ final class Charts {
     /** Dollars per million messages against {@code xTitle}, both axes logarithmic. */
     static Path cost(Output out, String file, String title, String xTitle, List<Series> series) {
         XYChart chart = chart(title, xTitle, "$ per million messages", series);
-        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        logLog(chart);
         return write(out, file, chart);
     }
 
@@ -97,7 +97,7 @@ final class Charts {
             spaced.add(new Series(s.name(), nines, s.y(), s.dashed()));
         }
         XYChart chart = chart(title, "percentile", "send to receive, ms", spaced);
-        chart.getStyler().setYAxisLogarithmic(true).setXAxisMin(0.0).setXAxisMax(Math.ceil(maxNines));
+        chart.getStyler().setYAxisLogarithmic(true).setYAxisLogarithmicDecadeOnly(false).setXAxisMin(0.0).setXAxisMax(Math.ceil(maxNines));
         chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::percentileLabel);
         return write(out, file, chart);
     }
@@ -116,7 +116,7 @@ final class Charts {
         }
         if (max > 0) withDiagonal.add(new Series("offered (sustained = offered)", new double[] {min, max}, new double[] {min, max}, true));
         XYChart chart = chart(title, "offered, msg/s", yTitle, withDiagonal);
-        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        logLog(chart);
         return write(out, file, chart);
     }
 
@@ -132,7 +132,15 @@ final class Charts {
         return new Series(name, x, latencies.percentilesMillis(x), dashed);
     }
 
+    /** Logarithmic axes labelled at 1-9 of each decade, not only at the decades (a chart of 20 to 300 has one decade). */
+    private static void logLog(XYChart chart) {
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true)
+                .setXAxisLogarithmicDecadeOnly(false).setYAxisLogarithmicDecadeOnly(false);
+    }
+
+    /** The label of a tick on the percentile axis: p0, p90, p99, p99.9 at whole nines, none between (those would read p36.9). */
     static String percentileLabel(double nines) {
+        if (Math.abs(nines - Math.rint(nines)) > 1e-6) return "";
         double p = 100 * (1 - Math.pow(10, -nines));
         String text = p >= 99.995 ? String.format(Locale.ROOT, "%.3f", p) : p >= 99.5 ? String.format(Locale.ROOT, "%.2f", p)
                 : String.format(Locale.ROOT, "%.1f", p);

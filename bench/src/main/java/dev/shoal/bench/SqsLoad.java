@@ -60,22 +60,30 @@ final class SqsLoad {
      * @param calls       requests by operation as SQS would count them ("ReceiveMessage" includes the empty ones,
      *                    also counted apart as "ReceiveMessage(empty)")
      * @param errors      failed calls by "Operation: error code or exception"
+     * @param firstSendSeconds from the origin to the first send's response
      * @param sendSeconds from the origin to the last send's response
+     * @param firstReceiveSeconds from the origin to the first delivery
      * @param lastReceiveSeconds from the origin to the last first delivery
      * @param usage       Shoal: storage usage the run caused; ElasticMQ: null
      */
-    record Result(String target, Config config, long sent, long received, long duplicates, double sendSeconds,
-                  double lastReceiveSeconds, Latencies endToEnd, Latencies sendFromSchedule, Latencies sendCall,
+    record Result(String target, Config config, long sent, long received, long duplicates, double firstSendSeconds, double sendSeconds,
+                  double firstReceiveSeconds, double lastReceiveSeconds, Latencies endToEnd, Latencies sendFromSchedule, Latencies sendCall,
                   Map<String, Long> calls, Map<String, Long> errors, long sqsBillableRequests, Meter.Usage usage) {
 
-        /** Sends acknowledged per second of the schedule (or of sending, when that took longer). */
+        /** Sends acknowledged per second, between the first acknowledgement and the last. */
         double acceptedRate() {
-            return sent / Math.max(config.seconds(), sendSeconds);
+            return rate(sent, firstSendSeconds, sendSeconds);
         }
 
-        /** Messages first delivered per second, over the time until the last of them. */
+        /** Messages first delivered per second, between the first delivery and the last. */
         double receivedRate() {
-            return received / Math.max(config.seconds(), lastReceiveSeconds);
+            return rate(received, firstReceiveSeconds, lastReceiveSeconds);
+        }
+
+        /** n events spread from first to last: n - 1 intervals (a steady stream at r per second gives r whatever its latency). */
+        private double rate(long n, double first, double last) {
+            if (n < 2 || last <= first) return n == 0 ? 0 : n / config.seconds();
+            return (n - 1) / (last - first);
         }
 
         long errorCount() {
@@ -124,7 +132,9 @@ final class SqsLoad {
         private final LongAdder received = new LongAdder();
         private final LongAdder duplicates = new LongAdder();
         private final LongAdder billable = new LongAdder();
+        private final AtomicLong firstSendAck = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong lastSendAck = new AtomicLong();
+        private final AtomicLong firstReceive = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong lastReceive = new AtomicLong();
         private final Latencies endToEnd = new Latencies();
         private final Latencies sendFromSchedule = new Latencies();
@@ -185,6 +195,7 @@ final class SqsLoad {
                     sendCall.add(now - start);
                     sendFromSchedule.add(now - due);
                     sent.increment();
+                    firstSendAck.accumulateAndGet(now - origin, Math::min);
                     lastSendAck.accumulateAndGet(now - origin, Math::max);
                 } catch (RuntimeException e) {
                     error("SendMessage", e);
@@ -239,6 +250,7 @@ final class SqsLoad {
             }
             endToEnd.add(now - (origin + TimedBodies.dueMicros(body) * 1_000));
             received.increment();
+            firstReceive.accumulateAndGet(now - origin, Math::min);
             lastReceive.accumulateAndGet(now - origin, Math::max);
         }
 
@@ -258,8 +270,8 @@ final class SqsLoad {
         }
 
         Result result(String target, Meter.Usage usage) {
-            return new Result(target, config, sent.sum(), received.sum(), duplicates.sum(), lastSendAck.get() / 1e9,
-                    lastReceive.get() / 1e9, endToEnd, sendFromSchedule, sendCall, snapshot(calls), snapshot(errors), billable.sum(), usage);
+            return new Result(target, config, sent.sum(), received.sum(), duplicates.sum(), firstSendAck.get() / 1e9, lastSendAck.get() / 1e9,
+                    firstReceive.get() / 1e9, lastReceive.get() / 1e9, endToEnd, sendFromSchedule, sendCall, snapshot(calls), snapshot(errors), billable.sum(), usage);
         }
 
         private static Map<String, Long> snapshot(Map<String, LongAdder> counts) {

@@ -80,6 +80,7 @@ class ChartsTest {
         assertEquals("p90", Charts.percentileLabel(1));
         assertEquals("p99", Charts.percentileLabel(2));
         assertEquals("p99.9", Charts.percentileLabel(3));
+        assertEquals("", Charts.percentileLabel(0.2), "no label between whole nines");
     }
 
     @Test
