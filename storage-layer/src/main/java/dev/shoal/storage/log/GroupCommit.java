@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The window is a dial between latency and cost, and it is only worth waiting when others are
  * arriving at the same time: a fresh flush lingers for the window only when the partition's
- * previous flush served several callers and the caller before this one came less than a window
- * earlier. A lone caller, a sequential one, or a process serving one request at a time (standard
- * Lambda) never waits.
+ * previous flush served several callers (callers do overlap) and, at the recent rate of callers,
+ * at least {@value #CALLERS_WORTH_WAITING_FOR} more are due within the window. A lone caller, a
+ * sequential one, a slow trickle, or a process serving one request at a time (standard Lambda)
+ * never waits.
  */
 final class GroupCommit {
 
@@ -32,14 +33,19 @@ final class GroupCommit {
     /** Bytes counted for a record beyond its body and attributes: its header in the segment. */
     private static final long RECORD_OVERHEAD = 64;
 
-    /** One caller's records for one partition; {@code crowded} when the caller before it came within a window. */
+    /** One caller's records for one partition; {@code crowded} when callers arrive fast enough to wait for. */
     record Pending(QueueRef queue, int partition, List<SegmentRecord> records, boolean crowded) {
     }
+
+    /** A flush lingers only when it expects at least this many more callers within the window. */
+    static final int CALLERS_WORTH_WAITING_FOR = 4;
+    /** Weight of the newest gap in the running mean of gaps between callers. */
+    private static final double GAP_WEIGHT = 0.2;
 
     private final Coalescer<Pending, Long> coalescer;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final Map<String, Long> lastArrivalMillis = new ConcurrentHashMap<>();
+    private final Map<String, Arrivals> arrivals = new ConcurrentHashMap<>();
 
     /** @param flush writes and commits one segment of the given records */
     GroupCommit(Flush flush, Clock clock, Sleeper sleeper) {
@@ -56,9 +62,9 @@ final class GroupCommit {
     /** Commits {@code records} with whoever else flushes the partition now; returns the offset of the first. */
     long append(QueueRef queue, int partition, List<SegmentRecord> records) {
         String key = queue.partitionKey(partition);
-        long now = clock.millis();
-        Long previous = lastArrivalMillis.put(key, now);
-        boolean crowded = previous != null && now - previous < queue.settings().batchWindow().toMillis();
+        long window = queue.settings().batchWindow().toMillis();
+        double gap = arrivals.computeIfAbsent(key, k -> new Arrivals()).arrive(clock.millis());
+        boolean crowded = window > 0 && gap * CALLERS_WORTH_WAITING_FOR <= window;
         return coalescer.submit(key, new Pending(queue, partition, records, crowded));
     }
 
@@ -82,6 +88,22 @@ final class GroupCommit {
             base += p.records().size();
         }
         return outcomes;
+    }
+
+    /** The running mean of the gaps between callers of one partition. */
+    private static final class Arrivals {
+        private long last = Long.MIN_VALUE;
+        private double meanGap = Double.MAX_VALUE;
+
+        /** Notes an arrival at {@code now}; returns the mean gap, including this one. */
+        synchronized double arrive(long now) {
+            if (last != Long.MIN_VALUE) {
+                long gap = Math.max(0, now - last);
+                meanGap = meanGap == Double.MAX_VALUE ? gap : (1 - GAP_WEIGHT) * meanGap + GAP_WEIGHT * gap;
+            }
+            last = now;
+            return meanGap;
+        }
     }
 
     private static long weight(Pending p) {
