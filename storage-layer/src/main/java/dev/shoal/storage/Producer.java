@@ -175,8 +175,11 @@ final class Producer {
         }
     }
 
+    /** Purge: FIFO queues forget their deduplication ids (standard queues keep none). */
     void forgetDeduplication(QueueRef queue) {
-        deduplication.clear(queue);
+        if (queue.fifo()) {
+            deduplication.clear(queue);
+        }
     }
 
     private static void assign(ProducedMessage[] results, List<Integer> indexes, int partition, long base) {
