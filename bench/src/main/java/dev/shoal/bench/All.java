@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Everything BENCHMARKS.md shows, in the order it shows it: each step prints the command that
- * reproduces it on its own, then its tables. {@code --quick} shrinks every run to seconds (the
+ * reproduces it on its own, then its tables, and draws its charts (captioned with that command). {@code --quick} shrinks every run to seconds (the
  * smoke test uses it); its figures mean nothing.
  */
 final class All {
@@ -13,7 +13,7 @@ final class All {
     private All() {
     }
 
-    static void main(Options o, PrintStream out) {
+    static void main(Options o, PrintStream out, Charts.Output charts) {
         boolean quick = o.flag("quick", false);
         o.rejectUnknown();
         List<List<String>> steps = quick ? quickSteps() : fullSteps();
@@ -25,11 +25,13 @@ final class All {
             out.println("Command: `./shoal bench " + String.join(" ", args) + "`");
             out.println();
             Options options = Options.parse(List.of(args).subList(1, args.length));
+            Charts.Output stepCharts = charts.withCommand("./shoal bench " + String.join(" ", args));
             switch (args[0]) {
                 case "produce" -> ProduceBench.main(options, out);
                 case "commit-protocols" -> CommitProtocolsBench.main(options, out);
-                case "e2e" -> EndToEndBench.main(options, out);
+                case "e2e" -> EndToEndBench.main(options, out, stepCharts);
                 case "backlog" -> BacklogBench.main(options, out);
+                case "sqs" -> SqsFaceBench.main(options, out, stepCharts);
                 default -> throw new IllegalStateException(args[0]);
             }
             out.flush();
@@ -49,7 +51,9 @@ final class All {
                 List.of("End to end, consumer without a segment cache", "e2e", "--pairs", "100/100,100/10,1000/100",
                         "--messages", "10000", "--consumer-cache-mib", "0"),
                 List.of("Receive cost against backlog and leases", "backlog", "--backlogs", "1000,1000000", "--receives", "200",
-                        "--batches", "10,100", "--in-flight", "100000"));
+                        "--batches", "10,100", "--in-flight", "100000"),
+                List.of("The SQS face through an unchanged SqsClient, beside ElasticMQ", "sqs", "--rate", "20,200,300", "--senders", "8,8,64",
+                        "--seconds", "20"));
     }
 
     private static List<List<String>> quickSteps() {
@@ -58,6 +62,8 @@ final class All {
                 List.of("Commit protocols (quick)", "commit-protocols", "--producers", "4", "--commits", "20", "--warmup", "0"),
                 List.of("End to end (quick)", "e2e", "--pairs", "10/10", "--messages", "100"),
                 List.of("Backlog (quick)", "backlog", "--backlogs", "100", "--receives", "5", "--batches", "10",
-                        "--produce-batch", "100", "--producers", "1", "--in-flight", "100"));
+                        "--produce-batch", "100", "--producers", "1", "--in-flight", "100"),
+                List.of("SQS face (quick)", "sqs", "--rate", "5,10", "--senders", "2", "--receivers", "2", "--seconds", "1",
+                        "--wait-seconds", "1", "--drain-seconds", "5", "--warmup-seconds", "0"));
     }
 }

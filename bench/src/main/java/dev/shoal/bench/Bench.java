@@ -47,12 +47,18 @@ public final class Bench {
                   --targets direct,http,elasticmq  --messages N (10000)  --size S (1024)  --consumers C (4)
                   --receive-batch B (100 Shoal; SQS is capped at 10)  --linger-ms L (5)  --partitions P[,P...] (1,4; Shoal)
                   --rates R[,R...] (20,200 msg/s, paced runs)  --paced-seconds S (15)  --time-limit-s T (300 per run)  --warmup N (2000)
-              all               everything BENCHMARKS.md shows in sections 1-4, in order (about 7 minutes on 2 vCPU)
+              sqs               the SQS face through an unchanged SqsClient, beside ElasticMQ: open-loop single-message sends,
+                                receives of 10 (long poll), batch deletes; latency, sustained rate, cost per million against SQS
+                  --rate R[,R...] (20,200 msg/s)  --senders N[,N...] (8; one, or one per rate)  --receivers M (4)  --seconds S (10)
+                  --wait-seconds W (2)  --size S (1024)  --fifo [--groups G (10)]  --drain-seconds D (10)  --warmup-seconds W (3)
+                  --targets shoal,elasticmq  --chart-prefix NAME (sqs, sqs-fifo)
+              all               everything BENCHMARKS.md shows in sections 1-4, then the SQS face, in order (about 10 minutes on 2 vCPU)
                   --quick         tiny runs, to check that it works
 
             every command also takes
                   --out FILE                          append the tables to FILE as well as printing them
                   --http-client apache5|url-connection  the SDK clients' HTTP client (apache5; see BENCHMARKS.md)
+                  --charts DIR                        where PNG charts go (bench/results; off: none); e2e and sqs draw them
             """;
 
     private Bench() {
@@ -68,22 +74,26 @@ public final class Bench {
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
-            if (!List.of("produce", "commit-protocols", "e2e", "backlog", "fifo", "sdk", "all").contains(args[0])) {
+            if (!List.of("produce", "commit-protocols", "e2e", "backlog", "fifo", "sdk", "sqs", "all").contains(args[0])) {
                 throw new Options.UsageException("unknown command '" + args[0] + "'");
             }
             Options options = Options.parse(rest);
             String outFile = options.string("out", null);
             BenchStack.HttpClientChoice.choose(options.string("http-client", "apache5"));
+            String chartDir = options.string("charts", "bench/results");
+            Charts.Output charts = chartDir.equals("off") ? Charts.Output.off()
+                    : new Charts.Output(Path.of(chartDir), "./shoal bench " + String.join(" ", args), runAt() + " on " + machine());
             PrintStream out = outFile == null ? System.out : tee(Path.of(outFile));
             header(out, args);
             switch (args[0]) {
                 case "produce" -> ProduceBench.main(options, out);
                 case "commit-protocols" -> CommitProtocolsBench.main(options, out);
-                case "e2e" -> EndToEndBench.main(options, out);
+                case "e2e" -> EndToEndBench.main(options, out, charts);
                 case "backlog" -> BacklogBench.main(options, out);
                 case "fifo" -> FifoBench.main(options, out);
                 case "sdk" -> SdkBench.main(options, out);
-                case "all" -> All.main(options, out);
+                case "sqs" -> SqsFaceBench.main(options, out, charts);
+                case "all" -> All.main(options, out, charts);
                 default -> throw new Options.UsageException("unknown command '" + args[0] + "'");
             }
             out.flush();
@@ -125,10 +135,13 @@ public final class Bench {
     static void header(PrintStream out, String[] args) {
         out.println("Command: `./shoal bench " + String.join(" ", args) + "`");
         out.println();
-        out.println("Run " + OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))
-                + " on " + machine() + "; embedded DynamoDB Local 3.3.1 (server mode, loopback HTTP) and S3Proxy 4.1.0 (in memory); SDK HTTP client "
+        out.println("Run " + runAt() + " on " + machine() + "; embedded DynamoDB Local 3.3.1 (server mode, loopback HTTP) and S3Proxy 4.1.0 (in memory); SDK HTTP client "
                 + BenchStack.HttpClientChoice.current().name().toLowerCase().replace('_', '-') + ".");
         out.println();
+    }
+
+    static String runAt() {
+        return OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
     }
 
     static String machine() {

@@ -11,6 +11,7 @@ import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.metering.Meter;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class EndToEndBench {
     private EndToEndBench() {
     }
 
-    static void main(Options o, PrintStream out) {
+    static void main(Options o, PrintStream out, Charts.Output charts) {
         List<Pair> pairs = Arrays.stream(o.string("pairs", "1/1,10/10,100/100").split(",")).map(Pair::parse).toList();
         long messages = o.longValue("messages", 10_000);
         int size = o.integer("size", 1024);
@@ -72,6 +73,28 @@ final class EndToEndBench {
         o.rejectUnknown();
         List<Result> results = run(pairs, messages, size, cacheMib, partitions);
         print(out, results, size, partitions);
+        chart(out, charts, results, size);
+    }
+
+    /**
+     * Cost per million messages against the batch size, for the pairs that produce and receive in
+     * batches of the same size (a chart needs two of them), beside SQS for the same batches.
+     */
+    static void chart(PrintStream out, Charts.Output charts, List<Result> results, int size) {
+        List<Result> even = results.stream().filter(r -> r.pair().produceBatch() == r.pair().receiveBatch())
+                .sorted(java.util.Comparator.comparingInt(r -> r.pair().produceBatch())).toList();
+        if (!charts.enabled() || even.size() < 2) return;
+        double[] batch = even.stream().mapToDouble(r -> r.pair().produceBatch()).toArray();
+        long cacheMib = even.getFirst().cacheMib();
+        double[] shoal = even.stream().mapToDouble(r -> Prices.dollars(r.total()) / r.messages() * 1e6).toArray();
+        double[] sqs = even.stream().mapToDouble(r -> Prices.sqsRequestsPerMessage(r.pair().produceBatch(), r.pair().receiveBatch(), size)
+                * Prices.SQS_REQUEST * 1e6).toArray();
+        String file = cacheMib == 64 ? "e2e-cost.png" : "e2e-cost-cache-" + cacheMib + "mib.png";
+        Path path = Charts.cost(charts, file, "Cost per million messages against messages per call (produce = receive batch), standard queue",
+                "messages per call (produce batch = receive batch; SQS caps at 10)", List.of(
+                        new Charts.Series("Shoal, metered DynamoDB + S3 (consumer cache " + cacheMib + " MiB)", batch, shoal, false),
+                        new Charts.Series("SQS standard, same batches ($0.40 per million requests)", batch, sqs, true)));
+        SqsFaceReport.image(out, path, "cost per million messages against messages per call");
     }
 
     static List<Result> run(List<Pair> pairs, long messages, int size, long cacheMib, int partitions) {

@@ -28,6 +28,18 @@ final class Latencies {
         return sorted[Math.max(0, Math.min(size - 1, rank - 1))] / 1e6;
     }
 
+    /** The percentiles {@code ps} (0-100) in milliseconds, nearest rank, from one sort; NaN each when empty. */
+    synchronized double[] percentilesMillis(double... ps) {
+        double[] out = new double[ps.length];
+        long[] sorted = Arrays.copyOf(samples, size);
+        Arrays.sort(sorted);
+        for (int i = 0; i < ps.length; i++) {
+            int rank = (int) Math.ceil(ps[i] / 100.0 * size);
+            out[i] = size == 0 ? Double.NaN : sorted[Math.max(0, Math.min(size - 1, rank - 1))] / 1e6;
+        }
+        return out;
+    }
+
     synchronized double meanMillis() {
         if (size == 0) return Double.NaN;
         double sum = 0;

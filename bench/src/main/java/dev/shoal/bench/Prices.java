@@ -18,6 +18,12 @@ final class Prices {
     static final double S3_GET_CLASS = 0.0004 / 1e3;
     /** SQS standard queue, per request (per 64 KiB chunk of payload), after the free tier: $0.40 per million. */
     static final double SQS_REQUEST = 0.40 / 1e6;
+    /** SQS FIFO queue, per request (same 64 KiB rule): $0.50 per million. */
+    static final double SQS_FIFO_REQUEST = 0.50 / 1e6;
+    /** Not in Shoal's storage figures, shown beside them: API Gateway HTTP API, $1.00 per million requests (first 300M). */
+    static final double API_GATEWAY_REQUEST = 1.00 / 1e6;
+    /** Lambda, $0.20 per million requests (compute not included). */
+    static final double LAMBDA_REQUEST = 0.20 / 1e6;
     static final int SQS_MAX_BATCH = 10;
     static final long SQS_CHUNK_BYTES = 64 * 1024;
 

@@ -34,6 +34,9 @@ public final class Limits {
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(4);
     public static final int MAX_RECEIVE_COUNT_LIMIT = 1_000;
     public static final Duration DEDUP_WINDOW = Duration.ofMinutes(5);
+    public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(1);
+    /** Chosen from the SQS-face benchmark (BENCHMARKS.md): enough to share a segment at a few hundred calls/s. */
+    public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(100);
 
     private Limits() {
     }

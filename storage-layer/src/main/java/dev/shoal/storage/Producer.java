@@ -22,8 +22,9 @@ import java.util.function.LongFunction;
 /**
  * Produce: checks the whole batch first (nothing is written when any message is invalid),
  * places messages on partitions (a message group always on the same one, by hash; a batch
- * without groups on one partition, so it becomes one segment), and appends one segment per
- * partition. Acknowledged only after every segment is committed.
+ * without groups on one partition), and appends them per partition. Standard queues append
+ * through group commit: concurrent produce calls to a partition share one segment and one
+ * commit. Acknowledged only after every commit holding the batch's messages.
  *
  * <p>FIFO queues deduplicate each message in the commit's transaction; an idempotent producer
  * (producer id + sequence) adds one check per batch, in the same transaction.
@@ -62,8 +63,8 @@ final class Producer {
             if (queue.fifo()) {
                 produceDeduplicated(queue, e.getKey(), messages, e.getValue(), now, results, null);
             } else {
-                IndexEntry committed = log.append(queue, e.getKey(), records(queue, messages, e.getValue(), now));
-                assign(results, e.getValue(), e.getKey(), committed.baseOffset());
+                long base = log.appendShared(queue, e.getKey(), records(queue, messages, e.getValue(), now));
+                assign(results, e.getValue(), e.getKey(), base);
             }
         }
         return List.of(results);
@@ -174,8 +175,11 @@ final class Producer {
         }
     }
 
+    /** Purge: FIFO queues forget their deduplication ids (standard queues keep none). */
     void forgetDeduplication(QueueRef queue) {
-        deduplication.clear(queue);
+        if (queue.fifo()) {
+            deduplication.clear(queue);
+        }
     }
 
     private static void assign(ProducedMessage[] results, List<Integer> indexes, int partition, long base) {

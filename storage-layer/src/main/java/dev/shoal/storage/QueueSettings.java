@@ -13,11 +13,13 @@ import java.util.Optional;
  * @param contentBasedDeduplication FIFO only: a message without a dedup id is deduplicated by the SHA-256 of its body
  * @param maxMessageBytes           the largest body plus attributes accepted, 1 B to 64 MiB
  * @param deleteOnAck               the janitor deletes segments as soon as every subscription acked them
+ * @param batchWindow               how long a produce may wait for other callers' messages to share its segment
+ *                                  and commit (group commit), 0-1 s; only waited when others are arriving
  * @param defaultSubscription       settings of the subscription every queue has, named "default"
  */
 public record QueueSettings(boolean fifo, int partitions, Duration retention, Duration deliveryDelay,
                             boolean contentBasedDeduplication, long maxMessageBytes, boolean deleteOnAck,
-                            SubscriptionSettings defaultSubscription) {
+                            Duration batchWindow, SubscriptionSettings defaultSubscription) {
 
     public QueueSettings {
         Limits.checkRange("partitions", partitions, 1, Limits.MAX_PARTITIONS);
@@ -26,6 +28,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         }
         Limits.checkRange("deliveryDelay", deliveryDelay, Duration.ZERO, Limits.MAX_QUEUE_DELAY);
         Limits.checkRange("maxMessageBytes", maxMessageBytes, 1, Limits.MAX_MESSAGE_BYTES);
+        Limits.checkRange("batchWindow", batchWindow, Duration.ZERO, Limits.MAX_BATCH_WINDOW);
         if (contentBasedDeduplication && !fifo) {
             throw new InvalidRequestException("contentBasedDeduplication", "is only allowed on FIFO queues");
         }
@@ -45,7 +48,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
     public Builder toBuilder() {
         return new Builder().fifo(fifo).partitions(partitions).retention(retention).deliveryDelay(deliveryDelay)
                 .contentBasedDeduplication(contentBasedDeduplication).maxMessageBytes(maxMessageBytes)
-                .deleteOnAck(deleteOnAck).defaultSubscription(defaultSubscription);
+                .deleteOnAck(deleteOnAck).batchWindow(batchWindow).defaultSubscription(defaultSubscription);
     }
 
     public static final class Builder {
@@ -56,6 +59,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         private boolean contentBasedDeduplication;
         private long maxMessageBytes = Limits.DEFAULT_MAX_MESSAGE_BYTES;
         private boolean deleteOnAck;
+        private Duration batchWindow = Limits.DEFAULT_BATCH_WINDOW;
         private SubscriptionSettings defaultSubscription = SubscriptionSettings.DEFAULT;
 
         public Builder fifo(boolean v) { this.fifo = v; return this; }
@@ -66,11 +70,12 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         public Builder contentBasedDeduplication(boolean v) { this.contentBasedDeduplication = v; return this; }
         public Builder maxMessageBytes(long v) { this.maxMessageBytes = v; return this; }
         public Builder deleteOnAck(boolean v) { this.deleteOnAck = v; return this; }
+        public Builder batchWindow(Duration v) { this.batchWindow = v; return this; }
         public Builder defaultSubscription(SubscriptionSettings v) { this.defaultSubscription = v; return this; }
 
         public QueueSettings build() {
             return new QueueSettings(fifo, partitions, retention, deliveryDelay, contentBasedDeduplication,
-                    maxMessageBytes, deleteOnAck, defaultSubscription);
+                    maxMessageBytes, deleteOnAck, batchWindow, defaultSubscription);
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.shoal.storage;
 
+import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.fifo.Deduplication;
 import dev.shoal.storage.fifo.FifoAcknowledger;
+import dev.shoal.storage.fifo.FifoConsumption;
 import dev.shoal.storage.fifo.FifoReceiver;
 import dev.shoal.storage.fifo.FifoState;
 import dev.shoal.storage.fifo.GateTable;
@@ -18,13 +20,15 @@ import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.s3.S3ObjectStore;
 import dev.shoal.storage.subscription.Acknowledger;
 import dev.shoal.storage.subscription.ChunkTable;
+import dev.shoal.storage.subscription.Consumption;
+import dev.shoal.storage.subscription.Receiver;
+import dev.shoal.storage.subscription.StandardConsumption;
+import dev.shoal.storage.subscription.StateReader;
 import dev.shoal.storage.subscription.Deliveries;
 import dev.shoal.storage.subscription.DeadLetterMover;
 import dev.shoal.storage.subscription.Maintenance;
 import dev.shoal.storage.subscription.Positions;
 import dev.shoal.storage.subscription.ReceiptCodec;
-import dev.shoal.storage.subscription.Receiver;
-import dev.shoal.storage.subscription.StateReader;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -52,16 +56,12 @@ public final class ShoalEngine implements QueueService {
     private final CatalogCache cache;
     private final PartitionLog log;
     private final Producer producer;
-    private final Receiver receiver;
-    private final Acknowledger acknowledger;
+    private final Consumption standard;
+    private final Consumption fifo;
     private final Positions positions;
-    private final StateReader stateReader;
     private final Maintenance maintenance;
     private final Retention retention;
     private final Redriver redriver;
-    private final FifoReceiver fifoReceiver;
-    private final FifoAcknowledger fifoAcknowledger;
-    private final FifoState fifoState;
 
     private ShoalEngine(Builder b) {
         this.clock = b.clock;
@@ -69,24 +69,23 @@ public final class ShoalEngine implements QueueService {
         this.cache = new CatalogCache(catalog);
         SegmentStore segments = new SegmentStore(new S3ObjectStore(b.s3, b.bucket), b.segmentCacheBytes);
         LogIndex index = new LogIndex(b.dynamo, b.tables);
-        this.log = new PartitionLog(index, segments, b.clock, b.sleeper);
+        Signals signals = new Signals();
+        this.log = new PartitionLog(index, segments, b.clock, b.sleeper, signals);
         this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables), new ProducerSequences(b.tables), b.clock);
         ChunkTable chunks = new ChunkTable(b.dynamo, b.tables);
         ReceiptCodec receipts = new ReceiptCodec(b.receiptSecret);
         Deliveries deliveries = new Deliveries(segments, receipts);
         DeadLetterMover deadLetters = new DeadLetterMover(catalog, log, chunks, deliveries, b.tables);
-        this.receiver = new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper);
-        this.acknowledger = new Acknowledger(chunks, receipts, b.clock);
-        this.positions = new Positions(chunks, log);
-        this.stateReader = new StateReader(chunks, index, b.clock);
         this.maintenance = new Maintenance(chunks);
+        this.standard = new StandardConsumption(new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper, signals),
+                new Acknowledger(chunks, receipts, b.clock), new StateReader(chunks, index, b.clock), maintenance);
+        this.positions = new Positions(chunks, log);
         this.retention = new Retention(index, segments.objects());
         this.redriver = new Redriver(this, b.clock, b.sleeper);
         GateTable gates = new GateTable(b.dynamo, b.tables);
-        this.fifoReceiver = new FifoReceiver(gates, chunks, index, segments, deliveries, deadLetters,
-                new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper);
-        this.fifoAcknowledger = new FifoAcknowledger(gates, receipts, b.clock);
-        this.fifoState = new FifoState(gates, chunks, index, b.clock);
+        this.fifo = new FifoConsumption(new FifoReceiver(gates, chunks, index, segments, deliveries, deadLetters,
+                new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper),
+                new FifoAcknowledger(gates, receipts, b.clock), new FifoState(gates, chunks, index, b.clock));
     }
 
     public static Builder builder() {
@@ -147,9 +146,7 @@ public final class ShoalEngine implements QueueService {
         for (SubscriptionRef sub : catalog.subscriptions(queue)) {
             positions.seek(sub, SeekTarget.latest());
         }
-        if (queue.fifo()) {
-            producer.forgetDeduplication(queue);
-        }
+        producer.forgetDeduplication(queue);
     }
 
     private void checkDeadLetterQueue(String source, boolean sourceFifo, DeadLetterPolicy policy) {
@@ -196,7 +193,12 @@ public final class ShoalEngine implements QueueService {
     }
 
     private SubscriptionStats stats(SubscriptionRef sub) {
-        return sub.queue().fifo() ? fifoState.stats(sub) : stateReader.stats(sub);
+        return consumption(sub).stats(sub);
+    }
+
+    /** The one place where standard and FIFO queues part ways on the consuming side. */
+    private Consumption consumption(SubscriptionRef sub) {
+        return sub.queue().fifo() ? fifo : standard;
     }
 
     @Override
@@ -229,16 +231,13 @@ public final class ShoalEngine implements QueueService {
     @Override
     public List<ReceivedMessage> receive(String queue, String subscription, ReceiveRequest request) {
         SubscriptionRef sub = cache.subscription(queue, subscription);
-        if (request.receiveAttemptId() != null && !sub.queue().fifo()) {
-            throw new InvalidRequestException("receiveAttemptId", "is only supported on FIFO queues");
-        }
-        return sub.queue().fifo() ? fifoReceiver.receive(sub, request) : receiver.receive(sub, request);
+        return consumption(sub).receive(sub, request);
     }
 
     @Override
     public List<ReceiptResult> ack(String queue, String subscription, List<String> receipts) {
         SubscriptionRef sub = cache.subscription(queue, subscription);
-        return sub.queue().fifo() ? fifoAcknowledger.ack(sub, receipts) : acknowledger.ack(sub, receipts, false);
+        return consumption(sub).ack(sub, receipts);
     }
 
     @Override
@@ -246,7 +245,7 @@ public final class ShoalEngine implements QueueService {
         Map<String, NackEntry> byReceipt = new LinkedHashMap<>();
         entries.forEach(e -> byReceipt.put(e.receipt(), e));
         SubscriptionRef sub = cache.subscription(queue, subscription);
-        return sub.queue().fifo() ? fifoAcknowledger.nack(sub, byReceipt) : acknowledger.nack(sub, byReceipt);
+        return consumption(sub).nack(sub, byReceipt);
     }
 
     @Override
@@ -254,7 +253,7 @@ public final class ShoalEngine implements QueueService {
         Map<String, Duration> timeouts = new LinkedHashMap<>();
         changes.forEach(c -> timeouts.put(c.receipt(), c.timeout()));
         SubscriptionRef sub = cache.subscription(queue, subscription);
-        return sub.queue().fifo() ? fifoAcknowledger.changeVisibility(sub, timeouts) : acknowledger.changeVisibility(sub, timeouts);
+        return consumption(sub).changeVisibility(sub, timeouts);
     }
 
     @Override
@@ -324,7 +323,7 @@ public final class ShoalEngine implements QueueService {
             QueueRef queue = e.getKey();
             long[] lowest = null;
             for (SubscriptionRef sub : e.getValue()) {
-                long[] floors = queue.fifo() ? fifoState.floors(sub) : maintenance.run(sub);
+                long[] floors = consumption(sub).maintain(sub);
                 lowest = lowest == null ? floors : min(lowest, floors);
                 reports.add(new MaintenanceReport.SubscriptionReport(queue.name(), sub.name(), stats(sub),
                         deadLetterQueues.contains(queue.name())));

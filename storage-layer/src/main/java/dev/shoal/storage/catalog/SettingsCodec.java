@@ -1,6 +1,7 @@
 package dev.shoal.storage.catalog;
 
 import dev.shoal.storage.DeadLetterPolicy;
+import dev.shoal.storage.Limits;
 import dev.shoal.storage.PushTarget;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.RetryPolicy;
@@ -28,6 +29,7 @@ final class SettingsCodec {
         item.put("contentDedup", bool(s.contentBasedDeduplication()));
         item.put("maxBytes", n(s.maxMessageBytes()));
         item.put("deleteOnAck", bool(s.deleteOnAck()));
+        item.put("batchWindowMs", n(s.batchWindow().toMillis()));
         return item;
     }
 
@@ -41,6 +43,7 @@ final class SettingsCodec {
                 .contentBasedDeduplication(flag(item, "contentDedup"))
                 .maxMessageBytes(num(item, "maxBytes", 1))
                 .deleteOnAck(flag(item, "deleteOnAck"))
+                .batchWindow(Duration.ofMillis(num(item, "batchWindowMs", Limits.DEFAULT_BATCH_WINDOW.toMillis())))
                 .defaultSubscription(defaultSubscription)
                 .build();
     }

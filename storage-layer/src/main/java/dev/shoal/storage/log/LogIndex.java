@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.LOG_PARTITION_KEY;
@@ -34,6 +35,8 @@ public final class LogIndex {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    /** The newest entry this process committed per partition: entries never change, so it answers reads without a query. */
+    private final Map<String, IndexEntry> newestCommitted = new ConcurrentHashMap<>();
 
     public LogIndex(DynamoDbClient dynamo, ShoalTables tables) {
         this.dynamo = dynamo;
@@ -47,6 +50,10 @@ public final class LogIndex {
 
     /** The segment holding {@code offset}, or empty when no retained segment does. */
     public Optional<IndexEntry> containing(String partitionKey, long offset) {
+        IndexEntry recent = newestCommitted.get(partitionKey);
+        if (recent != null && recent.contains(offset)) {
+            return Optional.of(recent);
+        }
         return first(query(partitionKey, "<=", offset).scanIndexForward(false).limit(1).consistentRead(true).build())
                 .filter(e -> e.contains(offset));
     }
@@ -84,6 +91,7 @@ public final class LogIndex {
             try {
                 dynamo.putItem(b -> b.tableName(put.tableName()).item(put.item()).conditionExpression(put.conditionExpression())
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                remember(entry);
                 return;
             } catch (ConditionalCheckFailedException e) {
                 throw new OffsetTakenException(e.hasItem() && !e.item().isEmpty() ? decode(entry.partitionKey(), e.item()) : null);
@@ -94,6 +102,7 @@ public final class LogIndex {
         items.addAll(guards);
         try {
             dynamo.transactWriteItems(b -> b.transactItems(items));
+            remember(entry);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (reasons.isEmpty()) {
@@ -110,6 +119,10 @@ public final class LogIndex {
             }
             throw e; // a conflict with another transaction: retried by the caller like any transient error
         }
+    }
+
+    private void remember(IndexEntry entry) {
+        newestCommitted.merge(entry.partitionKey(), entry, (old, e) -> e.baseOffset() > old.baseOffset() ? e : old);
     }
 
     /** Deletes the entry (retention); the partition's newest entry is kept by the caller. */

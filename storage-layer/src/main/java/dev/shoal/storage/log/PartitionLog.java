@@ -2,6 +2,7 @@ package dev.shoal.storage.log;
 
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.EncodedSegment;
 import dev.shoal.storage.segment.SegmentEncoder;
@@ -28,12 +29,21 @@ public final class PartitionLog {
     private final Committer committer;
     private final SegmentEncoder encoder = new SegmentEncoder();
     private final Clock clock;
+    private final GroupCommit groupCommit;
+    private final Signals signals;
 
     public PartitionLog(LogIndex index, SegmentStore segments, Clock clock, Sleeper sleeper) {
+        this(index, segments, clock, sleeper, new Signals());
+    }
+
+    /** @param signals raised for a queue after each commit to it, so local long polls wake at once */
+    public PartitionLog(LogIndex index, SegmentStore segments, Clock clock, Sleeper sleeper, Signals signals) {
         this.index = index;
         this.segments = segments;
         this.clock = clock;
         this.committer = new Committer(index, clock, sleeper);
+        this.signals = signals;
+        this.groupCommit = new GroupCommit((queue, partition, records) -> append(queue, partition, records), clock, sleeper);
     }
 
     public LogIndex index() {
@@ -47,6 +57,15 @@ public final class PartitionLog {
     /** Writes {@code records} as one segment and commits it; returns the committed entry. */
     public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records) {
         return append(queue, partition, records, base -> List.of());
+    }
+
+    /**
+     * Commits {@code records} together with the other callers appending to the partition now
+     * (group commit): one segment and one commit for all of them. Returns once the commit that
+     * holds them is done, with the offset of the first of them; they are consecutive.
+     */
+    public long appendShared(QueueRef queue, int partition, List<SegmentRecord> records) {
+        return groupCommit.append(queue, partition, records);
     }
 
     /** As {@link #append(QueueRef, int, List)}, with guard conditions committed atomically with it. */
@@ -63,7 +82,9 @@ public final class PartitionLog {
         }
         IndexEntry entry = new IndexEntry(queue.partitionKey(partition), 0, records.size(), key, encoded.bytes().length,
                 encoded.headerLength(), Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), Instant.ofEpochMilli(due), clock.instant());
-        return committer.commit(entry, guards);
+        IndexEntry committed = committer.commit(entry, guards);
+        signals.raise(queue.id());
+        return committed;
     }
 
     /** The offset the next committed record of the partition will get. */

@@ -3,8 +3,8 @@ package dev.shoal.storage.subscription;
 import dev.shoal.storage.ReceiveRequest;
 import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.catalog.SubscriptionRef;
-import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.log.LogIndex;
 import dev.shoal.storage.s3.ObjectNotFoundException;
 import dev.shoal.storage.segment.SegmentRecord;
@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Receive for standard queues. Per partition, in a rotating order:
@@ -24,37 +23,38 @@ import java.util.Optional;
  *       {@code due} index (one query, whatever the backlog), each re-leased with one
  *       conditional write;</li>
  *   <li>fresh messages: the next records after the frontier, claimed as a new chunk with one
- *       conditional put; records not yet due become a delayed chunk of their own.</li>
+ *       conditional put shared by the receivers asking at the same time ({@link FreshClaims});
+ *       records not yet due become a delayed chunk of their own.</li>
  * </ol>
- * Long polling repeats this with growing pauses until a message arrives or the wait runs out.
+ * Long polling ({@link LongPoll}) repeats this until a message arrives or the wait runs out,
+ * woken at once by commits in this process.
  */
 public final class Receiver {
 
     private static final Logger log = LoggerFactory.getLogger(Receiver.class);
-    /** Claims per partition per receive: small segments need several to fill a large receive. */
-    static final int MAX_CLAIM_ATTEMPTS = 32;
 
     private final ChunkTable chunks;
-    private final LogIndex index;
     private final Deliveries deliveries;
     private final DeadLetterMover deadLetters;
     private final Clock clock;
     private final LongPoll longPoll;
+    private final FreshClaims freshClaims;
 
-    public Receiver(ChunkTable chunks, LogIndex index, Deliveries deliveries, DeadLetterMover deadLetters, Clock clock, Sleeper sleeper) {
+    public Receiver(ChunkTable chunks, LogIndex index, Deliveries deliveries, DeadLetterMover deadLetters, Clock clock,
+                    Sleeper sleeper, Signals signals) {
         this.chunks = chunks;
-        this.index = index;
         this.deliveries = deliveries;
         this.deadLetters = deadLetters;
         this.clock = clock;
-        this.longPoll = new LongPoll(clock, sleeper);
+        this.longPoll = new LongPoll(clock, sleeper, signals);
+        this.freshClaims = new FreshClaims(chunks, index, deliveries, clock);
     }
 
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         int max = request.maxMessages();
-        return longPoll.receive(sub.queue().partitions(), max, request.waitTime(),
-                (partition, out) -> receivePartition(sub, partition, max - out.size(), visibility, out));
+        return longPoll.receive(sub.queue().id(), sub.queue().id() + "#" + sub.name(), sub.queue().partitions(), max,
+                request.waitTime(), (partition, out) -> receivePartition(sub, partition, max - out.size(), visibility, out));
     }
 
     private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, List<ReceivedMessage> out) {
@@ -69,7 +69,7 @@ public final class Receiver {
                     .filter(c -> c.visibleAt(now))
                     .ifPresent(c -> redeliver(sub, partition, c, want - (out.size() - before), visibility, now, out));
         }
-        claimFresh(sub, partition, head, want - (out.size() - before), visibility, now, out);
+        out.addAll(freshClaims.claim(new FreshClaims.Want(sub, partition, head, want - (out.size() - before), visibility.toMillis())));
     }
 
     private void redeliver(SubscriptionRef sub, int partition, Chunk chunk, int want, Duration visibility, long now, List<ReceivedMessage> out) {
@@ -101,41 +101,4 @@ public final class Receiver {
         }
     }
 
-    private void claimFresh(SubscriptionRef sub, int partition, ChunkTable.Head head, int want, Duration visibility, long now, List<ReceivedMessage> out) {
-        String stateKey = sub.stateKey(partition);
-        String logKey = sub.queue().partitionKey(partition);
-        long gen = head.cursor().gen();
-        long frontier = head.frontier();
-        for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && want > 0; attempt++) {
-            now = clock.millis(); // segments committed since the receive began are due now, not "delayed"
-            long at = frontier;
-            Optional<IndexEntry> segment = index.containing(logKey, at).or(() -> index.from(logKey, at, 1).stream().findFirst());
-            if (segment.isEmpty()) {
-                return;
-            }
-            IndexEntry entry = segment.get();
-            long start = Math.max(frontier, entry.baseOffset()); // a retention gap is skipped
-            int count = (int) Math.min(want, entry.endOffset() - start);
-            List<SegmentRecord> records;
-            try {
-                records = deliveries.segmentRecords(entry, (int) (start - entry.baseOffset()), count);
-            } catch (ObjectNotFoundException expired) {
-                return; // retention is deleting this segment right now; the janitor removes its entry
-            }
-            List<Chunk> pieces = FreshChunks.split(gen, start, entry, records, LeaseIds.next(), now, visibility.toMillis());
-            if (chunks.claim(stateKey, pieces, now)) {
-                for (Chunk piece : pieces) {
-                    if (piece.state() == Chunk.State.LEASED) {
-                        int from = (int) (piece.start() - start);
-                        List<ReceivedMessage> msgs = deliveries.messages(sub, partition, piece, records.subList(from, from + piece.size()));
-                        out.addAll(msgs);
-                        want -= msgs.size();
-                    }
-                }
-                frontier = pieces.getLast().end();
-            } else {
-                frontier = chunks.head(stateKey, sub.startOffset(partition)).frontier(); // another receiver won
-            }
-        }
-    }
 }

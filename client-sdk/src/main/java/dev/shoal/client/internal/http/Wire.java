@@ -17,7 +17,7 @@ final class Wire {
     // ---- requests (and settings, which come back in the same shape)
 
     record QueueBody(Boolean fifo, Integer partitions, String retention, String deliveryDelay,
-                     Boolean contentBasedDeduplication, Long maxMessageBytes, Boolean deleteOnAck,
+                     Boolean contentBasedDeduplication, Long maxMessageBytes, Boolean deleteOnAck, String batchWindow,
                      String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter, PushBody push) {
     }
 

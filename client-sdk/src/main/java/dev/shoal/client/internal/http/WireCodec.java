@@ -48,6 +48,7 @@ final class WireCodec {
         SubscriptionBody sub = subscriptionBody(s.defaultSubscription());
         return new QueueBody(s.fifo(), s.partitions(), s.retention() == null ? UNLIMITED : WireDurations.format(s.retention()),
                 WireDurations.format(s.deliveryDelay()), s.contentBasedDeduplication(), s.maxMessageBytes(), s.deleteOnAck(),
+                WireDurations.format(s.batchWindow()),
                 sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push());
     }
 
@@ -71,6 +72,7 @@ final class WireCodec {
         if (b.contentBasedDeduplication() != null) s.contentBasedDeduplication(b.contentBasedDeduplication());
         if (b.maxMessageBytes() != null) s.maxMessageBytes(b.maxMessageBytes());
         if (b.deleteOnAck() != null) s.deleteOnAck(b.deleteOnAck());
+        if (b.batchWindow() != null) s.batchWindow(WireDurations.parse(b.batchWindow()));
         s.defaultSubscription(subscriptionSettings(new SubscriptionBody(b.visibilityTimeout(), b.retryPolicy(), b.deadLetter(), b.push())));
         return s.build();
     }

@@ -47,6 +47,7 @@ final class SettingsCodec {
         if (body.contentBasedDeduplication() != null) b.contentBasedDeduplication(body.contentBasedDeduplication());
         if (body.maxMessageBytes() != null) b.maxMessageBytes(body.maxMessageBytes());
         if (body.deleteOnAck() != null) b.deleteOnAck(body.deleteOnAck());
+        if (body.batchWindow() != null) b.batchWindow(Durations.parse("batchWindow", body.batchWindow()));
         b.defaultSubscription(subscriptionSettings(
                 new SubscriptionBody(body.visibilityTimeout(), body.retryPolicy(), body.deadLetter(), body.push())));
         return b.build();
@@ -96,6 +97,7 @@ final class SettingsCodec {
         QueueBody settings = new QueueBody(s.fifo(), s.partitions(),
                 s.retention() == null ? UNLIMITED : Durations.format(s.retention()),
                 Durations.format(s.deliveryDelay()), s.contentBasedDeduplication(), s.maxMessageBytes(), s.deleteOnAck(),
+                Durations.format(s.batchWindow()),
                 sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push());
         return new QueueView(q.name(), settings, time(q.createdAt()), stats(q.stats()));
     }

@@ -1,0 +1,147 @@
+package dev.shoal.storage.subscription;
+
+import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.batching.Coalescer;
+import dev.shoal.storage.batching.Outcome;
+import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.log.IndexEntry;
+import dev.shoal.storage.log.LogIndex;
+import dev.shoal.storage.s3.ObjectNotFoundException;
+import dev.shoal.storage.segment.SegmentRecord;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Claims fresh messages (the records after the frontier) for the receivers of one
+ * subscription-partition, coalesced: receivers that ask while a claim is being written join the
+ * next one, so one chunk put serves them all. The chunk has one lease; each receiver gets its
+ * own run of its messages, with its own receipts, and acks, nacks and visibility changes per
+ * message work on a shared chunk as on any other (they split it when they must).
+ *
+ * <p>A claim gathers committed segments until the receivers' wants are met or the log's end is
+ * reached (one put per segment); it never waits for more. Receivers asking for different
+ * visibility timeouts share the batch but not the chunk: each timeout gets a claim of its own.
+ */
+final class FreshClaims {
+
+    /** Puts tried per claim: small segments need several to fill a large receive; a lost race re-reads the frontier. */
+    static final int MAX_CLAIM_ATTEMPTS = 32;
+    /** Messages one coalesced claim hands out at most. */
+    static final int MAX_BATCH_MESSAGES = 1_000;
+
+    /** One receiver's ask. */
+    record Want(SubscriptionRef sub, int partition, ChunkTable.Head head, int count, long visibilityMillis) {
+    }
+
+    private final ChunkTable chunks;
+    private final LogIndex index;
+    private final Deliveries deliveries;
+    private final Clock clock;
+    private final Coalescer<Want, List<ReceivedMessage>> coalescer;
+    /** Where this process's last claim of a subscription-partition ended: fresher than a head read before it. */
+    private final Map<String, long[]> frontiers = new ConcurrentHashMap<>();
+
+    FreshClaims(ChunkTable chunks, LogIndex index, Deliveries deliveries, Clock clock) {
+        this.chunks = chunks;
+        this.index = index;
+        this.deliveries = deliveries;
+        this.clock = clock;
+        this.coalescer = new Coalescer<>(this::run, w -> (long) w.count(), MAX_BATCH_MESSAGES, Coalescer.Linger.none());
+    }
+
+    /** Up to {@code want.count()} fresh messages for one receiver, leased for its visibility timeout. */
+    List<ReceivedMessage> claim(Want want) {
+        if (want.count() <= 0) {
+            return List.of();
+        }
+        return coalescer.submit(want.sub().stateKey(want.partition()), want);
+    }
+
+    private List<Outcome<List<ReceivedMessage>>> run(List<Want> wants) {
+        Map<Long, List<Integer>> byVisibility = new LinkedHashMap<>();
+        for (int i = 0; i < wants.size(); i++) {
+            byVisibility.computeIfAbsent(wants.get(i).visibilityMillis(), k -> new ArrayList<>()).add(i);
+        }
+        List<List<ReceivedMessage>> results = new ArrayList<>();
+        wants.forEach(w -> results.add(new ArrayList<>()));
+        for (List<Integer> members : byVisibility.values()) {
+            int total = members.stream().mapToInt(i -> wants.get(i).count()).sum();
+            List<ReceivedMessage> got = claimOnce(wants.get(members.getFirst()), freshest(wants, members), total);
+            int next = 0;
+            for (int i : members) {
+                int take = Math.min(wants.get(i).count(), got.size() - next);
+                results.get(i).addAll(got.subList(next, next + take));
+                next += take;
+            }
+        }
+        return results.stream().map(Outcome::of).toList();
+    }
+
+    /** The newest head among the wants, or this process's own last claim end when that is further. */
+    private ChunkTable.Head freshest(List<Want> wants, List<Integer> members) {
+        ChunkTable.Head best = wants.get(members.getFirst()).head();
+        for (int i : members) {
+            ChunkTable.Head h = wants.get(i).head();
+            if (h.cursor().gen() > best.cursor().gen()
+                    || (h.cursor().gen() == best.cursor().gen() && h.frontier() > best.frontier())) {
+                best = h;
+            }
+        }
+        return best;
+    }
+
+    private List<ReceivedMessage> claimOnce(Want want, ChunkTable.Head head, int count) {
+        SubscriptionRef sub = want.sub();
+        int partition = want.partition();
+        String stateKey = sub.stateKey(partition);
+        String logKey = sub.queue().partitionKey(partition);
+        long gen = head.cursor().gen();
+        long frontier = head.frontier();
+        long[] known = frontiers.get(stateKey);
+        if (known != null && known[0] == gen && known[1] > frontier) {
+            frontier = known[1];
+        }
+        List<ReceivedMessage> out = new ArrayList<>();
+        for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && count > 0; attempt++) {
+            long now = clock.millis(); // segments committed since the receive began are due now, not "delayed"
+            long at = frontier;
+            Optional<IndexEntry> segment = index.containing(logKey, at).or(() -> index.from(logKey, at, 1).stream().findFirst());
+            if (segment.isEmpty()) {
+                return out;
+            }
+            IndexEntry entry = segment.get();
+            long start = Math.max(frontier, entry.baseOffset()); // a retention gap is skipped
+            int take = (int) Math.min(count, entry.endOffset() - start);
+            List<SegmentRecord> records;
+            try {
+                records = deliveries.segmentRecords(entry, (int) (start - entry.baseOffset()), take);
+            } catch (ObjectNotFoundException expired) {
+                return out; // retention is deleting this segment right now; the janitor removes its entry
+            }
+            List<Chunk> pieces = FreshChunks.split(gen, start, entry, records, LeaseIds.next(), now, want.visibilityMillis());
+            if (!chunks.claim(stateKey, pieces, now)) {
+                ChunkTable.Head fresh = chunks.head(stateKey, sub.startOffset(partition)); // another receiver won
+                gen = fresh.cursor().gen();
+                frontier = fresh.frontier();
+                continue;
+            }
+            frontier = pieces.getLast().end();
+            frontiers.put(stateKey, new long[] {gen, frontier});
+            for (Chunk piece : pieces) {
+                if (piece.state() == Chunk.State.LEASED) {
+                    int from = (int) (piece.start() - start);
+                    List<ReceivedMessage> leased = deliveries.messages(sub, partition, piece, records.subList(from, from + piece.size()));
+                    out.addAll(leased);
+                    count -= leased.size();
+                }
+            }
+        }
+        return out;
+    }
+}

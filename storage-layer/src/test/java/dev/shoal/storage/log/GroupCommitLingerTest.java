@@ -1,0 +1,104 @@
+package dev.shoal.storage.log;
+
+import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.segment.SegmentRecord;
+import dev.shoal.storage.testing.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** When a flush waits for more callers: the batching window's policy, on a manual clock. */
+class GroupCommitLingerTest {
+
+    private static final Duration WINDOW = Duration.ofMillis(100);
+    private final ManualClock clock = new ManualClock();
+    private final List<Duration> lingers = new CopyOnWriteArrayList<>();
+    private final List<Integer> flushSizes = new CopyOnWriteArrayList<>();
+    private final CountDownLatch firstFlushMayEnd = new CountDownLatch(1);
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+    private final QueueRef queue = new QueueRef("q", "id1", QueueSettings.builder().batchWindow(WINDOW).build(), Instant.EPOCH);
+
+    private final GroupCommit groupCommit = new GroupCommit((q, partition, records) -> {
+        boolean first = flushSizes.isEmpty();
+        flushSizes.add(records.size());
+        if (first) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> firstFlushMayEnd.getCount() == 0);
+        }
+        int base = flushSizes.subList(0, flushSizes.size() - 1).stream().mapToInt(i -> i).sum();
+        return new IndexEntry(q.partitionKey(partition), base, records.size(), "k", 1, 1, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
+    }, clock, lingers::add);
+
+    @AfterEach
+    void stop() {
+        firstFlushMayEnd.countDown();
+        callers.shutdownNow();
+    }
+
+    private static List<SegmentRecord> one() {
+        return List.of(new SegmentRecord(0, 0, null, null, Map.of(), new byte[] {1}));
+    }
+
+    private Future<Long> append() {
+        return callers.submit(() -> groupCommit.append(queue, 0, one()));
+    }
+
+    @Test
+    void aFlushAfterOneThatServedManyCallersArrivingFastWaitsTheWindow() throws Exception {
+        Future<Long> first = append();
+        await().until(() -> flushSizes.size() == 1);
+        List<Future<Long>> crowd = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMillis(2));
+            crowd.add(append());
+            int queued = i + 1;
+            await().until(() -> crowdWaiting() >= queued);
+        }
+        firstFlushMayEnd.countDown();
+        assertEquals(0, first.get(10, TimeUnit.SECONDS));
+        for (Future<Long> f : crowd) f.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(1, 5), flushSizes, "the five that waited shared one flush");
+        assertEquals(List.of(), lingers, "nobody waits while the previous flush served one caller");
+
+        clock.advance(Duration.ofMillis(2));
+        assertEquals(6, groupCommit.append(queue, 0, one()));
+        assertEquals(List.of(WINDOW), lingers, "callers overlap and come every few ms: the next flush waits for more");
+    }
+
+    @Test
+    void aSlowTrickleOfCallersNeverWaits() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            clock.advance(Duration.ofMillis(60)); // one caller every 60 ms: fewer than 4 per window
+            if (i == 0) {
+                Future<Long> f = append();
+                await().until(() -> flushSizes.size() == 1);
+                firstFlushMayEnd.countDown();
+                f.get(10, TimeUnit.SECONDS);
+            } else {
+                groupCommit.append(queue, 0, one());
+            }
+        }
+        assertEquals(List.of(), lingers);
+    }
+
+    private long crowdWaiting() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.WAITING)
+                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("awaitTurn")))
+                .count();
+    }
+}

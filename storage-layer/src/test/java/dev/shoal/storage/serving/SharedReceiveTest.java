@@ -1,0 +1,187 @@
+package dev.shoal.storage.serving;
+
+import dev.shoal.storage.Limits;
+import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.ProduceRequest;
+import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.ReceiptResult;
+import dev.shoal.storage.ReceiveRequest;
+import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.batching.Signals;
+import dev.shoal.storage.testing.AwsFixture;
+import dev.shoal.storage.testing.EmbeddedAwsExtension;
+import dev.shoal.storage.testing.ManualClock;
+import dev.shoal.storage.testing.TestEngines;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Receivers of one subscription in one process share their claims and their waiting. */
+@ExtendWith(EmbeddedAwsExtension.class)
+class SharedReceiveTest {
+
+    private static final String SUB = Limits.DEFAULT_SUBSCRIPTION;
+    private final ExecutorService receivers = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        receivers.shutdownNow();
+    }
+
+    private static List<NewMessage> messages(int n) {
+        return IntStream.range(0, n).mapToObj(i -> NewMessage.of("m" + i)).toList();
+    }
+
+    @Test
+    void aLongPollWakesOnALocalCommitWithoutWaitingForAPollingInterval(AwsFixture aws) throws Exception {
+        ManualClock clock = new ManualClock();
+        // Backoffs move the manual clock; a long poll's wait returns only when its signal moves,
+        // never because a polling interval passed: the receive can only see the message by being woken.
+        Sleeper onlyWokenBySignals = new Sleeper() {
+            public void sleep(Duration d) {
+                clock.advance(d);
+            }
+
+            public void sleepUntilSignalled(Signals.Signal signal, long seen, Duration max) {
+                try {
+                    signal.await(seen, Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(onlyWokenBySignals).build();
+        engine.createQueue("q", QueueSettings.builder().build());
+        Future<List<ReceivedMessage>> waiting = receivers.submit(() ->
+                engine.receive("q", SUB, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build()));
+        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofMillis(200)).until(() -> !waiting.isDone());
+
+        engine.produce("q", ProduceRequest.of(messages(1)));
+
+        List<ReceivedMessage> got = waiting.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("m0"), got.stream().map(ReceivedMessage::bodyAsString).toList());
+    }
+
+    @Test
+    void waitingReceiversOfAnIdleQueueShareTheirPolls(AwsFixture aws) throws Exception {
+        long look = queries(aws, "look", 1, Duration.ZERO); // what every receive pays once: its first look
+        long alone = queries(aws, "alone", 1, Duration.ofSeconds(2)) - look;
+        long crowd = queries(aws, "crowd", 20, Duration.ofSeconds(2)) - 20 * look;
+        assertTrue(alone > 0, "a waiting receiver polls");
+        assertTrue(crowd < alone * 3, "while waiting, 20 receivers read about what one does: " + crowd + " queries against " + alone);
+    }
+
+    private long queries(AwsFixture aws, String queue, int waiters, Duration wait) throws Exception {
+        Hold queries = new Hold(r -> r instanceof QueryRequest);
+        queries.release();
+        ShoalEngine engine = ShoalEngine.builder().dynamo(aws.dynamoClient(queries)).s3(aws.s3()).tables(aws.tables())
+                .bucket(aws.bucket()).clock(Clock.systemUTC()).sleeper(Sleeper.SYSTEM).receiptSecret(TestEngines.SECRET).build();
+        engine.createQueue(queue, QueueSettings.builder().build());
+        int before = queries.count();
+        List<Future<List<ReceivedMessage>>> polls = new ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+            polls.add(receivers.submit(() -> engine.receive(queue, SUB,
+                    ReceiveRequest.builder().maxMessages(10).waitTime(wait).build())));
+        }
+        for (Future<List<ReceivedMessage>> p : polls) {
+            assertEquals(List.of(), p.get(20, TimeUnit.SECONDS));
+        }
+        return queries.count() - before;
+    }
+
+    @Test
+    void receiversArrivingDuringAClaimShareOneChunkWriteAndNoMessageIsLeasedTwice(AwsFixture aws) throws Exception {
+        ManualClock clock = new ManualClock();
+        Hold claims = new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(aws.tables().stateTable()));
+        ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(claims)).build();
+        engine.createQueue("q", QueueSettings.builder().build());
+        engine.produce("q", ProduceRequest.of(messages(200)));
+        int before = claims.count();
+
+        List<Future<List<ReceivedMessage>>> got = new ArrayList<>();
+        got.add(receivers.submit(() -> engine.receive("q", SUB, ReceiveRequest.of(10))));
+        claims.awaitHeld();
+        for (int i = 0; i < 9; i++) {
+            got.add(receivers.submit(() -> engine.receive("q", SUB, ReceiveRequest.of(10))));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> queuedThreads() >= 9);
+        claims.release();
+
+        Set<String> bodies = new HashSet<>();
+        List<List<ReceivedMessage>> each = new ArrayList<>();
+        for (Future<List<ReceivedMessage>> f : got) {
+            List<ReceivedMessage> mine = f.get(20, TimeUnit.SECONDS);
+            assertEquals(10, mine.size(), "each receiver gets what it asked for");
+            mine.forEach(m -> assertTrue(bodies.add(m.bodyAsString()), "leased twice: " + m.bodyAsString()));
+            each.add(mine);
+        }
+        assertEquals(2, claims.count() - before, "one claim for the first receiver, one shared by the nine that waited");
+        for (List<ReceivedMessage> mine : each) {
+            for (ReceiptResult r : engine.ack("q", SUB, mine.stream().map(ReceivedMessage::receipt).toList())) {
+                assertNull(r.error(), "each receiver acks its own messages of the shared chunk: " + r);
+            }
+        }
+        assertEquals(100, engine.receive("q", SUB, ReceiveRequest.of(1000)).size(), "the other hundred are still there, once");
+    }
+
+    @Test
+    void acksArrivingWhileAnotherIsWrittenShareOneChunkWrite(AwsFixture aws) throws Exception {
+        ManualClock clock = new ManualClock();
+        ShoalEngine setup = TestEngines.engine(aws, clock);
+        setup.createQueue("q", QueueSettings.builder().build());
+        setup.produce("q", ProduceRequest.of(messages(100)));
+        List<ReceivedMessage> all = setup.receive("q", SUB, ReceiveRequest.of(100)); // one chunk, one lease
+        Hold chunkWrites = new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(aws.tables().stateTable()));
+        ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(chunkWrites)).build();
+
+        List<Future<List<ReceiptResult>>> acks = new ArrayList<>();
+        acks.add(receivers.submit(() -> engine.ack("q", SUB, receiptsOf(all.subList(0, 10)))));
+        chunkWrites.awaitHeld();
+        for (int i = 1; i < 10; i++) {
+            List<String> mine = receiptsOf(all.subList(i * 10, i * 10 + 10));
+            acks.add(receivers.submit(() -> engine.ack("q", SUB, mine)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> queuedThreads() >= 9);
+        chunkWrites.release();
+
+        for (Future<List<ReceiptResult>> f : acks) {
+            List<ReceiptResult> results = f.get(20, TimeUnit.SECONDS);
+            assertEquals(10, results.size());
+            results.forEach(r -> assertNull(r.error(), "acked: " + r));
+        }
+        assertEquals(2, chunkWrites.count(), "one chunk write for the first ack, one for the nine that waited behind it");
+        clock.advance(Duration.ofHours(1));
+        assertEquals(List.of(), engine.receive("q", SUB, ReceiveRequest.of(100)), "every message is acked: none comes back");
+    }
+
+    private static List<String> receiptsOf(List<ReceivedMessage> messages) {
+        return messages.stream().map(ReceivedMessage::receipt).toList();
+    }
+
+    /** Receiver threads parked behind the claim in flight. */
+    private static long queuedThreads() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.WAITING)
+                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("awaitTurn")))
+                .count();
+    }
+}
