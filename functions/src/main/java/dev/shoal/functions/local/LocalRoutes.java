@@ -72,7 +72,7 @@ final class LocalRoutes implements Function<APIGatewayV2HTTPEvent, APIGatewayV2H
 
     /** The usage since start, for the shutdown line and the console. */
     Usage usage() {
-        return new Usage(since, meter.snapshot(), traffic.apiCalls(), traffic.sqsRequests());
+        return new Usage(since, meter.snapshot(), traffic.apiCalls(), traffic.sqsRequests(), traffic.sqsFifoRequests());
     }
 
     private HttpResponse local(HttpRequest request, boolean read) {

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Watches the calls the local API answers, for two local-only views:
  * <ul>
- *   <li>what Amazon SQS would bill for the same calls ({@link #sqsRequests()}): an SQS-face call is
+ *   <li>what Amazon SQS would bill (at the FIFO price for calls on FIFO queues, names ending in
+ *       {@code .fifo}) for the same calls ({@link #sqsRequests()}): an SQS-face call is
  *       one request per started 64 KiB of its larger body (request or response); a native message
  *       call (produce, receive, ack, nack, visibility) of n entries is the SQS calls of at most 10
  *       that carry them, {@code ceil(n / 10)}, or more when its payload needs more 64 KiB chunks;
@@ -37,6 +38,7 @@ final class TrafficMeter {
 
     private final Clock clock;
     private final LongAdder sqsRequests = new LongAdder();
+    private final LongAdder sqsFifoRequests = new LongAdder();
     private final LongAdder apiCalls = new LongAdder();
     private final Map<String, Series> queues = new ConcurrentHashMap<>();
 
@@ -51,22 +53,26 @@ final class TrafficMeter {
         long chunks = Math.max(1, (bytes + ListPrices.SQS_CHUNK_BYTES - 1) / ListPrices.SQS_CHUNK_BYTES);
         String target = request.header("x-amz-target").orElse("");
         if (target.startsWith("AmazonSQS.")) {
-            sqsRequests.add(chunks);
-            if (status < 300) countSqs(target.substring("AmazonSQS.".length()), request.body(), response);
+            JsonNode call = tree(request.body());
+            String url = call.path("QueueUrl").asText(call.path("QueueName").asText(""));
+            String queue = url.substring(url.lastIndexOf('/') + 1);
+            bill(queue, chunks);
+            if (status < 300 && !queue.isEmpty()) countSqs(target.substring("AmazonSQS.".length()), queue, response);
             return;
         }
         List<String> path = Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty()).toList();
-        String action = path.size() >= 4 && path.get(0).equals("v1") && path.get(1).equals("queues") ? path.getLast() : "";
+        boolean queueRoute = path.size() >= 3 && path.get(0).equals("v1") && path.get(1).equals("queues");
+        String queue = queueRoute ? path.get(2) : "";
+        String action = path.size() >= 4 && queueRoute ? path.getLast() : "";
         if (!request.method().equals("POST") || !MESSAGE_ACTIONS.contains(action)) {
-            sqsRequests.add(1);
+            bill(queue, 1);
             return;
         }
         JsonNode body = tree(response);
         JsonNode entries = body.has("results") ? body.get("results") : body.path("messages");
         long n = entries.size();
-        sqsRequests.add(Math.max(chunks, Math.max(1, (n + SQS_MAX_BATCH - 1) / SQS_MAX_BATCH)));
+        bill(queue, Math.max(chunks, Math.max(1, (n + SQS_MAX_BATCH - 1) / SQS_MAX_BATCH)));
         if (status >= 300) return;
-        String queue = path.get(2);
         if (action.equals("messages")) {
             series(queue).add(true, n);
         } else if (action.equals("ack")) {
@@ -76,12 +82,14 @@ final class TrafficMeter {
         }
     }
 
-    private void countSqs(String action, byte[] request, byte[] response) {
+    private void bill(String queue, long requests) {
+        sqsRequests.add(requests);
+        if (queue.endsWith(".fifo")) sqsFifoRequests.add(requests);
+    }
+
+    private void countSqs(String action, String queue, byte[] response) {
         boolean produce = action.startsWith("SendMessage");
         if (!produce && !action.startsWith("DeleteMessage")) return;
-        String url = tree(request).path("QueueUrl").asText("");
-        String queue = url.substring(url.lastIndexOf('/') + 1);
-        if (queue.isEmpty()) return;
         long n = action.endsWith("Batch") ? tree(response).path("Successful").size() : 1;
         series(queue).add(produce, n);
     }
@@ -101,6 +109,11 @@ final class TrafficMeter {
 
     long sqsRequests() {
         return sqsRequests.sum();
+    }
+
+    /** Of {@link #sqsRequests()}, those on FIFO queues. */
+    long sqsFifoRequests() {
+        return sqsFifoRequests.sum();
     }
 
     long apiCalls() {

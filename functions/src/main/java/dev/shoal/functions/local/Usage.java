@@ -14,7 +14,7 @@ import java.util.Locale;
  * same API calls. The body of {@code GET /local/usage} and the line {@code ./shoal local} prints
  * when it stops.
  */
-record Usage(Instant since, Meter.Usage aws, long apiCalls, long sqsRequests) {
+record Usage(Instant since, Meter.Usage aws, long apiCalls, long sqsRequests, long sqsFifoRequests) {
 
     double s3Usd() {
         return ListPrices.s3Dollars(aws);
@@ -25,12 +25,12 @@ record Usage(Instant since, Meter.Usage aws, long apiCalls, long sqsRequests) {
     }
 
     double sqsUsd() {
-        return sqsRequests * ListPrices.SQS_REQUEST;
+        return (sqsRequests - sqsFifoRequests) * ListPrices.SQS_REQUEST + sqsFifoRequests * ListPrices.SQS_FIFO_REQUEST;
     }
 
     /**
      * {@code {"since", "s3": {op: count}, "dynamodb": {"readUnits", "writeUnits"},
-     * "usd": {"s3", "dynamodb", "total"}, "api": {"calls"}, "sqs": {"requests", "usd"}}}.
+     * "usd": {"s3", "dynamodb", "total"}, "api": {"calls"}, "sqs": {"requests", "fifoRequests", "usd"}}}.
      */
     byte[] json() {
         ObjectNode root = Json.MAPPER.createObjectNode();
@@ -47,6 +47,7 @@ record Usage(Instant since, Meter.Usage aws, long apiCalls, long sqsRequests) {
         root.putObject("api").put("calls", apiCalls);
         ObjectNode sqs = root.putObject("sqs");
         sqs.put("requests", sqsRequests);
+        sqs.put("fifoRequests", sqsFifoRequests);
         sqs.put("usd", sqsUsd());
         return Json.write(root);
     }

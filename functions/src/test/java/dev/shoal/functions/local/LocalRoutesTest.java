@@ -55,7 +55,15 @@ class LocalRoutesTest {
         assertTrue(usd.path("total").asDouble() > 0);
         // create, produce (2 messages: one SendMessageBatch), receive, ack (one DeleteMessageBatch)
         assertEquals(4, after.path("sqs").path("requests").asLong() - before.path("sqs").path("requests").asLong());
+        assertEquals(0, after.path("sqs").path("fifoRequests").asLong());
         assertEquals(after.path("sqs").path("requests").asLong() * 0.40 / 1e6, after.path("sqs").path("usd").asDouble(), 1e-12);
+
+        assertEquals(201, call("PUT", "/v1/queues/metered.fifo", "").statusCode());
+        assertEquals(200, call("POST", "/v1/queues/metered.fifo/messages", "{\"messages\":[{\"body\":\"f\",\"groupId\":\"g\",\"dedupId\":\"d1\"}]}").statusCode());
+        JsonNode sqs = json(call("GET", "/local/usage", null)).path("sqs");
+        long fifo = sqs.path("fifoRequests").asLong();
+        assertEquals(2, fifo, "calls on a FIFO queue are priced as SQS FIFO's");
+        assertEquals((sqs.path("requests").asLong() - fifo) * 0.40 / 1e6 + fifo * 0.50 / 1e6, sqs.path("usd").asDouble(), 1e-12);
 
         JsonNode rates = json(call("GET", "/local/rates", null)).path("queues").path("metered");
         assertEquals(2, sum(rates.path("produced")));

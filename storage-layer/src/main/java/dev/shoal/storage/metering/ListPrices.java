@@ -17,6 +17,8 @@ public final class ListPrices {
     public static final double S3_GET_CLASS = 0.0004 / 1e3;
     /** Amazon SQS standard, per request (each 64 KiB of a request's payload is one), after the free tier: $0.40 per million. */
     public static final double SQS_REQUEST = 0.40 / 1e6;
+    /** Amazon SQS FIFO, per request (the same 64 KiB rule): $0.50 per million. */
+    public static final double SQS_FIFO_REQUEST = 0.50 / 1e6;
     /** The payload size SQS bills as one request. */
     public static final long SQS_CHUNK_BYTES = 64 * 1024;
 
