@@ -178,7 +178,8 @@ public final class LocalLauncher implements AutoCloseable {
         String url = endpoint().toString();
         return """
                 Shoal is running at %1$s  (data in %2$s)
-                  console     %1$s/   (usage: curl %1$s/local/usage)
+                  console     %1$s/   (what AWS would bill: curl %1$s/local/usage)
+                  CLI         ./shoal cli queues   (./shoal cli --help; --endpoint %1$s if not on 8080)
                   health      curl %1$s/health
                   native API  curl -X PUT %1$s/v1/queues/demo
                               curl -X POST %1$s/v1/queues/demo/messages -d '{"messages":[{"body":"hello"}]}'
