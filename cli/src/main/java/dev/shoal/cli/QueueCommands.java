@@ -8,7 +8,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -18,13 +23,13 @@ final class QueueCommands {
     private QueueCommands() {
     }
 
-    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     /** The oldest unacked age for people: the API's "220408ms" as "3m40s"; "-" when nothing is unacked. */
     static String age(JsonNode stats) {
         if (!stats.hasNonNull("oldestUnackedAge")) return "-";
         String text = stats.path("oldestUnackedAge").asText();
-        var m = DURATION.matcher(text);
+        Matcher m = DURATION.matcher(text);
         if (!m.matches()) return text;
         long ms = Long.parseLong(m.group(1)) * switch (m.group(2)) {
             case "ms" -> 1L;
@@ -35,7 +40,7 @@ final class QueueCommands {
         };
         long s = ms / 1000;
         if (ms < 1000) return ms + "ms";
-        if (s < 60) return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+        if (s < 60) return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         if (s < 3600) return s / 60 + "m" + s % 60 + "s";
         if (s < 86400) return s / 3600 + "h" + s / 60 % 60 + "m";
         return s / 86400 + "d" + s / 3600 % 24 + "h";
@@ -49,8 +54,8 @@ final class QueueCommands {
         @Override
         public Integer call() {
             ApiClient api = cli.api();
-            JsonNode names = api.get("/v1/queues" + (prefix.isEmpty() ? "" : "?prefix=" + java.net.URLEncoder.encode(prefix,
-                    java.nio.charset.StandardCharsets.UTF_8))).path("queues");
+            JsonNode names = api.get("/v1/queues" + (prefix.isEmpty() ? "" : "?prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8)))
+                    .path("queues");
             ArrayNode queues = ApiClient.JSON.createArrayNode();
             for (JsonNode name : names) {
                 queues.add(api.get(ApiClient.path("queues", name.asText())));
@@ -136,7 +141,7 @@ final class QueueCommands {
 
         @Override
         public Integer call() {
-            JsonNode r = cli.api().send("DELETE", ApiClient.path("queues", queue), null, null);
+            cli.api().send("DELETE", ApiClient.path("queues", queue), null, null);
             Output out = cli.output();
             out.result(ApiClient.object().put("deleted", queue), () -> out.line("deleted queue " + queue));
             return 0;

@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
+import java.io.Console;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -114,7 +115,22 @@ public final class ShoalCli {
     }
 
     Progress progress(String unit, long total) {
-        boolean on = progress != null ? progress : System.console() != null && !json;
+        boolean on = progress != null ? progress : interactive() && !json;
         return new Progress(err, on, unit, total);
+    }
+
+    /**
+     * Whether a person is at a terminal. From JDK 22 on, {@code System.console()} exists even when
+     * the streams are redirected and {@code isTerminal()} tells; on JDK 21 a console exists only
+     * for a terminal. (Called reflectively: the module compiles for 21.)
+     */
+    private static boolean interactive() {
+        Console console = System.console();
+        if (console == null) return false;
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException jdk21) {
+            return true;
+        }
     }
 }
