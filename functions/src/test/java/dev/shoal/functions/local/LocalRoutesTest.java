@@ -6,6 +6,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +80,32 @@ class LocalRoutesTest {
 
         String line = launcher.usage().summary();
         assertTrue(line.contains("would cost on AWS $") && line.contains("Amazon SQS would bill $"), line);
+    }
+
+    @Test
+    void sqsFaceCallsAreCountedAsTheSqsRequestsTheyAreAndMoveTheirQueuesRates() throws Exception {
+        try (SqsClient sqs = SqsClient.builder()
+                .endpointOverride(launcher.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            long before = json(call("GET", "/local/usage", null)).path("sqs").path("requests").asLong();
+            String url = sqs.createQueue(b -> b.queueName("via-sqs")).queueUrl();
+            sqs.sendMessageBatch(b -> b.queueUrl(url).entries(
+                    IntStream.range(0, 3).mapToObj(i -> SendMessageBatchRequestEntry.builder().id("m" + i).messageBody("b" + i).build()).toList()));
+            var received = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).messages();
+            assertEquals(3, received.size());
+            sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(received.stream()
+                    .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId().replace('-', '_')).receiptHandle(m.receiptHandle()).build())
+                    .toList()));
+
+            long after = json(call("GET", "/local/usage", null)).path("sqs").path("requests").asLong();
+            assertEquals(4, after - before, "create, one SendMessageBatch, one ReceiveMessage, one DeleteMessageBatch");
+            JsonNode rates = json(call("GET", "/local/rates", null)).path("queues").path("via-sqs");
+            assertEquals(3, sum(rates.path("produced")));
+            assertEquals(3, sum(rates.path("acked")));
+        }
     }
 
     @Test
