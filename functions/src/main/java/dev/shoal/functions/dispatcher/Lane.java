@@ -38,9 +38,10 @@ final class Lane {
     private final PushSubscription sub;
     private final Pacer pacer;
     private final DispatchReport.Tally tally;
+    private final EventEncoder encoder;
 
     Lane(QueueService service, Clock clock, TargetInvoker invoker, ExecutorService executor, PushSubscription sub,
-         Pacer pacer, DispatchReport.Tally tally) {
+         Pacer pacer, DispatchReport.Tally tally, SqsSource sqsSource) {
         this.service = service;
         this.clock = clock;
         this.invoker = invoker;
@@ -48,6 +49,7 @@ final class Lane {
         this.sub = sub;
         this.pacer = pacer;
         this.tally = tally;
+        this.encoder = EventEncoder.of(sub.target().eventFormat(), sqsSource);
     }
 
     /**
@@ -126,7 +128,7 @@ final class Lane {
         tally.batches.incrementAndGet();
         InvocationOutcome outcome;
         try {
-            outcome = invoker.invoke(sub.target(), TriggerEvents.encode(sub.queue(), sub.subscription(), batch));
+            outcome = invoker.invoke(sub.target(), encoder.encode(sub, batch));
         } catch (RuntimeException e) {
             outcome = new InvocationOutcome.Failed(e.toString());
         }
@@ -134,14 +136,7 @@ final class Lane {
         switch (outcome) {
             case InvocationOutcome.Completed c -> {
                 pacer.delivered(max);
-                Set<String> ids = batch.stream().map(m -> m.id().toString()).collect(Collectors.toSet());
-                BatchResponse response = BatchResponse.parse(c.response(), ids);
-                if (response.isMalformed()) {
-                    LOG.info("{}: batch of {} failed whole: {}", sub.key(), batch.size(), response.malformed());
-                    settle(Settlement.allFailed(batch));
-                } else {
-                    settle(Settlement.of(batch, response.failed(), sub.fifo()));
-                }
+                settle(settlement(batch, c.response()));
             }
             case InvocationOutcome.Failed f -> {
                 LOG.info("{}: batch of {} failed whole: {}", sub.key(), batch.size(), f.reason());
@@ -154,6 +149,23 @@ final class Lane {
                 release(batch, pause);
             }
         }
+    }
+
+    /**
+     * A completed invocation's settlement: from its partial batch response, or (a target whose
+     * answers are not read, as Lambda without ReportBatchItemFailures) every message handled.
+     */
+    private Settlement settlement(List<ReceivedMessage> batch, byte[] answer) {
+        if (!sub.target().reportBatchItemFailures()) {
+            return Settlement.allHandled(batch);
+        }
+        Set<String> ids = batch.stream().map(encoder::itemIdentifier).collect(Collectors.toSet());
+        BatchResponse response = BatchResponse.parse(answer, ids);
+        if (response.isMalformed()) {
+            LOG.info("{}: batch of {} failed whole: {}", sub.key(), batch.size(), response.malformed());
+            return Settlement.allFailed(batch);
+        }
+        return Settlement.of(batch, response.failed(), encoder::itemIdentifier, sub.fifo());
     }
 
     /** Acks first: on FIFO queues a nack holds the group's lease back, and the acks must land before it. */

@@ -1,0 +1,152 @@
+package dev.shoal.functions.dispatcher;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.shoal.functions.api.sqs.SqsMd5;
+import dev.shoal.functions.api.sqs.SqsMessageIds;
+import dev.shoal.storage.Limits;
+import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.ReceivedMessage;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The event Lambda's SQS event source mapping delivers, field for field (docs/triggers.md):
+ * <pre>{@code
+ * {"Records": [{"messageId": "...", "receiptHandle": "...", "body": "Test message.",
+ *   "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1545082649183",
+ *                  "SenderId": "123456789012", "ApproximateFirstReceiveTimestamp": "1545082649185"},
+ *   "messageAttributes": {"myAttribute": {"stringValue": "myValue", "stringListValues": [],
+ *                                         "binaryListValues": [], "dataType": "String"}},
+ *   "md5OfBody": "...", "md5OfMessageAttributes": "...",
+ *   "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-2:123456789012:my-queue",
+ *   "awsRegion": "us-east-2"}]}
+ * }</pre>
+ * Attribute values are strings, as SQS writes them. FIFO queues add {@code SequenceNumber},
+ * {@code MessageGroupId} and {@code MessageDeduplicationId}; {@code md5OfMessageAttributes} is
+ * there only when the message has attributes (SQS omits it otherwise). Ids, receipt handles and
+ * digests are the SQS face's own ({@link SqsMessageIds}, {@link SqsMd5}), so a function can delete
+ * or change the visibility of a message through the SQS face with its {@code receiptHandle}.
+ *
+ * <p>Shoal's reserved {@code shoal.*} attributes (a dead letter's provenance) are not message
+ * attributes an SQS producer could have set, so they are left out. A body that is not UTF-8 is
+ * decoded leniently, as the SQS face does; such bodies belong in the {@code shoal} format.
+ */
+final class SqsTriggerEvents implements EventEncoder {
+
+    static final String EVENT_SOURCE = "aws:sqs";
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final SqsSource source;
+
+    SqsTriggerEvents(SqsSource source) {
+        this.source = source;
+    }
+
+    @Override
+    public String itemIdentifier(ReceivedMessage m) {
+        return SqsMessageIds.messageId(m.id());
+    }
+
+    @Override
+    public byte[] encode(PushSubscription sub, List<ReceivedMessage> batch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 * batch.size() + 16);
+        String arn = source.queueArn(sub.queue());
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("Records");
+            for (ReceivedMessage m : batch) {
+                record(g, m, sub.fifo(), arn);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the SQS event", e);
+        }
+        return out.toByteArray();
+    }
+
+    private void record(JsonGenerator g, ReceivedMessage m, boolean fifo, String arn) throws IOException {
+        String body = new String(m.body(), StandardCharsets.UTF_8);
+        Map<String, MessageAttribute> attributes = producerAttributes(m.attributes());
+        g.writeStartObject();
+        g.writeStringField("messageId", itemIdentifier(m));
+        g.writeStringField("receiptHandle", m.receipt());
+        g.writeStringField("body", body);
+        systemAttributes(g, m, fifo);
+        messageAttributes(g, attributes);
+        g.writeStringField("md5OfBody", SqsMd5.ofBody(body));
+        String attributesMd5 = SqsMd5.ofAttributes(attributes);
+        if (attributesMd5 != null) {
+            g.writeStringField("md5OfMessageAttributes", attributesMd5);
+        }
+        g.writeStringField("eventSource", EVENT_SOURCE);
+        g.writeStringField("eventSourceARN", arn);
+        g.writeStringField("awsRegion", source.region());
+        g.writeEndObject();
+    }
+
+    /** In the order Lambda writes them. */
+    private void systemAttributes(JsonGenerator g, ReceivedMessage m, boolean fifo) throws IOException {
+        g.writeObjectFieldStart("attributes");
+        g.writeStringField("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
+        g.writeStringField("SentTimestamp", millis(m.sentAt()));
+        if (fifo) {
+            g.writeStringField("SequenceNumber", SqsMessageIds.sequenceNumber(m.id()));
+        }
+        if (m.groupId() != null) {
+            g.writeStringField("MessageGroupId", m.groupId());
+        }
+        g.writeStringField("SenderId", source.accountId());
+        if (fifo && m.dedupId() != null) {
+            g.writeStringField("MessageDeduplicationId", m.dedupId());
+        }
+        // the first delivery's time; a message delivered before that was recorded reports this one's send time
+        g.writeStringField("ApproximateFirstReceiveTimestamp", millis(m.firstReceivedAt() != null ? m.firstReceivedAt() : m.sentAt()));
+        g.writeEndObject();
+    }
+
+    private static void messageAttributes(JsonGenerator g, Map<String, MessageAttribute> attributes) throws IOException {
+        g.writeObjectFieldStart("messageAttributes");
+        for (var e : attributes.entrySet()) {
+            MessageAttribute a = e.getValue();
+            g.writeObjectFieldStart(e.getKey());
+            if (a.isBinary()) {
+                g.writeStringField("binaryValue", Base64.getEncoder().encodeToString(a.value()));
+            } else {
+                g.writeStringField("stringValue", a.stringValue());
+            }
+            g.writeArrayFieldStart("stringListValues");
+            g.writeEndArray();
+            g.writeArrayFieldStart("binaryListValues");
+            g.writeEndArray();
+            g.writeStringField("dataType", a.dataType());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    /** The producer's attributes in name order, without Shoal's reserved ones. */
+    static Map<String, MessageAttribute> producerAttributes(Map<String, MessageAttribute> all) {
+        Map<String, MessageAttribute> out = new TreeMap<>();
+        all.forEach((name, value) -> {
+            if (!name.startsWith(Limits.RESERVED_ATTRIBUTE_PREFIX)) {
+                out.put(name, value);
+            }
+        });
+        return out;
+    }
+
+    private static String millis(Instant t) {
+        return Long.toString(t.toEpochMilli());
+    }
+}
