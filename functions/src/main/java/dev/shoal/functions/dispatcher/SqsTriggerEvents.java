@@ -40,7 +40,7 @@ import java.util.TreeMap;
  * attributes an SQS producer could have set, so they are left out. A body that is not UTF-8 is
  * decoded leniently, as the SQS face does; such bodies belong in the {@code shoal} format.
  */
-final class SqsTriggerEvents implements EventEncoder {
+public final class SqsTriggerEvents implements EventEncoder {
 
     static final String EVENT_SOURCE = "aws:sqs";
 
@@ -48,8 +48,13 @@ final class SqsTriggerEvents implements EventEncoder {
 
     private final SqsSource source;
 
-    SqsTriggerEvents(SqsSource source) {
+    public SqsTriggerEvents(SqsSource source) {
         this.source = source;
+    }
+
+    /** The event for {@code batch}, received from {@code queue}'s (FIFO when its name says so). */
+    public byte[] encode(String queue, List<ReceivedMessage> batch) {
+        return encode(queue, queue.endsWith(Limits.FIFO_SUFFIX), batch);
     }
 
     @Override
@@ -59,13 +64,17 @@ final class SqsTriggerEvents implements EventEncoder {
 
     @Override
     public byte[] encode(PushSubscription sub, List<ReceivedMessage> batch) {
+        return encode(sub.queue(), sub.fifo(), batch);
+    }
+
+    private byte[] encode(String queue, boolean fifo, List<ReceivedMessage> batch) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512 * batch.size() + 16);
-        String arn = source.queueArn(sub.queue());
+        String arn = source.queueArn(queue);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeArrayFieldStart("Records");
             for (ReceivedMessage m : batch) {
-                record(g, m, sub.fifo(), arn);
+                record(g, m, fifo, arn);
             }
             g.writeEndArray();
             g.writeEndObject();
