@@ -26,6 +26,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
@@ -146,6 +147,55 @@ class SqsTriggerTest {
                 assertEquals(List.of("ok-1", "boom", "ok-2"), bodies);
                 assertEquals(List.of(Integer.toString(i + 1), Integer.toString(i + 1), Integer.toString(i + 1)), counts);
             }
+        }
+    }
+
+    @Test
+    void aFifoHandlerThatStopsAtItsFirstFailureSeesEachGroupHandledOnceInOrder(AwsFixture aws) {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        Set<String> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // as Powertools' FIFO batch handler does: at the first failure, the rest of the batch is reported failed unhandled
+        RequestHandler<SQSEvent, SQSBatchResponse> function = (event, context) -> {
+            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+            boolean stopped = false;
+            for (SQSEvent.SQSMessage m : event.getRecords()) {
+                if (!stopped && m.getBody().equals("a-2") && failedOnce.add("a-2")) {
+                    stopped = true;
+                }
+                if (stopped) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
+                } else {
+                    handled.add(m.getBody());
+                }
+            }
+            return new SQSBatchResponse(failures);
+        };
+        try (DispatchStack shoal = new DispatchStack(aws); SqsFace face = new SqsFace(shoal.engine);
+             TargetServer target = TargetServer.start((n, event) -> Reply.ok(
+                     new String(JavaRuntime.invoke(function, json(event)), StandardCharsets.UTF_8)))) {
+            String url = face.sqs.createQueue(b -> b.queueName("jobs.fifo").attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+            HttpResponse<String> put = face.call("PUT", "/v1/queues/jobs.fifo/subscriptions/default",
+                    "{\"retryPolicy\": {\"initialDelay\": \"0s\", \"multiplier\": 1, \"maxDelay\": \"0s\"}, \"push\": {\"target\": \""
+                            + target.url() + "\", \"batchSize\": 10, \"maxConcurrency\": 2}}");
+            assertEquals(200, put.statusCode(), put.body());
+            for (int i = 1; i <= 4; i++) {
+                for (String group : List.of("a", "b")) {
+                    String body = group + "-" + i;
+                    face.sqs.sendMessage(b -> b.queueUrl(url).messageBody(body).messageGroupId(group).messageDeduplicationId("d-" + body));
+                }
+            }
+
+            shoal.dispatchUntil(Duration.ofSeconds(30), () -> shoal.settled("jobs.fifo", "default") && handled.size() >= 8);
+
+            for (String group : List.of("a", "b")) {
+                assertEquals(IntStream.rangeClosed(1, 4).mapToObj(i -> group + "-" + i).toList(),
+                        handled.stream().filter(b -> b.startsWith(group)).toList(), "group " + group + ": once each, in order");
+            }
+            JsonNode a2Again = deliveries(target, "a-2").getLast();
+            assertEquals("2", a2Again.path("attributes").path("ApproximateReceiveCount").asText());
+            assertEquals("a", a2Again.path("attributes").path("MessageGroupId").asText());
+            assertEquals("d-a-2", a2Again.path("attributes").path("MessageDeduplicationId").asText());
+            assertTrue(a2Again.path("attributes").path("SequenceNumber").isTextual());
         }
     }
 
