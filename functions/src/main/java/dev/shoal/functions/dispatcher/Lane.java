@@ -124,11 +124,33 @@ final class Lane {
         return batch;
     }
 
-    void deliver(List<ReceivedMessage> batch) {
+    /**
+     * Invokes the target with {@code received} (cut to what one invocation carries, the rest given
+     * back uncounted after the invoked part is settled) and settles it from the outcome.
+     */
+    void deliver(List<ReceivedMessage> received) {
         tally.batches.incrementAndGet();
+        PayloadCut cut;
+        try {
+            cut = PayloadCut.of(sub, encoder, received);
+        } catch (RuntimeException e) {
+            // counted, so a message that cannot be written is dead-lettered instead of coming back forever
+            LOG.warn("{}: could not write the event for {} messages; the batch fails whole: {}", sub.key(), received.size(), e.toString());
+            settle(Settlement.allFailed(received));
+            return;
+        }
+        Duration tailDelay = invokeAndSettle(cut.head(), cut.event());
+        if (!cut.tail().isEmpty()) {
+            LOG.info("{}: {} messages did not fit one invocation's payload; they go in a later batch", sub.key(), cut.tail().size());
+            release(cut.tail(), tailDelay);
+        }
+    }
+
+    /** Returns how long to keep back messages of the same receive that were not invoked: the pause after a throttle. */
+    private Duration invokeAndSettle(List<ReceivedMessage> batch, byte[] event) {
         InvocationOutcome outcome;
         try {
-            outcome = invoker.invoke(sub.target(), encoder.encode(sub, batch));
+            outcome = invoker.invoke(sub.target(), event);
         } catch (RuntimeException e) {
             outcome = new InvocationOutcome.Failed(e.toString());
         }
@@ -137,16 +159,19 @@ final class Lane {
             case InvocationOutcome.Completed c -> {
                 pacer.delivered(max);
                 settle(settlement(batch, c.response()));
+                return Duration.ZERO;
             }
             case InvocationOutcome.Failed f -> {
                 LOG.info("{}: batch of {} failed whole: {}", sub.key(), batch.size(), f.reason());
                 settle(Settlement.allFailed(batch));
+                return Duration.ZERO;
             }
             case InvocationOutcome.NotDelivered n -> {
                 Duration pause = pacer.throttled(clock.instant(), n.retryAfter(), max);
                 LOG.info("{}: target turned a batch of {} away ({}); pausing {} ms at concurrency {}", sub.key(),
                         batch.size(), n.reason(), pause.toMillis(), pacer.limit(max));
                 release(batch, pause);
+                return pause;
             }
         }
     }

@@ -142,6 +142,33 @@ class SqsFormatDispatchTest {
     }
 
     @Test
+    void aBatchTooLargeForOneLambdaInvocationIsCutAndTheRestGoesInALaterOneUncounted(AwsFixture aws) {
+        ShoalEngine engine = TestEngines.engine(aws, clock);
+        engine.createQueue("orders", push(new PushTarget("arn:aws:lambda:us-east-1:123456789012:function:shoal-target-orders",
+                100, Duration.ZERO, 1, Duration.ofSeconds(30))));
+        String body = "x".repeat(200_000);
+        for (int i = 0; i < 4; i++) {
+            int from = i * 10;
+            engine.produce("orders", java.util.stream.IntStream.range(from, from + 10).mapToObj(n -> NewMessage.of(n + body)).toList());
+        }
+        List<Integer> eventBytes = new ArrayList<>();
+        RecordingTarget target = new RecordingTarget(clock, event -> {
+            eventBytes.add(bytes(event).length);
+            return new InvocationOutcome.Completed(new byte[0]);
+        });
+
+        try (Dispatcher dispatcher = new Dispatcher(engine, clock, target)) {
+            DispatchReport report = dispatcher.dispatch(PassBudget.open(clock.instant(), Duration.ofSeconds(30)));
+
+            assertTrue(eventBytes.size() >= 2, "40 messages of 200 KB do not fit one 6 MB payload: " + eventBytes);
+            eventBytes.forEach(n -> assertTrue(n <= PayloadCut.LAMBDA_MAX_PAYLOAD, n + " bytes"));
+            assertEquals(40, report.acked());
+            assertEquals(40, target.invocations().stream().mapToInt(i -> i.messages().size()).sum(), "each message invoked once");
+            target.invocations().forEach(i -> i.messages().forEach(m -> assertEquals(1, RecordingTarget.receiveCount(m))));
+        }
+    }
+
+    @Test
     void aTargetWithoutReportBatchItemFailuresHasItsBatchAckedWhateverItAnswers(AwsFixture aws) {
         ShoalEngine engine = TestEngines.engine(aws, clock);
         engine.createQueue("orders", push(PushTarget.of(URL).withReportBatchItemFailures(false)));
