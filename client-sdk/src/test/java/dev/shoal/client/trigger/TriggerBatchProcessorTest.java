@@ -132,7 +132,7 @@ class TriggerBatchProcessorTest {
                 "a", "d-1", 2, SENT, SENT, "receipt-1");
         ReceivedMessage a2 = new ReceivedMessage(new MessageId(0, 2), "a2".getBytes(StandardCharsets.UTF_8), Map.of(), "a", "d-2", 1, SENT, SENT, "r2");
         ReceivedMessage a3 = new ReceivedMessage(new MessageId(0, 3), "a3".getBytes(StandardCharsets.UTF_8), Map.of(), "a", "d-3", 1, SENT, SENT, "r3");
-        byte[] json = new SqsTriggerEvents(SqsSource.LOCAL).encode("jobs.fifo", List.of(a1, a2, a3));
+        byte[] json = new SqsTriggerEvents(SqsSource.LOCAL, "0a1b2c").encode("jobs.fifo", List.of(a1, a2, a3));
 
         TriggerEvent event = TriggerEvent.parse(json);
         BatchItemFailures response = TriggerBatchProcessor.of(m -> {

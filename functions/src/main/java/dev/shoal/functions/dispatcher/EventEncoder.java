@@ -4,6 +4,7 @@ import dev.shoal.storage.PushTarget.EventFormat;
 import dev.shoal.storage.ReceivedMessage;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Writes a batch as the event of one format, and says how the target names each message in its
@@ -16,10 +17,13 @@ interface EventEncoder {
     /** The id this format's event gives {@code m}; a partial batch response names it so. */
     String itemIdentifier(ReceivedMessage m);
 
-    /** The encoder of {@code format}; SQS events name their source with {@code source}. */
-    static EventEncoder of(EventFormat format, SqsSource source) {
+    /**
+     * The encoder of {@code format} for a batch of one queue: SQS events name their source with
+     * {@code source}, and their message ids derive from the queue incarnation's id, looked up now.
+     */
+    static EventEncoder of(EventFormat format, SqsSource source, Supplier<String> queueId) {
         return switch (format) {
-            case SQS -> new SqsTriggerEvents(source);
+            case SQS -> new SqsTriggerEvents(source, queueId.get());
             case SHOAL -> ShoalEventEncoder.INSTANCE;
         };
     }

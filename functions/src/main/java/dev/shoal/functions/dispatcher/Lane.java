@@ -38,7 +38,7 @@ final class Lane {
     private final PushSubscription sub;
     private final Pacer pacer;
     private final DispatchReport.Tally tally;
-    private final EventEncoder encoder;
+    private final SqsSource sqsSource;
 
     Lane(QueueService service, Clock clock, TargetInvoker invoker, ExecutorService executor, PushSubscription sub,
          Pacer pacer, DispatchReport.Tally tally, SqsSource sqsSource) {
@@ -49,7 +49,7 @@ final class Lane {
         this.sub = sub;
         this.pacer = pacer;
         this.tally = tally;
-        this.encoder = EventEncoder.of(sub.target().eventFormat(), sqsSource);
+        this.sqsSource = sqsSource;
     }
 
     /**
@@ -130,8 +130,10 @@ final class Lane {
      */
     void deliver(List<ReceivedMessage> received) {
         tally.batches.incrementAndGet();
+        EventEncoder encoder;
         PayloadCut cut;
         try {
+            encoder = EventEncoder.of(sub.target().eventFormat(), sqsSource, () -> service.queueId(sub.queue()));
             cut = PayloadCut.of(sub, encoder, received);
         } catch (RuntimeException e) {
             // counted, so a message that cannot be written is dead-lettered instead of coming back forever
@@ -139,7 +141,7 @@ final class Lane {
             settle(Settlement.allFailed(received));
             return;
         }
-        Duration tailDelay = invokeAndSettle(cut.head(), cut.event());
+        Duration tailDelay = invokeAndSettle(cut.head(), cut.event(), encoder);
         if (!cut.tail().isEmpty()) {
             LOG.info("{}: {} messages did not fit one invocation's payload; they go in a later batch", sub.key(), cut.tail().size());
             release(cut.tail(), tailDelay);
@@ -147,7 +149,7 @@ final class Lane {
     }
 
     /** Returns how long to keep back messages of the same receive that were not invoked: the pause after a throttle. */
-    private Duration invokeAndSettle(List<ReceivedMessage> batch, byte[] event) {
+    private Duration invokeAndSettle(List<ReceivedMessage> batch, byte[] event, EventEncoder encoder) {
         InvocationOutcome outcome;
         try {
             outcome = invoker.invoke(sub.target(), event);
@@ -158,7 +160,7 @@ final class Lane {
         switch (outcome) {
             case InvocationOutcome.Completed c -> {
                 pacer.delivered(max);
-                settle(settlement(batch, c.response()));
+                settle(settlement(batch, c.response(), encoder));
                 return Duration.ZERO;
             }
             case InvocationOutcome.Failed f -> {
@@ -180,7 +182,7 @@ final class Lane {
      * A completed invocation's settlement: from its partial batch response, or (a target whose
      * answers are not read, as Lambda without ReportBatchItemFailures) every message handled.
      */
-    private Settlement settlement(List<ReceivedMessage> batch, byte[] answer) {
+    private Settlement settlement(List<ReceivedMessage> batch, byte[] answer, EventEncoder encoder) {
         if (!sub.target().reportBatchItemFailures()) {
             return Settlement.allHandled(batch);
         }

@@ -33,8 +33,10 @@ import java.util.TreeMap;
  * Attribute values are strings, as SQS writes them. FIFO queues add {@code SequenceNumber},
  * {@code MessageGroupId} and {@code MessageDeduplicationId}; {@code md5OfMessageAttributes} is
  * there only when the message has attributes (SQS omits it otherwise). Ids, receipt handles and
- * digests are the SQS face's own ({@link SqsMessageIds}, {@link SqsMd5}), so a function can delete
- * or change the visibility of a message through the SQS face with its {@code receiptHandle}.
+ * digests are the SQS face's own ({@link SqsMessageIds}, {@link SqsMd5}): a {@code messageId} is
+ * the one SendMessage returned, and a function can delete or change the visibility of a message
+ * through the SQS face with its {@code receiptHandle}. An instance writes the events of one queue
+ * incarnation (its ids derive from the incarnation's id).
  *
  * <p>Shoal's reserved {@code shoal.*} attributes (a dead letter's provenance) are not message
  * attributes an SQS producer could have set, so they are left out. A body that is not UTF-8 is
@@ -47,9 +49,12 @@ public final class SqsTriggerEvents implements EventEncoder {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final SqsSource source;
+    private final String queueId;
 
-    public SqsTriggerEvents(SqsSource source) {
+    /** @param queueId the queue incarnation's id ({@code QueueService.queueId}), from which message ids derive */
+    public SqsTriggerEvents(SqsSource source, String queueId) {
         this.source = source;
+        this.queueId = queueId;
     }
 
     /** The event for {@code batch}, received from {@code queue}'s (FIFO when its name says so). */
@@ -59,7 +64,7 @@ public final class SqsTriggerEvents implements EventEncoder {
 
     @Override
     public String itemIdentifier(ReceivedMessage m) {
-        return SqsMessageIds.messageId(m.id());
+        return SqsMessageIds.of(queueId, m.id());
     }
 
     @Override
@@ -110,7 +115,8 @@ public final class SqsTriggerEvents implements EventEncoder {
         g.writeStringField("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
         g.writeStringField("SentTimestamp", millis(m.sentAt()));
         if (fifo) {
-            g.writeStringField("SequenceNumber", SqsMessageIds.sequenceNumber(m.id()));
+            // as the SQS face writes it: increasing within the group
+            g.writeStringField("SequenceNumber", Long.toString(m.id().offset()));
         }
         if (m.groupId() != null) {
             g.writeStringField("MessageGroupId", m.groupId());

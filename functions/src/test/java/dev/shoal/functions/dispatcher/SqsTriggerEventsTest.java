@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoal.functions.api.sqs.SqsMd5;
+import dev.shoal.functions.api.sqs.SqsMessageIds;
 import dev.shoal.storage.MessageAttribute;
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.PushTarget;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,12 +32,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The SQS-shaped event against the example events of AWS's Lambda documentation: the same
  * messages, written by Shoal, read by aws-lambda-java-events' {@code SQSEvent} through the Java
  * runtime's serialization, must equal the recorded event field by field (ids, receipt handles
- * and the sender are Shoal's own), and have the same fields in the same order.
+ * and the sender are Shoal's own, from the SQS face's code), and have the same fields in the
+ * same order.
  */
 class SqsTriggerEventsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SqsTriggerEvents EVENTS = new SqsTriggerEvents(new SqsSource("us-east-2", "123456789012"));
+    private static final String QUEUE_ID = "5f0c1d2e3a4b5c6d7e8f90a1b2c3d4e5";
+    private static final SqsTriggerEvents EVENTS = new SqsTriggerEvents(new SqsSource("us-east-2", "123456789012"), QUEUE_ID);
 
     @Test
     void aStandardQueuesEventMatchesTheRecordedLambdaEventFieldByField() throws IOException {
@@ -52,7 +56,8 @@ class SqsTriggerEventsTest {
         for (int i = 0; i < 2; i++) {
             SQSMessage want = recorded.getRecords().get(i);
             SQSMessage got = shoal.getRecords().get(i);
-            assertEquals(batch.get(i).id().toString(), got.getMessageId());
+            assertEquals(SqsMessageIds.of(QUEUE_ID, batch.get(i).id()), got.getMessageId(), "the SQS face's id for the message");
+            assertEquals(got.getMessageId(), UUID.fromString(got.getMessageId()).toString(), "a UUID, as SQS's are");
             assertEquals(batch.get(i).receipt(), got.getReceiptHandle());
             assertEquals(want.getBody(), got.getBody());
             assertEquals(want.getMd5OfBody(), got.getMd5OfBody());

@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
@@ -98,13 +99,17 @@ class SqsTriggerTest {
             shoal.dispatchUntil(Duration.ofSeconds(30), () -> shoal.settled("orders", "default")
                     && deliveries(target, "bad-3").size() == 2 && deliveries(target, "bad-7").size() == 2);
 
+            Set<String> ids = new java.util.HashSet<>();
             for (int i = 0; i < bodies.size(); i++) {
                 List<JsonNode> got = deliveries(target, bodies.get(i));
                 assertEquals(bodies.get(i).startsWith("bad") ? 2 : 1, got.size(), bodies.get(i) + " deliveries");
                 JsonNode first = got.getFirst();
                 String entry = "m" + i;
                 SendMessageBatchResultEntry s = sent.stream().filter(e -> e.id().equals(entry)).findFirst().orElseThrow();
-                assertEquals(s.messageId(), first.path("messageId").asText(), "the id SendMessage returned");
+                String messageId = first.path("messageId").asText();
+                assertEquals(messageId, UUID.fromString(messageId).toString(), "a UUID, as SQS's message ids are");
+                got.forEach(d -> assertEquals(messageId, d.path("messageId").asText(), "the same id on every delivery"));
+                assertTrue(ids.add(messageId), "one id per message");
                 assertEquals(s.md5OfMessageBody(), first.path("md5OfBody").asText());
                 assertEquals(s.md5OfMessageAttributes(), first.path("md5OfMessageAttributes").asText());
                 assertEquals("acme", first.path("messageAttributes").path("tenant").path("stringValue").asText());
