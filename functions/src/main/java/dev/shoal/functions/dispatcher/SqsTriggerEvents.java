@@ -12,8 +12,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,13 +41,24 @@ import java.util.TreeMap;
  * through the SQS face with its {@code receiptHandle}. An instance writes the events of one queue
  * incarnation (its ids derive from the incarnation's id).
  *
- * <p>Shoal's reserved {@code shoal.*} attributes (a dead letter's provenance) are not message
- * attributes an SQS producer could have set, so they are left out. A body that is not UTF-8 is
- * decoded leniently, as the SQS face does; such bodies belong in the {@code shoal} format.
+ * <p>Shoal's reserved {@code shoal.*} attributes (a dead letter's provenance) and the kept trace
+ * header are not message attributes an SQS producer set, so they are left out of
+ * {@code messageAttributes} and come back as SQS's system attributes ({@code AWSTraceHeader},
+ * {@code DeadLetterQueueSourceArn}, the receive count carried over), as the SQS face does. A body
+ * that is not UTF-8 is decoded leniently, as the SQS face does; such bodies belong in the
+ * {@code shoal} format.
  */
 public final class SqsTriggerEvents implements EventEncoder {
 
     static final String EVENT_SOURCE = "aws:sqs";
+    /**
+     * Where the SQS face keeps a message's AWSTraceHeader (the sqsface branch's
+     * {@code SqsReceivedMessages.TRACE_HEADER}): an attribute under SQS's reserved "Amazon." prefix.
+     */
+    static final String TRACE_HEADER = "Amazon.SQS.AWSTraceHeader";
+    /** Written by the dead-letter move (storage's DeadLetterMover). */
+    private static final String SOURCE_QUEUE = "shoal.source.queue";
+    private static final String SOURCE_RECEIVE_COUNT = "shoal.receiveCount";
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -96,7 +110,7 @@ public final class SqsTriggerEvents implements EventEncoder {
         g.writeStringField("messageId", itemIdentifier(m));
         g.writeStringField("receiptHandle", m.receipt());
         g.writeStringField("body", body);
-        systemAttributes(g, m, fifo);
+        systemAttributes(g, m, body, fifo);
         messageAttributes(g, attributes);
         g.writeStringField("md5OfBody", SqsMd5.ofBody(body));
         String attributesMd5 = SqsMd5.ofAttributes(attributes);
@@ -109,10 +123,19 @@ public final class SqsTriggerEvents implements EventEncoder {
         g.writeEndObject();
     }
 
-    /** In the order Lambda writes them. */
-    private void systemAttributes(JsonGenerator g, ReceivedMessage m, boolean fifo) throws IOException {
+    /**
+     * In the order Lambda writes them, by the SQS face's rules: a dead letter's receive count
+     * goes on from its source queue's, and names that queue in {@code DeadLetterQueueSourceArn};
+     * content-based deduplication reports the body's SHA-256 as the deduplication id.
+     */
+    private void systemAttributes(JsonGenerator g, ReceivedMessage m, String body, boolean fifo) throws IOException {
+        Map<String, MessageAttribute> kept = m.attributes();
         g.writeObjectFieldStart("attributes");
-        g.writeStringField("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
+        int before = kept.containsKey(SOURCE_RECEIVE_COUNT) ? Integer.parseInt(kept.get(SOURCE_RECEIVE_COUNT).stringValue()) : 0;
+        g.writeStringField("ApproximateReceiveCount", Integer.toString(before + m.receiveCount()));
+        if (kept.containsKey(TRACE_HEADER)) {
+            g.writeStringField("AWSTraceHeader", kept.get(TRACE_HEADER).stringValue());
+        }
         g.writeStringField("SentTimestamp", millis(m.sentAt()));
         if (fifo) {
             // as the SQS face writes it: increasing within the group
@@ -122,11 +145,14 @@ public final class SqsTriggerEvents implements EventEncoder {
             g.writeStringField("MessageGroupId", m.groupId());
         }
         g.writeStringField("SenderId", source.accountId());
-        if (fifo && m.dedupId() != null) {
-            g.writeStringField("MessageDeduplicationId", m.dedupId());
+        if (fifo) {
+            g.writeStringField("MessageDeduplicationId", m.dedupId() != null ? m.dedupId() : sha256(body));
         }
         // the first delivery's time; a message delivered before that was recorded reports this one's send time
         g.writeStringField("ApproximateFirstReceiveTimestamp", millis(m.firstReceivedAt() != null ? m.firstReceivedAt() : m.sentAt()));
+        if (kept.containsKey(SOURCE_QUEUE)) {
+            g.writeStringField("DeadLetterQueueSourceArn", source.queueArn(kept.get(SOURCE_QUEUE).stringValue()));
+        }
         g.writeEndObject();
     }
 
@@ -150,15 +176,23 @@ public final class SqsTriggerEvents implements EventEncoder {
         g.writeEndObject();
     }
 
-    /** The producer's attributes in name order, without Shoal's reserved ones. */
+    /** The producer's attributes in name order, without those Shoal keeps for itself (provenance, the trace header). */
     static Map<String, MessageAttribute> producerAttributes(Map<String, MessageAttribute> all) {
         Map<String, MessageAttribute> out = new TreeMap<>();
         all.forEach((name, value) -> {
-            if (!name.startsWith(Limits.RESERVED_ATTRIBUTE_PREFIX)) {
+            if (!name.startsWith(Limits.RESERVED_ATTRIBUTE_PREFIX) && !name.equals(TRACE_HEADER)) {
                 out.put(name, value);
             }
         });
         return out;
+    }
+
+    private static String sha256(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     private static String millis(Instant t) {

@@ -115,6 +115,41 @@ class SqsTriggerEventsTest {
     }
 
     @Test
+    void aDeadLetterGoesOnCountingReceivesAndNamesItsSourceQueueAsSqsDoes() {
+        ReceivedMessage dead = message(new MessageId(0, 1), "x", Map.of("shoal.source.queue", MessageAttribute.string("orders"),
+                "shoal.receiveCount", MessageAttribute.string("5"), "tenant", MessageAttribute.string("acme")), null, null, 1L, 2L);
+
+        SQSMessage got = LambdaRuntimeJson.sqsEvent(EVENTS.encode(sub("orders-dlq"), List.of(dead))).getRecords().getFirst();
+
+        assertEquals("6", got.getAttributes().get("ApproximateReceiveCount"), "5 receives in orders, then this one");
+        assertEquals("arn:aws:sqs:us-east-2:123456789012:orders", got.getAttributes().get("DeadLetterQueueSourceArn"));
+        assertEquals(java.util.Set.of("tenant"), got.getMessageAttributes().keySet());
+    }
+
+    @Test
+    void aKeptTraceHeaderComesBackAsAwsTraceHeaderNotAsAMessageAttribute() {
+        String trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+        ReceivedMessage m = message(new MessageId(0, 1), "x", Map.of(SqsTriggerEvents.TRACE_HEADER, MessageAttribute.string(trace)),
+                null, null, 1L, 2L);
+
+        SQSMessage got = LambdaRuntimeJson.sqsEvent(EVENTS.encode(sub("q"), List.of(m))).getRecords().getFirst();
+
+        assertEquals(trace, got.getAttributes().get("AWSTraceHeader"));
+        assertTrue(got.getMessageAttributes().isEmpty());
+        assertNull(got.getMd5OfMessageAttributes());
+    }
+
+    @Test
+    void contentBasedDeduplicationReportsTheBodysSha256AsTheDeduplicationId() throws Exception {
+        ReceivedMessage m = message(new MessageId(0, 1), "Test message.", Map.of(), "g", null, 1L, 2L);
+
+        SQSMessage got = LambdaRuntimeJson.sqsEvent(EVENTS.encode(sub("jobs.fifo"), List.of(m))).getRecords().getFirst();
+
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("Test message.".getBytes(StandardCharsets.UTF_8))), got.getAttributes().get("MessageDeduplicationId"));
+    }
+
+    @Test
     void thePartialBatchResponseNamesMessagesByTheirMessageId() {
         ReceivedMessage m = message(new MessageId(3, 99), "x", Map.of(), null, null, 1L, 1L);
 
