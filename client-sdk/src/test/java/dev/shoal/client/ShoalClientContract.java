@@ -9,6 +9,7 @@ import dev.shoal.storage.MessageAttribute;
 import dev.shoal.storage.NewMessage;
 import dev.shoal.storage.NotFoundException;
 import dev.shoal.storage.ProducedMessage;
+import dev.shoal.storage.PushTarget;
 import dev.shoal.storage.QueueDescription;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.ReceiptResult;
@@ -191,6 +192,19 @@ abstract class ShoalClientContract {
         client.deleteSubscription("orders", "billing");
         NotFoundException gone = assertThrows(NotFoundException.class, () -> client.describeSubscription("orders", "billing"));
         assertEquals("SubscriptionNotFound", gone.code());
+    }
+
+    @Test
+    void aPushSubscriptionKeepsItsEventFormatAndResponseHandling() {
+        client.createQueue("orders");
+        PushTarget shoalEvents = PushTarget.of("http://127.0.0.1:9000/events").withEventFormat(PushTarget.EventFormat.SHOAL)
+                .withReportBatchItemFailures(false);
+        SubscriptionSettings settings = SubscriptionSettings.builder().push(shoalEvents).build();
+
+        assertEquals(settings, client.createSubscription("orders", "webhook", settings).settings());
+        assertEquals(shoalEvents, client.describeSubscription("orders", "webhook").settings().push());
+        assertEquals(PushTarget.EventFormat.SQS, client.createSubscription("orders", "lambda", SubscriptionSettings.builder()
+                .push(PushTarget.of("http://127.0.0.1:9000/sqs")).build()).settings().push().eventFormat());
     }
 
     @Test

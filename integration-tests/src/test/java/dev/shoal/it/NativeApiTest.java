@@ -33,6 +33,21 @@ class NativeApiTest {
     }
 
     @Test
+    void theBatchWindowIsSetReadBackAndRangeChecked(AwsFixture aws) {
+        try (ShoalServer shoal = ShoalServer.start(aws)) {
+            NativeClient c = shoal.client();
+            expectStatus(201, c.put("/v1/queues/windowed", "{\"batchWindow\": \"50ms\"}"));
+            assertEquals("50ms", c.get("/v1/queues/windowed").json().path("settings").path("batchWindow").asText());
+            expectStatus(201, c.put("/v1/queues/defaulted", "{}"));
+            assertEquals("100ms", c.get("/v1/queues/defaulted").json().path("settings").path("batchWindow").asText());
+            Response bad = c.put("/v1/queues/too-long", "{\"batchWindow\": \"2s\"}");
+            expectStatus(400, bad);
+            assertEquals("batchWindow", bad.json().path("field").asText());
+            assertTrue(bad.json().path("message").asText().contains("between 0s and 1s"), bad.json().toString());
+        }
+    }
+
+    @Test
     void conditionalPutsCreateOnlyOrUpdateOnly(AwsFixture aws) {
         try (ShoalServer shoal = ShoalServer.start(aws)) {
             NativeClient c = shoal.client();

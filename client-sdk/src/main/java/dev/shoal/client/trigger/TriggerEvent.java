@@ -16,9 +16,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The event Shoal's dispatcher sends a push target (docs/triggers.md): the queue, the
- * subscription, and the batch of messages in delivery order. Fields this version does not know
- * are ignored, so a target keeps working when the event grows.
+ * The event Shoal's dispatcher sends a push target (docs/triggers.md), in either format: Shoal's
+ * ({@code {"source": "shoal", "messages": [...]}}) or SQS's ({@code {"Records": [...]}}, where
+ * {@code source} is {@code aws:sqs}, {@code queue} comes from {@code eventSourceARN}, and the
+ * subscription, partition and offset are not told: null and -1). The batch of messages is in
+ * delivery order. Fields this version does not know are ignored, so a target keeps working
+ * when the event grows.
  */
 public record TriggerEvent(String source, String queue, String subscription, List<TriggerMessage> messages) {
 
@@ -50,8 +53,11 @@ public record TriggerEvent(String source, String queue, String subscription, Lis
     }
 
     private static TriggerEvent of(JsonNode root) {
+        if (root != null && root.isObject() && root.path("Records").isArray()) {
+            return SqsEventReader.read(root);
+        }
         if (root == null || !root.isObject() || !root.path("messages").isArray()) {
-            throw new IllegalArgumentException("not a Shoal trigger event: expected an object with a 'messages' list");
+            throw new IllegalArgumentException("not a Shoal trigger event: expected an object with a 'messages' list (Shoal's format) or a 'Records' list (SQS's)");
         }
         List<TriggerMessage> messages = new ArrayList<>();
         for (JsonNode m : root.path("messages")) {
@@ -80,7 +86,7 @@ public record TriggerEvent(String source, String queue, String subscription, Lis
                 text(m, "groupId"), text(m, "dedupId"), m.path("partition").asInt(), m.path("offset").asLong());
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

@@ -2,6 +2,8 @@ package dev.shoal.client.trigger;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shoal.functions.dispatcher.SqsSource;
+import dev.shoal.functions.dispatcher.SqsTriggerEvents;
 import dev.shoal.functions.dispatcher.TriggerEvents;
 import dev.shoal.storage.MessageAttribute;
 import dev.shoal.storage.MessageId;
@@ -119,8 +121,35 @@ class TriggerBatchProcessorTest {
     @Test
     void somethingThatIsNotATriggerEventIsRefusedWithTheReason() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> TriggerBatchProcessor.of(m -> { }).process("{\"Records\":[]}".getBytes(StandardCharsets.UTF_8)));
-        assertTrue(e.getMessage().contains("messages"), e.getMessage());
+                () -> TriggerBatchProcessor.of(m -> { }).process("{\"items\":[]}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("messages") && e.getMessage().contains("Records"), e.getMessage());
+    }
+
+    @Test
+    void readsTheSqsEventTheDispatcherWritesAndReportsFailuresByItsMessageIds() {
+        ReceivedMessage a1 = new ReceivedMessage(new MessageId(0, 1), "a1".getBytes(StandardCharsets.UTF_8),
+                Map.of("color", MessageAttribute.string("blue"), "raw", MessageAttribute.binary(new byte[]{0, (byte) 0xff})),
+                "a", "d-1", 2, SENT, SENT, "receipt-1");
+        ReceivedMessage a2 = new ReceivedMessage(new MessageId(0, 2), "a2".getBytes(StandardCharsets.UTF_8), Map.of(), "a", "d-2", 1, SENT, SENT, "r2");
+        ReceivedMessage a3 = new ReceivedMessage(new MessageId(0, 3), "a3".getBytes(StandardCharsets.UTF_8), Map.of(), "a", "d-3", 1, SENT, SENT, "r3");
+        byte[] json = new SqsTriggerEvents(SqsSource.LOCAL, "0a1b2c").encode("jobs.fifo", List.of(a1, a2, a3));
+
+        TriggerEvent event = TriggerEvent.parse(json);
+        BatchItemFailures response = TriggerBatchProcessor.of(m -> {
+            if (m.bodyAsString().equals("a2")) throw new IllegalStateException("a2 fails");
+        }).process(event);
+
+        assertEquals("aws:sqs", event.source());
+        assertEquals("jobs.fifo", event.queue());
+        TriggerMessage first = event.messages().getFirst();
+        assertEquals(MessageAttribute.string("blue"), first.attributes().get("color"));
+        assertEquals(MessageAttribute.binary(new byte[]{0, (byte) 0xff}), first.attributes().get("raw"));
+        assertEquals(2, first.receiveCount());
+        assertEquals(SENT, first.sentAt());
+        assertEquals("a", first.groupId());
+        assertEquals("d-1", first.dedupId());
+        assertEquals(List.of(event.messages().get(1).messageId(), event.messages().get(2).messageId()), response.itemIdentifiers(),
+                "a2 and the rest of its group");
     }
 
     private static TriggerEvent event(TriggerMessage... messages) {

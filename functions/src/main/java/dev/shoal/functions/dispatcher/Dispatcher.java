@@ -60,7 +60,7 @@ public final class Dispatcher implements AutoCloseable {
         for (PushSubscription sub : subs) {
             Pacer pacer = pacers.computeIfAbsent(sub.key() + " " + sub.target().target(),
                     k -> new Pacer(options.initialBackoff(), options.maxBackoff()));
-            Lane lane = new Lane(service, clock, invoker, executor, sub, pacer, tally);
+            Lane lane = new Lane(service, clock, invoker, executor, sub, pacer, tally, options.sqsSource());
             lanes.add(executor.submit(() -> lane.run(budget.lastStart(sub.target().timeout()))));
         }
         for (Future<?> lane : lanes) {

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -110,9 +111,23 @@ public final class DispatcherHandler implements RequestStreamHandler {
         }
     }
 
+    /**
+     * The region and account SQS-shaped events name, as the API function's queue ARNs do:
+     * {@code AWS_REGION}, and {@code SHOAL_ACCOUNT_ID} or else the receipt secret's account.
+     */
+    static SqsSource sqsSource(Map<String, String> env) {
+        String account = env.get("SHOAL_ACCOUNT_ID");
+        if (account == null || account.isBlank()) {
+            String[] arn = env.getOrDefault("SHOAL_RECEIPT_SECRET_ARN", "").split(":");
+            account = arn.length > 4 && !arn[4].isEmpty() ? arn[4] : SqsSource.LOCAL.accountId();
+        }
+        String region = env.getOrDefault("AWS_REGION", SqsSource.LOCAL.region());
+        return new SqsSource(region, account);
+    }
+
     /** Built on first use of the no-argument constructor only, so tests never read the Lambda environment. */
     private static final class FromEnvironment {
         static final Dispatcher DISPATCHER = new Dispatcher(LambdaEnvironment.fromSystem().engine(), Clock.systemUTC(),
-                RoutingTargetInvoker.forLambda());
+                RoutingTargetInvoker.forLambda(), DispatcherOptions.DEFAULT.withSqsSource(sqsSource(System.getenv())));
     }
 }

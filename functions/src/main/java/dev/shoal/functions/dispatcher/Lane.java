@@ -38,9 +38,10 @@ final class Lane {
     private final PushSubscription sub;
     private final Pacer pacer;
     private final DispatchReport.Tally tally;
+    private final SqsSource sqsSource;
 
     Lane(QueueService service, Clock clock, TargetInvoker invoker, ExecutorService executor, PushSubscription sub,
-         Pacer pacer, DispatchReport.Tally tally) {
+         Pacer pacer, DispatchReport.Tally tally, SqsSource sqsSource) {
         this.service = service;
         this.clock = clock;
         this.invoker = invoker;
@@ -48,6 +49,7 @@ final class Lane {
         this.sub = sub;
         this.pacer = pacer;
         this.tally = tally;
+        this.sqsSource = sqsSource;
     }
 
     /**
@@ -122,11 +124,35 @@ final class Lane {
         return batch;
     }
 
-    void deliver(List<ReceivedMessage> batch) {
+    /**
+     * Invokes the target with {@code received} (cut to what one invocation carries, the rest given
+     * back uncounted after the invoked part is settled) and settles it from the outcome.
+     */
+    void deliver(List<ReceivedMessage> received) {
         tally.batches.incrementAndGet();
+        EventEncoder encoder;
+        PayloadCut cut;
+        try {
+            encoder = EventEncoder.of(sub.target().eventFormat(), sqsSource, () -> service.queueId(sub.queue()));
+            cut = PayloadCut.of(sub, encoder, received);
+        } catch (RuntimeException e) {
+            // counted, so a message that cannot be written is dead-lettered instead of coming back forever
+            LOG.warn("{}: could not write the event for {} messages; the batch fails whole: {}", sub.key(), received.size(), e.toString());
+            settle(Settlement.allFailed(received));
+            return;
+        }
+        Duration tailDelay = invokeAndSettle(cut.head(), cut.event(), encoder);
+        if (!cut.tail().isEmpty()) {
+            LOG.info("{}: {} messages did not fit one invocation's payload; they go in a later batch", sub.key(), cut.tail().size());
+            release(cut.tail(), tailDelay);
+        }
+    }
+
+    /** Returns how long to keep back messages of the same receive that were not invoked: the pause after a throttle. */
+    private Duration invokeAndSettle(List<ReceivedMessage> batch, byte[] event, EventEncoder encoder) {
         InvocationOutcome outcome;
         try {
-            outcome = invoker.invoke(sub.target(), TriggerEvents.encode(sub.queue(), sub.subscription(), batch));
+            outcome = invoker.invoke(sub.target(), event);
         } catch (RuntimeException e) {
             outcome = new InvocationOutcome.Failed(e.toString());
         }
@@ -134,26 +160,39 @@ final class Lane {
         switch (outcome) {
             case InvocationOutcome.Completed c -> {
                 pacer.delivered(max);
-                Set<String> ids = batch.stream().map(m -> m.id().toString()).collect(Collectors.toSet());
-                BatchResponse response = BatchResponse.parse(c.response(), ids);
-                if (response.isMalformed()) {
-                    LOG.info("{}: batch of {} failed whole: {}", sub.key(), batch.size(), response.malformed());
-                    settle(Settlement.allFailed(batch));
-                } else {
-                    settle(Settlement.of(batch, response.failed(), sub.fifo()));
-                }
+                settle(settlement(batch, c.response(), encoder));
+                return Duration.ZERO;
             }
             case InvocationOutcome.Failed f -> {
                 LOG.info("{}: batch of {} failed whole: {}", sub.key(), batch.size(), f.reason());
                 settle(Settlement.allFailed(batch));
+                return Duration.ZERO;
             }
             case InvocationOutcome.NotDelivered n -> {
                 Duration pause = pacer.throttled(clock.instant(), n.retryAfter(), max);
                 LOG.info("{}: target turned a batch of {} away ({}); pausing {} ms at concurrency {}", sub.key(),
                         batch.size(), n.reason(), pause.toMillis(), pacer.limit(max));
                 release(batch, pause);
+                return pause;
             }
         }
+    }
+
+    /**
+     * A completed invocation's settlement: from its partial batch response, or (a target whose
+     * answers are not read, as Lambda without ReportBatchItemFailures) every message handled.
+     */
+    private Settlement settlement(List<ReceivedMessage> batch, byte[] answer, EventEncoder encoder) {
+        if (!sub.target().reportBatchItemFailures()) {
+            return Settlement.allHandled(batch);
+        }
+        Set<String> ids = batch.stream().map(encoder::itemIdentifier).collect(Collectors.toSet());
+        BatchResponse response = BatchResponse.parse(answer, ids);
+        if (response.isMalformed()) {
+            LOG.info("{}: batch of {} failed whole: {}", sub.key(), batch.size(), response.malformed());
+            return Settlement.allFailed(batch);
+        }
+        return Settlement.of(batch, response.failed(), encoder::itemIdentifier, sub.fifo());
     }
 
     /** Acks first: on FIFO queues a nack holds the group's lease back, and the acks must land before it. */

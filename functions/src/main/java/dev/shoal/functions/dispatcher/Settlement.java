@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Which messages of an invoked batch to ack and which to nack.
@@ -22,13 +23,14 @@ record Settlement(List<ReceivedMessage> ack, List<ReceivedMessage> nack) {
         nack = List.copyOf(nack);
     }
 
-    static Settlement of(List<ReceivedMessage> batch, Set<String> failedIds, boolean fifo) {
+    /** @param idOf the id the event gave each message, which the target's answer names */
+    static Settlement of(List<ReceivedMessage> batch, Set<String> failedIds, Function<ReceivedMessage, String> idOf, boolean fifo) {
         List<ReceivedMessage> ack = new ArrayList<>();
         List<ReceivedMessage> nack = new ArrayList<>();
         Set<String> stoppedGroups = new HashSet<>();
         for (ReceivedMessage m : batch) {
             boolean stopped = fifo && m.groupId() != null && stoppedGroups.contains(m.groupId());
-            if (stopped || failedIds.contains(m.id().toString())) {
+            if (stopped || failedIds.contains(idOf.apply(m))) {
                 nack.add(m);
                 if (fifo && m.groupId() != null) {
                     stoppedGroups.add(m.groupId());
@@ -38,6 +40,10 @@ record Settlement(List<ReceivedMessage> ack, List<ReceivedMessage> nack) {
             }
         }
         return new Settlement(ack, nack);
+    }
+
+    static Settlement allHandled(List<ReceivedMessage> batch) {
+        return new Settlement(batch, List.of());
     }
 
     static Settlement allFailed(List<ReceivedMessage> batch) {

@@ -6,6 +6,7 @@ import dev.shoal.functions.api.ApiRouter;
 import dev.shoal.functions.api.auth.AccessKeys;
 import dev.shoal.functions.dispatcher.Dispatcher;
 import dev.shoal.functions.dispatcher.DispatcherOptions;
+import dev.shoal.functions.dispatcher.SqsSource;
 import dev.shoal.functions.dispatcher.PassBudget;
 import dev.shoal.functions.dispatcher.RoutingTargetInvoker;
 import dev.shoal.functions.janitor.EngineMaintenance;
@@ -131,7 +132,7 @@ public final class LocalLauncher implements AutoCloseable {
                 return t;
             });
             started.add(timers::shutdownNow);
-            for (BackgroundTask task : backgroundTasks(engine)) {
+            for (BackgroundTask task : backgroundTasks(engine, new SqsSource(options.region(), ApiConfig.DEFAULT_ACCOUNT_ID))) {
                 schedule(timers, task);
             }
             return new LocalLauncher(started, server, data, options, routes);
@@ -143,12 +144,12 @@ public final class LocalLauncher implements AutoCloseable {
     }
 
     /** What runs on timers beside the API: the janitor, and the dispatcher pushing to HTTP targets. */
-    static List<BackgroundTask> backgroundTasks(ShoalEngine engine) {
+    static List<BackgroundTask> backgroundTasks(ShoalEngine engine, SqsSource sqsSource) {
         JanitorHandler janitor = new JanitorHandler(new EngineMaintenance(engine, TABLES.prefix()), Clock.systemUTC(),
                 line -> LoggerFactory.getLogger("shoal.janitor").debug(line));
         // the subscription list is read at most once a pass, so a new push subscription starts within a second or so
         Dispatcher dispatcher = new Dispatcher(engine, Clock.systemUTC(), RoutingTargetInvoker.httpOnly(),
-                DispatcherOptions.DEFAULT.withListRefresh(DISPATCHER_PERIOD));
+                DispatcherOptions.DEFAULT.withListRefresh(DISPATCHER_PERIOD).withSqsSource(sqsSource));
         return List.of(BackgroundTask.of("janitor", JANITOR_PERIOD, janitor::run),
                 BackgroundTask.of("dispatcher", DISPATCHER_PERIOD,
                         () -> dispatcher.dispatch(PassBudget.open(Clock.systemUTC().instant(), DISPATCH_PASS))));

@@ -85,6 +85,16 @@ class DispatcherHandlerTest {
         }
     }
 
+    @Test
+    void sqsEventsNameTheFunctionsRegionAndTheAccountTheApiNamesInQueueArns() {
+        String secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shoal-receipts";
+
+        assertEquals(new SqsSource("eu-west-1", "123456789012"),
+                DispatcherHandler.sqsSource(java.util.Map.of("AWS_REGION", "eu-west-1", "SHOAL_RECEIPT_SECRET_ARN", secret)));
+        assertEquals(new SqsSource("eu-west-1", "210987654321"), DispatcherHandler.sqsSource(java.util.Map.of(
+                "AWS_REGION", "eu-west-1", "SHOAL_RECEIPT_SECRET_ARN", secret, "SHOAL_ACCOUNT_ID", "210987654321")));
+    }
+
     private ShoalEngine engineWithPushQueue(AwsFixture aws) {
         ShoalEngine engine = TestEngines.engine(aws, clock);
         engine.createQueue("q", QueueSettings.builder().defaultSubscription(SubscriptionSettings.builder()

@@ -19,15 +19,26 @@ final class RecordingTarget implements TargetInvoker {
     static final ObjectMapper JSON = new ObjectMapper();
 
     record Invocation(Instant at, JsonNode event) {
+        /** The batch's messages: an SQS event's {@code Records}, or a Shoal event's {@code messages}. */
         List<JsonNode> messages() {
-            List<JsonNode> out = new ArrayList<>();
-            event.path("messages").forEach(out::add);
-            return out;
+            return RecordingTarget.messages(event);
         }
 
         List<String> bodies() {
             return messages().stream().map(m -> m.path("body").asText()).toList();
         }
+    }
+
+    static List<JsonNode> messages(JsonNode event) {
+        List<JsonNode> out = new ArrayList<>();
+        event.path(event.has("Records") ? "Records" : "messages").forEach(out::add);
+        return out;
+    }
+
+    /** Deliveries so far, in either event format. */
+    static int receiveCount(JsonNode message) {
+        JsonNode sqs = message.path("attributes").path("ApproximateReceiveCount");
+        return sqs.isTextual() ? Integer.parseInt(sqs.asText()) : message.path("receiveCount").asInt();
     }
 
     private final Clock clock;

@@ -18,7 +18,7 @@ class SettlementTest {
     void standardQueuesNackExactlyTheReportedFailures() {
         List<ReceivedMessage> batch = List.of(m(1, null), m(2, null), m(3, null), m(4, null));
 
-        Settlement s = Settlement.of(batch, Set.of("0-2", "0-4"), false);
+        Settlement s = Settlement.of(batch, Set.of("0-2", "0-4"), m -> m.id().toString(), false);
 
         assertEquals(List.of("0-1", "0-3"), ids(s.ack()));
         assertEquals(List.of("0-2", "0-4"), ids(s.nack()));
@@ -28,7 +28,7 @@ class SettlementTest {
     void onFifoQueuesAFailureNacksTheRestOfItsGroupEvenWhenReportedHandled() {
         List<ReceivedMessage> batch = List.of(m(1, "a"), m(2, "a"), m(3, "b"), m(4, "a"), m(5, "b"), m(6, "c"));
 
-        Settlement s = Settlement.of(batch, Set.of("0-2", "0-6"), true);
+        Settlement s = Settlement.of(batch, Set.of("0-2", "0-6"), m -> m.id().toString(), true);
 
         assertEquals(List.of("0-1", "0-3", "0-5"), ids(s.ack()), "a's first message and all of b");
         assertEquals(List.of("0-2", "0-4", "0-6"), ids(s.nack()), "a from its failure on, and c");

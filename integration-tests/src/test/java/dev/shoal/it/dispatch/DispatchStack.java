@@ -4,6 +4,7 @@ import dev.shoal.functions.dispatcher.Dispatcher;
 import dev.shoal.functions.dispatcher.DispatcherOptions;
 import dev.shoal.functions.dispatcher.HttpTargetInvoker;
 import dev.shoal.functions.dispatcher.PassBudget;
+import dev.shoal.functions.dispatcher.TargetInvoker;
 import dev.shoal.storage.NewMessage;
 import dev.shoal.storage.ReceiveRequest;
 import dev.shoal.storage.ReceivedMessage;
@@ -33,9 +34,14 @@ final class DispatchStack implements AutoCloseable {
     final Dispatcher dispatcher;
 
     DispatchStack(AwsFixture aws) {
+        this(aws, new HttpTargetInvoker());
+    }
+
+    /** With targets invoked through {@code invoker} (Lambda ones too). */
+    DispatchStack(AwsFixture aws, TargetInvoker invoker) {
         this.engine = ShoalEngine.builder().dynamo(aws.dynamo()).s3(aws.s3()).tables(aws.tables()).bucket(aws.bucket())
                 .clock(Clock.systemUTC()).receiptSecret(TestEngines.SECRET).build();
-        this.dispatcher = new Dispatcher(engine, Clock.systemUTC(), new HttpTargetInvoker(),
+        this.dispatcher = new Dispatcher(engine, Clock.systemUTC(), invoker,
                 DispatcherOptions.DEFAULT.withListRefresh(Duration.ZERO).withBackoff(Duration.ofMillis(50), Duration.ofMillis(400)));
     }
 

@@ -1,5 +1,6 @@
 package dev.shoal.it.dispatch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.functions.local.LauncherOptions;
 import dev.shoal.functions.local.LocalLauncher;
 import dev.shoal.it.dispatch.TargetServer.Reply;
@@ -40,8 +41,9 @@ class LauncherPushTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> target.messagesOfAnsweredRequests().size() >= 2);
 
             assertEquals(List.of("hello", "world"), target.messagesOfAnsweredRequests().stream().map(m -> m.path("body").asText()).toList());
-            assertEquals("orders", target.requests().getFirst().event().path("queue").asText());
-            assertEquals("webhook", target.requests().getFirst().event().path("subscription").asText());
+            JsonNode first = target.requests().getFirst().messages().getFirst();
+            assertEquals("arn:aws:sqs:us-east-1:000000000000:orders", first.path("eventSourceARN").asText(), "SQS's event, the default");
+            assertEquals("us-east-1", first.path("awsRegion").asText());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.shoal.it.dispatch.TargetServer.Reply;
 import dev.shoal.storage.DeadLetterPolicy;
 import dev.shoal.storage.NewMessage;
 import dev.shoal.storage.PushTarget;
+import dev.shoal.storage.PushTarget.EventFormat;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.RetryPolicy;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The dispatcher against the real engine on the embedded stack, pushing to real HTTP targets
- * on loopback: what reaches the target, what is acked, retried and dead-lettered.
+ * on loopback: what reaches the target, what is acked, retried and dead-lettered. The targets
+ * read Shoal's event format; {@link SqsTriggerTest} covers SQS's.
  */
 @ExtendWith(EmbeddedAwsExtension.class)
 class PushDeliveryTest {
@@ -48,7 +50,7 @@ class PushDeliveryTest {
             shoal.engine.createQueue("orders", QueueSettings.builder().build());
             shoal.engine.createSubscription("orders", "push", SubscriptionSettings.builder().retryPolicy(IMMEDIATE)
                     .deadLetter(new DeadLetterPolicy("orders-dlq", 2))
-                    .push(new PushTarget(target.url(), 10, Duration.ZERO, 2, Duration.ofSeconds(5))).build());
+                    .push(new PushTarget(target.url(), 10, Duration.ZERO, 2, Duration.ofSeconds(5)).withEventFormat(EventFormat.SHOAL)).build());
             List<String> bodies = IntStream.range(0, 10).mapToObj(i -> (i % 4 == 3 ? "bad-" : "ok-") + i).toList();
             shoal.produce("orders", bodies.stream().map(NewMessage::of).toList());
 
@@ -73,7 +75,7 @@ class PushDeliveryTest {
                      ids(event, m -> m.path("body").asText().equals("a-2") && failedOnce.add("a-2")))))) {
             shoal.engine.createQueue("jobs.fifo", QueueSettings.builder().fifo(true).contentBasedDeduplication(true).build());
             shoal.engine.createSubscription("jobs.fifo", "push", SubscriptionSettings.builder().retryPolicy(IMMEDIATE)
-                    .push(new PushTarget(target.url(), 10, Duration.ZERO, 3, Duration.ofSeconds(5))).build());
+                    .push(new PushTarget(target.url(), 10, Duration.ZERO, 3, Duration.ofSeconds(5)).withEventFormat(EventFormat.SHOAL)).build());
             List<NewMessage> messages = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
                 for (String group : List.of("a", "b", "c")) {
@@ -127,7 +129,7 @@ class PushDeliveryTest {
                  TargetServer.working(30).run();
              }))) {
             shoal.engine.createQueue("work", QueueSettings.builder().partitions(4).defaultSubscription(SubscriptionSettings.builder()
-                    .push(new PushTarget(target.url(), 1, Duration.ZERO, 3, Duration.ofSeconds(5))).build()).build());
+                    .push(new PushTarget(target.url(), 1, Duration.ZERO, 3, Duration.ofSeconds(5)).withEventFormat(EventFormat.SHOAL)).build()).build());
             shoal.produce("work", IntStream.range(0, 24).mapToObj(i -> NewMessage.of("job-" + i)).toList());
 
             shoal.dispatchUntil(Duration.ofSeconds(20), () -> target.messagesOfAnsweredRequests().size() >= 24
@@ -147,7 +149,7 @@ class PushDeliveryTest {
             shoal.engine.createQueue("flaky-dlq", QueueSettings.builder().build());
             shoal.engine.createQueue("flaky", QueueSettings.builder().defaultSubscription(SubscriptionSettings.builder()
                     .retryPolicy(IMMEDIATE).deadLetter(new DeadLetterPolicy("flaky-dlq", 3))
-                    .push(new PushTarget(target.url(), 5, Duration.ZERO, 2, Duration.ofSeconds(1))).build()).build());
+                    .push(new PushTarget(target.url(), 5, Duration.ZERO, 2, Duration.ofSeconds(1)).withEventFormat(EventFormat.SHOAL)).build()).build());
             List<String> bodies = IntStream.range(0, 20).mapToObj(i -> "m-" + i).toList();
             shoal.produce("flaky", bodies.stream().map(NewMessage::of).toList());
 
@@ -172,7 +174,7 @@ class PushDeliveryTest {
             shoal.engine.createQueue("busy-dlq", QueueSettings.builder().build());
             shoal.engine.createQueue("busy", QueueSettings.builder().defaultSubscription(SubscriptionSettings.builder()
                     .retryPolicy(IMMEDIATE).deadLetter(new DeadLetterPolicy("busy-dlq", 1))
-                    .push(new PushTarget(target.url(), 2, Duration.ZERO, 4, Duration.ofSeconds(5))).build()).build());
+                    .push(new PushTarget(target.url(), 2, Duration.ZERO, 4, Duration.ofSeconds(5)).withEventFormat(EventFormat.SHOAL)).build()).build());
             shoal.produce("busy", IntStream.range(0, 10).mapToObj(i -> NewMessage.of("m-" + i)).toList());
 
             shoal.dispatchUntil(Duration.ofSeconds(20), () -> target.messagesOfAnsweredRequests().size() >= 10
@@ -196,7 +198,7 @@ class PushDeliveryTest {
             shoal.engine.createQueue("later-dlq", QueueSettings.builder().build());
             SubscriptionSettings settings = SubscriptionSettings.builder().retryPolicy(IMMEDIATE)
                     .deadLetter(new DeadLetterPolicy("later-dlq", 1))
-                    .push(new PushTarget(closed, 10, Duration.ZERO, 1, Duration.ofSeconds(2))).build();
+                    .push(new PushTarget(closed, 10, Duration.ZERO, 1, Duration.ofSeconds(2)).withEventFormat(EventFormat.SHOAL)).build();
             shoal.engine.createQueue("later", QueueSettings.builder().defaultSubscription(settings).build());
             shoal.produce("later", List.of(NewMessage.of("x"), NewMessage.of("y")));
 
@@ -204,7 +206,7 @@ class PushDeliveryTest {
                 shoal.dispatcher.dispatch(dev.shoal.functions.dispatcher.PassBudget.open(java.time.Instant.now(), Duration.ofMillis(300)));
             }
             shoal.engine.updateSubscription("later", "default", settings.toBuilder()
-                    .push(new PushTarget(target.url(), 10, Duration.ZERO, 1, Duration.ofSeconds(2))).build());
+                    .push(new PushTarget(target.url(), 10, Duration.ZERO, 1, Duration.ofSeconds(2)).withEventFormat(EventFormat.SHOAL)).build());
             shoal.dispatchUntil(Duration.ofSeconds(20), () -> target.messagesOfAnsweredRequests().size() >= 2);
 
             target.messagesOfAnsweredRequests().forEach(m -> assertEquals(1, m.path("receiveCount").asInt(), m.toString()));

@@ -44,9 +44,10 @@ final class TargetServer implements AutoCloseable {
 
     /** One request as the target saw it. */
     record Request(int n, JsonNode event, int status) {
+        /** An SQS event's {@code Records}, or a Shoal event's {@code messages}. */
         List<JsonNode> messages() {
             List<JsonNode> out = new ArrayList<>();
-            event.path("messages").forEach(out::add);
+            event.path(event.has("Records") ? "Records" : "messages").forEach(out::add);
             return out;
         }
     }

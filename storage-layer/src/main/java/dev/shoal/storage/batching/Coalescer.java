@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -152,9 +154,11 @@ public final class Coalescer<T, R> {
         }
     }
 
-    /** One caller: its item, and then either its outcome or the call to lead. */
+    /** One caller: its item, and then either its outcome or the call to lead (a lock, not a monitor: no pinned carriers). */
     private static final class Waiter<T, R> {
         private final T item;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
         private Outcome<R> outcome;
         private boolean promoted;
 
@@ -163,37 +167,62 @@ public final class Coalescer<T, R> {
         }
 
         /** Waits until the item's batch ran (false) or this caller is to lead the next batch (true). */
-        synchronized boolean awaitTurn() {
+        boolean awaitTurn() {
             boolean interrupted = false;
-            while (outcome == null && !promoted) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the item is queued: leaving now would lose its answer
+            lock.lock();
+            try {
+                while (outcome == null && !promoted) {
+                    try {
+                        changed.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the item is queued: leaving now would lose its answer
+                    }
+                }
+                return outcome == null;
+            } finally {
+                lock.unlock();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+        }
+
+        void finish(Outcome<R> o) {
+            lock.lock();
+            try {
+                outcome = o;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
             }
-            return outcome == null;
         }
 
-        synchronized void finish(Outcome<R> o) {
-            outcome = o;
-            notifyAll();
+        void promote() {
+            lock.lock();
+            try {
+                promoted = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized void promote() {
-            promoted = true;
-            notifyAll();
+        boolean isDone() {
+            lock.lock();
+            try {
+                return outcome != null;
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized boolean isDone() {
-            return outcome != null;
-        }
-
-        synchronized R result() {
-            return outcome.get();
+        R result() {
+            lock.lock();
+            try {
+                return outcome.get();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

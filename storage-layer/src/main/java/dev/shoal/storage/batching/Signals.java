@@ -3,7 +3,8 @@ package dev.shoal.storage.batching;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * News for waiting receivers, per key (a queue): a counter that moves whenever something in
@@ -27,17 +28,32 @@ public final class Signals {
         }
     }
 
-    /** One key's counter and the threads waiting for it to move. */
+    /**
+     * One key's counter and the threads waiting for it to move. A lock and condition rather than
+     * a monitor, so that waiting virtual threads never pin their carrier (JDK 21).
+     */
     public static final class Signal {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition moved = lock.newCondition();
         private long version;
 
-        public synchronized long version() {
-            return version;
+        public long version() {
+            lock.lock();
+            try {
+                return version;
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized void raise() {
-            version++;
-            notifyAll();
+        void raise() {
+            lock.lock();
+            try {
+                version++;
+                moved.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
         /**
@@ -46,14 +62,15 @@ public final class Signals {
          *
          * @throws InterruptedException when the waiting thread is interrupted
          */
-        public synchronized void await(long seen, Duration max) throws InterruptedException {
-            long deadline = System.nanoTime() + max.toNanos();
-            while (version == seen) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
+        public void await(long seen, Duration max) throws InterruptedException {
+            lock.lock();
+            try {
+                long left = max.toNanos();
+                while (version == seen && left > 0) {
+                    left = moved.awaitNanos(left);
                 }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } finally {
+                lock.unlock();
             }
         }
     }

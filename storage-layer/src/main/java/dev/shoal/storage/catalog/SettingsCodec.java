@@ -64,6 +64,8 @@ final class SettingsCodec {
             item.put("pushWindowMs", n(p.batchingWindow().toMillis()));
             item.put("pushConcurrency", n(p.maxConcurrency()));
             item.put("pushTimeoutMs", n(p.timeout().toMillis()));
+            item.put("pushFormat", s(p.eventFormat().wireName()));
+            item.put("pushReportFailures", bool(p.reportBatchItemFailures()));
         });
         return item;
     }
@@ -77,9 +79,21 @@ final class SettingsCodec {
                 .visibilityTimeout(Duration.ofMillis(num(item, "visibilityMs", 30_000)))
                 .retryPolicy(retry)
                 .deadLetter(dlq == null ? null : new DeadLetterPolicy(dlq, (int) num(item, "maxReceiveCount", 1)))
-                .push(push == null ? null : new PushTarget(push, (int) num(item, "pushBatchSize", 10),
-                        Duration.ofMillis(num(item, "pushWindowMs", 0)), (int) num(item, "pushConcurrency", 2),
-                        Duration.ofMillis(num(item, "pushTimeoutMs", 30_000))))
+                .push(push == null ? null : pushTarget(push, item))
                 .build();
+    }
+
+    /**
+     * Subscriptions stored before event formats existed have no {@code pushFormat}: their targets
+     * were written for Shoal's event, so they keep it (new subscriptions default to SQS's).
+     */
+    private static PushTarget pushTarget(String target, Map<String, AttributeValue> item) {
+        String format = str(item, "pushFormat");
+        AttributeValue report = item.get("pushReportFailures");
+        return new PushTarget(target, (int) num(item, "pushBatchSize", 10),
+                Duration.ofMillis(num(item, "pushWindowMs", 0)), (int) num(item, "pushConcurrency", 2),
+                Duration.ofMillis(num(item, "pushTimeoutMs", 30_000)),
+                format == null ? PushTarget.EventFormat.SHOAL : PushTarget.EventFormat.parse("pushFormat", format),
+                report == null || flag(item, "pushReportFailures"));
     }
 }

@@ -35,8 +35,13 @@ public final class LogIndex {
 
     private final DynamoDbClient dynamo;
     private final String table;
-    /** The newest entry this process committed per partition: entries never change, so it answers reads without a query. */
+    /**
+     * Per partition, the newest entry this process committed and the last one it found: entries
+     * never change, so they answer reads without a query (and are forgotten when their segment is
+     * found deleted by retention).
+     */
     private final Map<String, IndexEntry> newestCommitted = new ConcurrentHashMap<>();
+    private final Map<String, IndexEntry> lastFound = new ConcurrentHashMap<>();
 
     public LogIndex(DynamoDbClient dynamo, ShoalTables tables) {
         this.dynamo = dynamo;
@@ -50,12 +55,58 @@ public final class LogIndex {
 
     /** The segment holding {@code offset}, or empty when no retained segment does. */
     public Optional<IndexEntry> containing(String partitionKey, long offset) {
-        IndexEntry recent = newestCommitted.get(partitionKey);
-        if (recent != null && recent.contains(offset)) {
-            return Optional.of(recent);
+        Optional<IndexEntry> known = known(partitionKey, offset);
+        if (known.isPresent()) {
+            return known;
         }
         return first(query(partitionKey, "<=", offset).scanIndexForward(false).limit(1).consistentRead(true).build())
                 .filter(e -> e.contains(offset));
+    }
+
+    /**
+     * The segment holding {@code offset}, or else the first one after it (past a retention gap),
+     * or empty at the log's end. A claim's read of the log: one query at most, none when this
+     * process already knows the segment.
+     */
+    public Optional<IndexEntry> atOrAfter(String partitionKey, long offset) {
+        Optional<IndexEntry> known = known(partitionKey, offset);
+        if (known.isPresent()) {
+            return known;
+        }
+        Optional<IndexEntry> next = from(partitionKey, offset, 1).stream().findFirst();
+        if (next.isPresent() && next.get().baseOffset() == offset) {
+            return Optional.of(found(next.get()));
+        }
+        if (endsAt(partitionKey, offset)) {
+            return next.map(this::found); // a known segment ends right here: nothing can hold the offset
+        }
+        Optional<IndexEntry> holding = containing(partitionKey, offset);
+        return holding.or(() -> next).map(this::found);
+    }
+
+    /** Forgets a remembered entry whose segment retention deleted. */
+    public void forget(IndexEntry entry) {
+        newestCommitted.remove(entry.partitionKey(), entry);
+        lastFound.remove(entry.partitionKey(), entry);
+    }
+
+    private Optional<IndexEntry> known(String partitionKey, long offset) {
+        for (IndexEntry e : new IndexEntry[] {newestCommitted.get(partitionKey), lastFound.get(partitionKey)}) {
+            if (e != null && e.contains(offset)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean endsAt(String partitionKey, long offset) {
+        IndexEntry a = newestCommitted.get(partitionKey), b = lastFound.get(partitionKey);
+        return (a != null && a.endOffset() == offset) || (b != null && b.endOffset() == offset);
+    }
+
+    private IndexEntry found(IndexEntry e) {
+        lastFound.put(e.partitionKey(), e);
+        return e;
     }
 
     /** Up to {@code limit} segments whose base offset is at least {@code fromBase}, in offset order. */

@@ -111,7 +111,7 @@ final class FreshClaims {
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && count > 0; attempt++) {
             long now = clock.millis(); // segments committed since the receive began are due now, not "delayed"
             long at = frontier;
-            Optional<IndexEntry> segment = index.containing(logKey, at).or(() -> index.from(logKey, at, 1).stream().findFirst());
+            Optional<IndexEntry> segment = index.atOrAfter(logKey, at);
             if (segment.isEmpty()) {
                 return out;
             }
@@ -122,7 +122,8 @@ final class FreshClaims {
             try {
                 records = deliveries.segmentRecords(entry, (int) (start - entry.baseOffset()), take);
             } catch (ObjectNotFoundException expired) {
-                return out; // retention is deleting this segment right now; the janitor removes its entry
+                index.forget(entry); // retention deleted it (its index item first): look again past it
+                continue;
             }
             List<Chunk> pieces = FreshChunks.split(gen, start, entry, records, LeaseIds.next(), now, want.visibilityMillis());
             if (!chunks.claim(stateKey, pieces, now)) {

@@ -65,6 +65,11 @@ public final class DirectTransport implements Transport {
     }
 
     @Override
+    public String queueId(String name) {
+        return engine.queueId(name);
+    }
+
+    @Override
     public List<String> listQueues(String prefix) {
         return engine.listQueues(prefix);
     }

@@ -103,6 +103,12 @@ public final class HttpTransport implements Transport {
         return WireCodec.queue(http.get(queuePath(name), "").expect(QueueView.class));
     }
 
+    /** The native API does not expose queue incarnation ids: they are for the server's faces, not its clients. */
+    @Override
+    public String queueId(String name) {
+        throw new UnsupportedOperationException("queue ids are internal to the Shoal server; the native API does not expose them");
+    }
+
     @Override
     public List<String> listQueues(String prefix) {
         String query = prefix == null || prefix.isEmpty() ? "" : "prefix=" + URLEncoder.encode(prefix, StandardCharsets.UTF_8);

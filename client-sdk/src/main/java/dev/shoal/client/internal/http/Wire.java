@@ -30,7 +30,9 @@ final class Wire {
     record DeadLetterBody(String queue, Integer maxReceiveCount) {
     }
 
-    record PushBody(String target, Integer batchSize, String batchingWindow, Integer maxConcurrency, String timeout) {
+    /** {@code eventFormat} and {@code functionResponseTypes} absent (an older server): SQS events, failures reported. */
+    record PushBody(String target, Integer batchSize, String batchingWindow, Integer maxConcurrency, String timeout,
+                    String eventFormat, List<String> functionResponseTypes) {
     }
 
     record ProduceBody(List<MessageBody> messages, Integer partition, String producerId, Long sequence) {

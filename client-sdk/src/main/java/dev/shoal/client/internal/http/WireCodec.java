@@ -31,11 +31,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** Domain values to and from the wire records. Every setting is sent explicitly: a PUT is the whole configuration. */
 final class WireCodec {
+
+    private static final String REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures";
 
     static final String UNLIMITED = "unlimited";
 
@@ -60,7 +63,8 @@ final class WireCodec {
                 new RetryPolicyBody(WireDurations.format(r.initialDelay()), r.multiplier(), WireDurations.format(r.maxDelay())),
                 d == null ? null : new DeadLetterBody(d.queue(), d.maxReceiveCount()),
                 p == null ? null : new PushBody(p.target(), p.batchSize(), WireDurations.format(p.batchingWindow()),
-                        p.maxConcurrency(), WireDurations.format(p.timeout())));
+                        p.maxConcurrency(), WireDurations.format(p.timeout()), p.eventFormat().wireName(),
+                        p.reportBatchItemFailures() ? List.of(REPORT_BATCH_ITEM_FAILURES) : List.of()));
     }
 
     static QueueSettings queueSettings(QueueBody b) {
@@ -94,7 +98,10 @@ final class WireCodec {
             s.push(new PushTarget(p.target(), p.batchSize() != null ? p.batchSize() : d.batchSize(),
                     p.batchingWindow() != null ? WireDurations.parse(p.batchingWindow()) : d.batchingWindow(),
                     p.maxConcurrency() != null ? p.maxConcurrency() : d.maxConcurrency(),
-                    p.timeout() != null ? WireDurations.parse(p.timeout()) : d.timeout()));
+                    p.timeout() != null ? WireDurations.parse(p.timeout()) : d.timeout(),
+                    p.eventFormat() != null ? PushTarget.EventFormat.parse("push.eventFormat", p.eventFormat()) : d.eventFormat(),
+                    p.functionResponseTypes() != null ? p.functionResponseTypes().contains(REPORT_BATCH_ITEM_FAILURES)
+                            : d.reportBatchItemFailures()));
         }
         return s.build();
     }

@@ -31,7 +31,15 @@ public final class Requests {
     public record DeadLetterBody(String queue, Integer maxReceiveCount) {
     }
 
-    public record PushBody(String target, Integer batchSize, String batchingWindow, Integer maxConcurrency, String timeout) {
+    /**
+     * A push target. Besides Shoal's own fields it takes those of an SQS event source mapping:
+     * {@code maximumBatchingWindowInSeconds} (instead of {@code batchingWindow}) and
+     * {@code functionResponseTypes} ({@code ["ReportBatchItemFailures"]}, the default, or
+     * {@code []} to ignore what the target answers). {@code eventFormat} is {@code sqs} (default)
+     * or {@code shoal}.
+     */
+    public record PushBody(String target, Integer batchSize, String batchingWindow, Integer maxConcurrency, String timeout,
+                           String eventFormat, List<String> functionResponseTypes, Integer maximumBatchingWindowInSeconds) {
     }
 
     /** POST /v1/queues/{queue}/messages. */

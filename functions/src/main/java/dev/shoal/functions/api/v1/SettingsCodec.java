@@ -13,6 +13,7 @@ import dev.shoal.functions.api.v1.Responses.SubscriptionView;
 import dev.shoal.storage.DeadLetterPolicy;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.PushTarget;
+import dev.shoal.storage.PushTarget.EventFormat;
 import dev.shoal.storage.QueueDescription;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.RetryPolicy;
@@ -22,6 +23,7 @@ import dev.shoal.storage.SubscriptionStats;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Queue and subscription settings between their JSON shape and the domain records. Defaults
@@ -31,6 +33,7 @@ import java.time.Instant;
 final class SettingsCodec {
 
     static final String UNLIMITED = "unlimited";
+    static final String REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures";
 
     private SettingsCodec() {
     }
@@ -82,9 +85,33 @@ final class SettingsCodec {
         PushTarget d = PushTarget.of(body.target());
         return new PushTarget(body.target(),
                 body.batchSize() != null ? body.batchSize() : d.batchSize(),
-                orDefault(Durations.parse("push.batchingWindow", body.batchingWindow()), d.batchingWindow()),
+                orDefault(batchingWindow(body), d.batchingWindow()),
                 body.maxConcurrency() != null ? body.maxConcurrency() : d.maxConcurrency(),
-                orDefault(Durations.parse("push.timeout", body.timeout()), d.timeout()));
+                orDefault(Durations.parse("push.timeout", body.timeout()), d.timeout()),
+                body.eventFormat() != null ? EventFormat.parse("push.eventFormat", body.eventFormat()) : d.eventFormat(),
+                body.functionResponseTypes() != null ? reportsFailures(body.functionResponseTypes()) : d.reportBatchItemFailures());
+    }
+
+    /** {@code batchingWindow} (a duration) or, as an SQS event source mapping has it, {@code maximumBatchingWindowInSeconds}. */
+    private static Duration batchingWindow(PushBody body) {
+        if (body.maximumBatchingWindowInSeconds() == null) {
+            return Durations.parse("push.batchingWindow", body.batchingWindow());
+        }
+        if (body.batchingWindow() != null) {
+            throw ApiException.invalid("push.maximumBatchingWindowInSeconds", "give either batchingWindow or maximumBatchingWindowInSeconds, not both");
+        }
+        Limits.checkRange("push.maximumBatchingWindowInSeconds", body.maximumBatchingWindowInSeconds(), 0, 300);
+        return Duration.ofSeconds(body.maximumBatchingWindowInSeconds());
+    }
+
+    private static boolean reportsFailures(List<String> types) {
+        for (String t : types) {
+            if (!REPORT_BATCH_ITEM_FAILURES.equals(t)) {
+                throw ApiException.invalid("push.functionResponseTypes", "may only contain '" + REPORT_BATCH_ITEM_FAILURES
+                        + "' (read partial batch responses) or be empty (ignore the answer), was '" + t + "'");
+            }
+        }
+        return !types.isEmpty();
     }
 
     private static Duration orDefault(Duration value, Duration fallback) {
@@ -114,7 +141,8 @@ final class SettingsCodec {
                 new RetryPolicyBody(Durations.format(r.initialDelay()), r.multiplier(), Durations.format(r.maxDelay())),
                 dl == null ? null : new DeadLetterBody(dl.queue(), dl.maxReceiveCount()),
                 p == null ? null : new PushBody(p.target(), p.batchSize(), Durations.format(p.batchingWindow()),
-                        p.maxConcurrency(), Durations.format(p.timeout())));
+                        p.maxConcurrency(), Durations.format(p.timeout()), p.eventFormat().wireName(),
+                        p.reportBatchItemFailures() ? List.of(REPORT_BATCH_ITEM_FAILURES) : List.of(), null));
     }
 
     private static StatsView stats(SubscriptionStats s) {
