@@ -1,5 +1,7 @@
 package dev.shoal.infra;
 
+import dev.shoal.storage.deployment.SqsCredentialsSecret;
+
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -49,7 +51,6 @@ public record ShoalDeploymentProps(
      */
     private static final Pattern DEPLOYMENT_PREFIX = Pattern.compile("[A-Za-z0-9_-]{1,40}");
     /** SigV4 puts the key id into the credential scope, which '/' separates. */
-    private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Za-z0-9_.-]{3,128}");
     /** API Gateway's HTTP API gives up on an integration after 30 s. */
     private static final Duration API_GATEWAY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -75,7 +76,7 @@ public record ShoalDeploymentProps(
                     + " timeout), was " + api.timeout());
         }
         Rates.requireWholeMinutes("janitorRate", janitorRate);
-        if (!ACCESS_KEY_ID.matcher(sqsAccessKeyId).matches()) {
+        if (!SqsCredentialsSecret.ACCESS_KEY_ID_PATTERN.matcher(sqsAccessKeyId).matches()) {
             throw new IllegalArgumentException(
                     "sqsAccessKeyId must be 3-128 of [A-Za-z0-9_.-], was '" + sqsAccessKeyId + "'");
         }

@@ -5,12 +5,7 @@ import dev.shoal.functions.api.ApiRouter;
 import dev.shoal.functions.api.auth.AccessKeys;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.dynamodb.ShoalTables;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.time.Clock;
@@ -27,10 +22,9 @@ import java.util.Optional;
  *       {@link AccessKeys#fromJson} reads it; without it the SQS face refuses every request</li>
  *   <li>{@code SHOAL_ACCOUNT_ID} (optional, default the account of the receipt secret's ARN),
  *       {@code SHOAL_PUBLIC_ENDPOINT} (optional, the base of SQS queue URLs)</li>
- *   <li>{@code AWS_REGION} and the credentials Lambda sets</li>
+ *   <li>{@code AWS_REGION}, and the credentials Lambda gives: keys in the environment, or the
+ *       container credentials endpoint under SnapStart (see {@link AwsClients})</li>
  * </ul>
- * Clients use the url-connection HTTP client and environment credentials: the smallest and
- * quickest to start, which matters at cold start and for SnapStart.
  */
 public record LambdaEnvironment(Map<String, String> env) {
 
@@ -39,31 +33,27 @@ public record LambdaEnvironment(Map<String, String> env) {
     }
 
     public ApiRouter apiRouter() {
-        Region region = region();
-        SdkHttpClient http = UrlConnectionHttpClient.create();
+        AwsClients aws = AwsClients.forLambda(region());
         String receiptSecret;
         AccessKeys keys;
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder().region(region).httpClient(http)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build()) {
+        try (SecretsManagerClient secrets = aws.secrets()) {
             receiptSecret = secrets.getSecretValue(b -> b.secretId(required("SHOAL_RECEIPT_SECRET_ARN"))).secretString();
             keys = optional("SHOAL_SQS_CREDENTIALS_SECRET_ARN")
                     .map(arn -> AccessKeys.fromJson(secrets.getSecretValue(b -> b.secretId(arn)).secretString()))
                     .orElse(AccessKeys.NONE);
         }
-        ShoalEngine engine = engine(region, http, ReceiptSecret.decode(receiptSecret));
+        ShoalEngine engine = engine(aws, ReceiptSecret.decode(receiptSecret));
         String account = optional("SHOAL_ACCOUNT_ID").orElseGet(() -> accountOf(required("SHOAL_RECEIPT_SECRET_ARN")));
-        ApiConfig config = new ApiConfig(account, region.id(), keys, optional("SHOAL_PUBLIC_ENDPOINT").orElse(null), Clock.systemUTC());
+        ApiConfig config = new ApiConfig(account, aws.region().id(), keys, optional("SHOAL_PUBLIC_ENDPOINT").orElse(null), Clock.systemUTC());
         return new ApiRouter(engine, config);
     }
 
-    /** The engine alone, for functions that do not serve HTTP (the janitor). */
+    /** The engine alone, for functions that do not serve HTTP (the dispatcher). */
     public ShoalEngine engine() {
-        Region region = region();
-        SdkHttpClient http = UrlConnectionHttpClient.create();
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder().region(region).httpClient(http)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build()) {
+        AwsClients aws = AwsClients.forLambda(region());
+        try (SecretsManagerClient secrets = aws.secrets()) {
             String secret = secrets.getSecretValue(b -> b.secretId(required("SHOAL_RECEIPT_SECRET_ARN"))).secretString();
-            return engine(region, http, ReceiptSecret.decode(secret));
+            return engine(aws, ReceiptSecret.decode(secret));
         }
     }
 
@@ -75,17 +65,13 @@ public record LambdaEnvironment(Map<String, String> env) {
     public ShoalEngine maintenanceEngine() {
         byte[] unusable = new byte[32];
         new java.security.SecureRandom().nextBytes(unusable);
-        return engine(region(), UrlConnectionHttpClient.create(), unusable);
+        return engine(AwsClients.forLambda(region()), unusable);
     }
 
-    private ShoalEngine engine(Region region, SdkHttpClient http, byte[] receiptSecret) {
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(region).httpClient(http)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build();
-        S3Client s3 = S3Client.builder().region(region).httpClient(http)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build();
+    private ShoalEngine engine(AwsClients aws, byte[] receiptSecret) {
         return ShoalEngine.builder()
-                .dynamo(dynamo)
-                .s3(s3)
+                .dynamo(aws.dynamo())
+                .s3(aws.s3())
                 .tables(new ShoalTables(optional("SHOAL_TABLE_PREFIX").orElse("shoal")))
                 .bucket(required("SHOAL_BUCKET"))
                 .clock(Clock.systemUTC())
