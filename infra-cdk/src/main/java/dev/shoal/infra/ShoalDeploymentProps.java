@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * @param alarms           alarm thresholds and notifications
  * @param bucket           the bucket's lifecycle backstops
  * @param sqsAccessKeyId   the access key id of the generated SQS-face credentials
+ * @param operations       throttling, reserved concurrency, versioning, KMS and tracing
  */
 public record ShoalDeploymentProps(
         ShoalTables tables,
@@ -43,7 +44,8 @@ public record ShoalDeploymentProps(
         DispatchSettings dispatch,
         AlarmSettings alarms,
         BucketSettings bucket,
-        String sqsAccessKeyId) {
+        String sqsAccessKeyId,
+        OperationsSettings operations) {
 
     /**
      * Stricter than {@link ShoalTables}: the prefix also starts function names (64 characters at
@@ -67,6 +69,7 @@ public record ShoalDeploymentProps(
         Objects.requireNonNull(alarms, "alarms");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(sqsAccessKeyId, "sqsAccessKeyId");
+        Objects.requireNonNull(operations, "operations");
         requireDeploymentPrefix(tables.prefix());
         if (removalPolicy != RemovalPolicy.RETAIN && removalPolicy != RemovalPolicy.DESTROY) {
             throw new IllegalArgumentException("removalPolicy must be RETAIN or DESTROY, was " + removalPolicy);
@@ -123,6 +126,14 @@ public record ShoalDeploymentProps(
         private int orphanExpirationDays = 7;
         private int incompleteUploadDays = 1;
         private String sqsAccessKeyId;
+        private int throttleRate = 100;
+        private int throttleBurst = 200;
+        private Integer apiConcurrency;
+        private Integer dispatcherConcurrency;
+        private Integer janitorConcurrency;
+        private boolean bucketVersioning;
+        private boolean customerKey;
+        private boolean tracing;
 
         private Builder(Path functionsJar) {
             this.functionsJar = Objects.requireNonNull(functionsJar, "functionsJar");
@@ -161,6 +172,24 @@ public record ShoalDeploymentProps(
         /** Default: the table prefix followed by {@code -sqs}, e.g. {@code shoal-sqs}. */
         public Builder sqsAccessKeyId(String accessKeyId) { this.sqsAccessKeyId = accessKeyId; return this; }
 
+        /** The HTTP API stage's steady rate (default 100 requests/s) and burst (default 200). */
+        public Builder apiThrottle(int ratePerSecond, int burst) {
+            this.throttleRate = ratePerSecond;
+            this.throttleBurst = burst;
+            return this;
+        }
+
+        /** Reserved concurrency (default none: a reservation fails to deploy in accounts with too small a limit). */
+        public Builder apiConcurrency(Integer reserved) { this.apiConcurrency = reserved; return this; }
+        public Builder dispatcherConcurrency(Integer reserved) { this.dispatcherConcurrency = reserved; return this; }
+        public Builder janitorConcurrency(Integer reserved) { this.janitorConcurrency = reserved; return this; }
+        /** Keep old versions of segments in the bucket (default off). */
+        public Builder bucketVersioning(boolean on) { this.bucketVersioning = on; return this; }
+        /** A customer-managed KMS key for the bucket, tables and secrets (default off: AWS-owned keys). */
+        public Builder customerKey(boolean on) { this.customerKey = on; return this; }
+        /** X-Ray active tracing (default off). */
+        public Builder tracing(boolean on) { this.tracing = on; return this; }
+
         public ShoalDeploymentProps build() {
             // First: the defaults below are derived from it.
             requireDeploymentPrefix(tablePrefix);
@@ -179,7 +208,9 @@ public record ShoalDeploymentProps(
                     new AlarmSettings(deadLetterAlarmThreshold, oldestMessageAgeAlarm,
                             functionErrorAlarmThreshold, functionThrottleAlarmThreshold, alarmTopicArn),
                     new BucketSettings(orphanPrefix, orphanExpirationDays, incompleteUploadDays),
-                    sqsAccessKeyId != null ? sqsAccessKeyId : tablePrefix + "-sqs");
+                    sqsAccessKeyId != null ? sqsAccessKeyId : tablePrefix + "-sqs",
+                    new OperationsSettings(throttleRate, throttleBurst, apiConcurrency, dispatcherConcurrency,
+                            janitorConcurrency, bucketVersioning, customerKey, tracing));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.shoal.infra.internal;
 import dev.shoal.storage.deployment.SqsCredentialsSecret;
 
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
@@ -16,7 +17,8 @@ public final class Secrets extends Construct {
     private final Secret receiptKey;
     private final Secret sqsCredentials;
 
-    public Secrets(Construct scope, String id, String sqsAccessKeyId, RemovalPolicy removal) {
+    /** @param key a customer-managed key for both secrets, or null for Secrets Manager's AWS-managed key */
+    public Secrets(Construct scope, String id, String sqsAccessKeyId, RemovalPolicy removal, IKey key) {
         super(scope, id);
         this.receiptKey = Secret.Builder.create(this, "ReceiptKey")
                 .description("Shoal: key of the MAC that authenticates receipt handles (64 alphanumeric characters)")
@@ -24,6 +26,7 @@ public final class Secrets extends Construct {
                         .passwordLength(64)
                         .excludePunctuation(true)
                         .build())
+                .encryptionKey(key)
                 .removalPolicy(removal)
                 .build();
         // One pair in the shape the api function parses (SqsCredentialsSecret is shared with it);
@@ -39,6 +42,7 @@ public final class Secrets extends Construct {
                         .passwordLength(SqsCredentialsSecret.GENERATED_SECRET_LENGTH)
                         .excludePunctuation(true)
                         .build())
+                .encryptionKey(key)
                 .removalPolicy(removal)
                 .build();
     }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -142,6 +143,11 @@ final class LambdaProcess implements AutoCloseable {
             jars.add(jar);
         }
         return String.join(File.pathSeparator, jars);
+    }
+
+    /** CPU time the process has used so far (user and system), or -1 where the OS does not tell. */
+    long cpuMillis() {
+        return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
     }
 
     boolean alive() {
