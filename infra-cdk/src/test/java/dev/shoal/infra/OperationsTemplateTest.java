@@ -93,9 +93,12 @@ class OperationsTemplateTest {
     }
 
     @Test
-    void tablesAreProtectedFromDeletion() {
+    void tablesAreProtectedFromDeletionUnlessTheStackIsMeantToBeDestroyed() {
         json.resources("AWS::DynamoDB::Table").values().forEach(t ->
                 assertEquals(true, properties(t).get("DeletionProtectionEnabled"), t.toString()));
+        Synthesized.variant("destroy", b -> b.removalPolicy(software.amazon.awscdk.RemovalPolicy.DESTROY)).json()
+                .resources("AWS::DynamoDB::Table").values().forEach(t ->
+                        assertEquals(false, properties(t).get("DeletionProtectionEnabled"), t.toString()));
     }
 
     @Test

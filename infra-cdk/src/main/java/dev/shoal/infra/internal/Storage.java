@@ -121,8 +121,9 @@ public final class Storage extends Construct {
                 .encryption(key == null ? TableEncryption.DEFAULT : TableEncryption.CUSTOMER_MANAGED)
                 .encryptionKey(key)
                 .pointInTimeRecoverySpecification(pitr())
-                // Deleting the table takes turning this off first, whatever the removal policy.
-                .deletionProtection(true)
+                // With RETAIN (the default) deleting a table takes turning this off first; DESTROY
+                // asks for stacks that tear down (tests, trials), so it stays off there.
+                .deletionProtection(removal == RemovalPolicy.RETAIN)
                 // New images only: the dispatcher needs to know which partition got a segment.
                 .stream(StreamViewType.NEW_IMAGE)
                 .removalPolicy(removal)
@@ -138,7 +139,7 @@ public final class Storage extends Construct {
                 .encryption(key == null ? TableEncryption.DEFAULT : TableEncryption.CUSTOMER_MANAGED)
                 .encryptionKey(key)
                 .pointInTimeRecoverySpecification(pitr())
-                .deletionProtection(true)
+                .deletionProtection(removal == RemovalPolicy.RETAIN)
                 .timeToLiveAttribute(STATE_TTL_ATTRIBUTE)
                 .removalPolicy(removal)
                 .build();
