@@ -169,6 +169,21 @@ class RuntimeContractTest {
                 AccessKeys.fromJson(sqsSecret()).secretFor("shoal-sqs"), "the function's parser reads another shape");
     }
 
+    @Test
+    void theLambdaJarCarriesTheArm64NativeOnlyAndNoLocalOnlyClasses() throws Exception {
+        List<String> entries;
+        try (var zip = new java.util.zip.ZipFile(JAR.toFile())) {
+            entries = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
+        }
+        List<String> natives = entries.stream().filter(e -> e.endsWith(".so") || e.endsWith(".dylib") || e.endsWith(".dll")).toList();
+        assertTrue(natives.size() == 1 && natives.getFirst().matches("linux/aarch64/libzstd-jni-[0-9.-]+\\.so"), natives.toString());
+        for (String localOnly : List.of("dev/shoal/functions/local/", "dev/shoal/storage/local/",
+                "dev/shoal/storage/metering/BillingMeter", "software/amazon/awssdk/enhanced/", "org/gaul/",
+                "com/amazonaws/services/dynamodbv2/local/")) {
+            assertTrue(entries.stream().noneMatch(e -> e.startsWith(localOnly)), localOnly + " is in the Lambda jar");
+        }
+    }
+
     private RunningFunction api() {
         if (api == null) {
             api = start("shoal-api", Map.of());
