@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Thresholds of the CloudWatch alarms. Every alarm looks at one five-minute period and
- * treats missing data as not breaching, so an idle deployment stays OK.
+ * treats missing data as not breaching, so an idle deployment stays OK; the one exception is
+ * the janitor's heartbeat, for which no data means the janitor is not running.
  *
  * @param deadLetterMessages alarm when more than this many messages are visible in dead-letter
  *                           queues (0: any dead letter alarms)
@@ -13,7 +14,7 @@ import java.util.Objects;
  *                           a dead-letter queue is at least this old
  * @param functionErrors     alarm when a function has at least this many errors in five minutes
  * @param functionThrottles  alarm when a function is throttled at least this many times in five minutes
- * @param topicArn           SNS topic to notify on ALARM and OK, or {@code null} for no notifications
+ * @param topicArn           SNS topic to notify on ALARM and OK, or {@code null} for a topic the stack creates
  */
 public record AlarmSettings(
         int deadLetterMessages,

@@ -79,6 +79,15 @@ public final class ContextProps {
         set("orphanExpirationDays", b::orphanExpirationDays, Long::intValue);
         set("incompleteUploadDays", b::incompleteUploadDays, Long::intValue);
         string("sqsAccessKeyId").ifPresent(b::sqsAccessKeyId);
+        OperationsSettings ops = defaults.operations();
+        b.apiThrottle(integer("apiThrottleRate").map(Long::intValue).orElse(ops.throttleRate()),
+                integer("apiThrottleBurst").map(Long::intValue).orElse(ops.throttleBurst()));
+        set("apiReservedConcurrency", b::apiConcurrency, Long::intValue);
+        set("dispatcherReservedConcurrency", b::dispatcherConcurrency, Long::intValue);
+        set("janitorReservedConcurrency", b::janitorConcurrency, Long::intValue);
+        bool("bucketVersioning").ifPresent(b::bucketVersioning);
+        bool("customerKey").ifPresent(b::customerKey);
+        bool("tracing").ifPresent(b::tracing);
         return b.build();
     }
 
@@ -100,6 +109,14 @@ public final class ContextProps {
         }
         String text = value.toString().trim();
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    private Optional<Boolean> bool(String key) {
+        return string(key).map(text -> switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("context " + key + " must be true or false, was '" + text + "'");
+        });
     }
 
     private Optional<Long> integer(String key) {

@@ -12,6 +12,7 @@ import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -42,6 +43,7 @@ public final class ShoalDeployment extends Construct {
     public static final String ENV_RECEIPT_SECRET_ARN = "SHOAL_RECEIPT_SECRET_ARN";
     public static final String ENV_SQS_CREDENTIALS_SECRET_ARN = "SHOAL_SQS_CREDENTIALS_SECRET_ARN";
 
+    private final Key key;
     private final Storage storage;
     private final Secrets secrets;
     private final ShoalFunction api;
@@ -53,8 +55,14 @@ public final class ShoalDeployment extends Construct {
     public ShoalDeployment(Construct scope, String id, ShoalDeploymentProps props) {
         super(scope, id);
         String prefix = props.prefix();
-        this.storage = new Storage(this, "Storage", props.tables(), props.bucket(), props.removalPolicy());
-        this.secrets = new Secrets(this, "Secrets", props.sqsAccessKeyId(), props.removalPolicy());
+        OperationsSettings ops = props.operations();
+        this.key = ops.customerKey()
+                ? Key.Builder.create(this, "Key").description("Shoal " + prefix + ": bucket, tables and secrets")
+                        .enableKeyRotation(true).removalPolicy(props.removalPolicy()).build()
+                : null;
+        this.storage = new Storage(this, "Storage", props.tables(), props.bucket(), props.removalPolicy(),
+                ops.bucketVersioning(), key);
+        this.secrets = new Secrets(this, "Secrets", props.sqsAccessKeyId(), props.removalPolicy(), key);
 
         // One asset for the three functions: the same jar, three handlers.
         Code code = Code.fromAsset(existingJar(props.functionsJar()).toString());
@@ -68,29 +76,37 @@ public final class ShoalDeployment extends Construct {
         apiEnvironment.put(ENV_SQS_CREDENTIALS_SECRET_ARN, secrets.sqsCredentials().getSecretArn());
 
         this.api = function(props, code, "Api", new ShoalFunction.Spec(prefix + "-api", API_HANDLER,
-                "Shoal HTTP API: native JSON (/v1) and SQS JSON protocol", props.api(), apiEnvironment));
+                "Shoal HTTP API: native JSON (/v1) and SQS JSON protocol", props.api(), apiEnvironment,
+                ops.apiConcurrency(), ops.tracing()));
         this.dispatcher = function(props, code, "Dispatcher", new ShoalFunction.Spec(prefix + "-dispatcher",
                 DISPATCHER_HANDLER, "Shoal dispatcher: pushes messages to subscriptions' target functions",
-                props.dispatcher(), common));
+                props.dispatcher(), common, ops.dispatcherConcurrency(), ops.tracing()));
         this.janitor = function(props, code, "Janitor", new ShoalFunction.Spec(prefix + "-janitor", JANITOR_HANDLER,
-                "Shoal janitor: retention, orphan segments, expired state, metrics", props.janitor(), common));
+                "Shoal janitor: retention, orphan segments, expired state, metrics", props.janitor(), common,
+                ops.janitorConcurrency(), ops.tracing()));
 
         AccessPolicies access = new AccessPolicies(storage);
         access.api(api, secrets);
         access.dispatcher(dispatcher, secrets, props.dispatch());
         access.janitor(janitor);
+        if (key != null) {
+            // S3 objects, table items, the log stream and the secrets are all under the key
+            for (ShoalFunction f : List.of(api, dispatcher, janitor)) {
+                key.grantEncryptDecrypt(f.role());
+            }
+        }
 
         Triggers triggers = new Triggers(this, "Triggers", dispatcher, janitor, storage.logTable(),
                 props.janitorRate(), props.dispatch(), props.removalPolicy());
-        this.front = new HttpFront(this, "Http", prefix + "-api", api);
+        this.front = new HttpFront(this, "Http", prefix + "-api", api, ops, props.logRetention(), props.removalPolicy());
 
         Map<String, ShoalFunction> functions = new LinkedHashMap<>();
         functions.put("api", api);
         functions.put("dispatcher", dispatcher);
         functions.put("janitor", janitor);
         this.monitoring = new Monitoring(this, "Monitoring", new Monitoring.Sources(prefix, front.httpApi(),
-                functions, dispatcher, List.of(storage.logTable(), storage.stateTable()), triggers.streamFailures()),
-                props.alarms());
+                functions, dispatcher, janitor, props.janitorRate(), List.of(storage.logTable(), storage.stateTable()),
+                triggers.streamFailures()), props.alarms());
 
         Tags.of(this).add("shoal:deployment", prefix);
     }
@@ -131,8 +147,18 @@ public final class ShoalDeployment extends Construct {
         return janitor;
     }
 
+    /** The customer-managed key, if {@code customerKey} asked for one. */
+    public java.util.Optional<Key> key() {
+        return java.util.Optional.ofNullable(key);
+    }
+
     public List<Alarm> alarms() {
         return monitoring.alarms();
+    }
+
+    /** The topic every alarm notifies: {@code alarmTopicArn}'s, or one made by the stack. */
+    public software.amazon.awscdk.services.sns.ITopic alarmTopic() {
+        return monitoring.topic();
     }
 
     public Dashboard dashboard() {

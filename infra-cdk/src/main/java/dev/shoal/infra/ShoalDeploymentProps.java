@@ -1,5 +1,7 @@
 package dev.shoal.infra;
 
+import dev.shoal.storage.deployment.SqsCredentialsSecret;
+
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
  * @param alarms           alarm thresholds and notifications
  * @param bucket           the bucket's lifecycle backstops
  * @param sqsAccessKeyId   the access key id of the generated SQS-face credentials
+ * @param operations       throttling, reserved concurrency, versioning, KMS and tracing
  */
 public record ShoalDeploymentProps(
         ShoalTables tables,
@@ -41,7 +44,8 @@ public record ShoalDeploymentProps(
         DispatchSettings dispatch,
         AlarmSettings alarms,
         BucketSettings bucket,
-        String sqsAccessKeyId) {
+        String sqsAccessKeyId,
+        OperationsSettings operations) {
 
     /**
      * Stricter than {@link ShoalTables}: the prefix also starts function names (64 characters at
@@ -49,7 +53,6 @@ public record ShoalDeploymentProps(
      */
     private static final Pattern DEPLOYMENT_PREFIX = Pattern.compile("[A-Za-z0-9_-]{1,40}");
     /** SigV4 puts the key id into the credential scope, which '/' separates. */
-    private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Za-z0-9_.-]{3,128}");
     /** API Gateway's HTTP API gives up on an integration after 30 s. */
     private static final Duration API_GATEWAY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -66,6 +69,7 @@ public record ShoalDeploymentProps(
         Objects.requireNonNull(alarms, "alarms");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(sqsAccessKeyId, "sqsAccessKeyId");
+        Objects.requireNonNull(operations, "operations");
         requireDeploymentPrefix(tables.prefix());
         if (removalPolicy != RemovalPolicy.RETAIN && removalPolicy != RemovalPolicy.DESTROY) {
             throw new IllegalArgumentException("removalPolicy must be RETAIN or DESTROY, was " + removalPolicy);
@@ -75,7 +79,7 @@ public record ShoalDeploymentProps(
                     + " timeout), was " + api.timeout());
         }
         Rates.requireWholeMinutes("janitorRate", janitorRate);
-        if (!ACCESS_KEY_ID.matcher(sqsAccessKeyId).matches()) {
+        if (!SqsCredentialsSecret.ACCESS_KEY_ID_PATTERN.matcher(sqsAccessKeyId).matches()) {
             throw new IllegalArgumentException(
                     "sqsAccessKeyId must be 3-128 of [A-Za-z0-9_.-], was '" + sqsAccessKeyId + "'");
         }
@@ -122,6 +126,14 @@ public record ShoalDeploymentProps(
         private int orphanExpirationDays = 7;
         private int incompleteUploadDays = 1;
         private String sqsAccessKeyId;
+        private int throttleRate = 100;
+        private int throttleBurst = 200;
+        private Integer apiConcurrency;
+        private Integer dispatcherConcurrency;
+        private Integer janitorConcurrency;
+        private boolean bucketVersioning;
+        private boolean customerKey;
+        private boolean tracing;
 
         private Builder(Path functionsJar) {
             this.functionsJar = Objects.requireNonNull(functionsJar, "functionsJar");
@@ -160,6 +172,24 @@ public record ShoalDeploymentProps(
         /** Default: the table prefix followed by {@code -sqs}, e.g. {@code shoal-sqs}. */
         public Builder sqsAccessKeyId(String accessKeyId) { this.sqsAccessKeyId = accessKeyId; return this; }
 
+        /** The HTTP API stage's steady rate (default 100 requests/s) and burst (default 200). */
+        public Builder apiThrottle(int ratePerSecond, int burst) {
+            this.throttleRate = ratePerSecond;
+            this.throttleBurst = burst;
+            return this;
+        }
+
+        /** Reserved concurrency (default none: a reservation fails to deploy in accounts with too small a limit). */
+        public Builder apiConcurrency(Integer reserved) { this.apiConcurrency = reserved; return this; }
+        public Builder dispatcherConcurrency(Integer reserved) { this.dispatcherConcurrency = reserved; return this; }
+        public Builder janitorConcurrency(Integer reserved) { this.janitorConcurrency = reserved; return this; }
+        /** Keep old versions of segments in the bucket (default off). */
+        public Builder bucketVersioning(boolean on) { this.bucketVersioning = on; return this; }
+        /** A customer-managed KMS key for the bucket, tables and secrets (default off: AWS-owned keys). */
+        public Builder customerKey(boolean on) { this.customerKey = on; return this; }
+        /** X-Ray active tracing (default off). */
+        public Builder tracing(boolean on) { this.tracing = on; return this; }
+
         public ShoalDeploymentProps build() {
             // First: the defaults below are derived from it.
             requireDeploymentPrefix(tablePrefix);
@@ -178,7 +208,9 @@ public record ShoalDeploymentProps(
                     new AlarmSettings(deadLetterAlarmThreshold, oldestMessageAgeAlarm,
                             functionErrorAlarmThreshold, functionThrottleAlarmThreshold, alarmTopicArn),
                     new BucketSettings(orphanPrefix, orphanExpirationDays, incompleteUploadDays),
-                    sqsAccessKeyId != null ? sqsAccessKeyId : tablePrefix + "-sqs");
+                    sqsAccessKeyId != null ? sqsAccessKeyId : tablePrefix + "-sqs",
+                    new OperationsSettings(throttleRate, throttleBurst, apiConcurrency, dispatcherConcurrency,
+                            janitorConcurrency, bucketVersioning, customerKey, tracing));
         }
     }
 }

@@ -23,6 +23,8 @@ public final class ShoalStack extends Stack {
         output("SqsCredentialsSecretArn", deployment.sqsCredentials().getSecretArn(),
                 "Secrets Manager secret with the SQS face's access key id and secret access key");
         output("DashboardName", deployment.dashboard().getDashboardName(), "CloudWatch dashboard");
+        output("AlarmTopicArn", deployment.alarmTopic().getTopicArn(),
+                "SNS topic every alarm notifies (subscribe to it: the stack made it unless alarmTopicArn was given)");
     }
 
     public ShoalDeployment deployment() {

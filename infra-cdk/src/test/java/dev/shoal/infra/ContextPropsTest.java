@@ -41,6 +41,23 @@ class ContextPropsTest {
     }
 
     @Test
+    void operationsSettingsAreReadAndDefaultToThrottlingOnly() throws IOException {
+        Path infra = fakeRepository();
+
+        OperationsSettings defaults = read(Map.of(), infra).operations();
+        assertEquals(new OperationsSettings(100, 200, null, null, null, false, false, false), defaults);
+
+        OperationsSettings given = read(Map.of("apiThrottleRate", "50", "apiThrottleBurst", 60,
+                "janitorReservedConcurrency", "1", "bucketVersioning", "true", "customerKey", true,
+                "tracing", "false"), infra).operations();
+        assertEquals(new OperationsSettings(50, 60, null, null, 1, true, true, false), given);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of("tracing", "yes"), infra));
+        assertEquals("context tracing must be true or false, was 'yes'", e.getMessage());
+    }
+
+    @Test
     void stringsFromTheCommandLineAndNumbersFromCdkJsonAreBothRead() throws IOException {
         Path infra = fakeRepository();
 

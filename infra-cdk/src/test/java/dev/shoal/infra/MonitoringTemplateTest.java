@@ -17,7 +17,7 @@ class MonitoringTemplateTest {
     private final TemplateJson json = Synthesized.defaults().json();
 
     @Test
-    void thereIsAnAlarmForDeadLettersOldMessagesAndEachFunctionsErrorsAndThrottles() {
+    void thereIsAnAlarmForDeadLettersOldMessagesEachFunctionTheJanitorsHeartbeatTheStreamAndApiErrors() {
         Set<String> names = new TreeSet<>();
         json.resources("AWS::CloudWatch::Alarm").values().forEach(a -> names.add((String) properties(a).get("AlarmName")));
 
@@ -25,7 +25,8 @@ class MonitoringTemplateTest {
                 "shoal-dead-letters", "shoal-oldest-message-age",
                 "shoal-api-errors", "shoal-api-throttles",
                 "shoal-dispatcher-errors", "shoal-dispatcher-throttles",
-                "shoal-janitor-errors", "shoal-janitor-throttles")), names);
+                "shoal-janitor-errors", "shoal-janitor-throttles",
+                "shoal-janitor-heartbeat", "shoal-stream-failures", "shoal-stream-iterator-age", "shoal-api-5xx")), names);
     }
 
     @Test
@@ -62,9 +63,19 @@ class MonitoringTemplateTest {
     }
 
     @Test
-    void alarmsNotifyTheTopicOnlyWhenOneIsGiven() {
-        json.resources("AWS::CloudWatch::Alarm").values().forEach(a ->
-                assertFalse(properties(a).containsKey("AlarmActions")));
+    void withoutAGivenTopicEveryAlarmNotifiesATopicTheStackCreates() {
+        String created = json.resources("AWS::SNS::Topic").keySet().iterator().next();
+        assertEquals(1, json.resources("AWS::SNS::Topic").size());
+        json.resources("AWS::CloudWatch::Alarm").values().forEach(a -> {
+            assertEquals(List.of(Map.of("Ref", created)), properties(a).get("AlarmActions"));
+            assertEquals(List.of(Map.of("Ref", created)), properties(a).get("OKActions"));
+        });
+        assertEquals(Map.of("Ref", created), json.outputs().get("AlarmTopicArn") instanceof Map<?, ?> o ? o.get("Value") : null);
+    }
+
+    @Test
+    void aGivenTopicIsNotifiedAndNoneIsCreated() {
+        assertTrue(Synthesized.notified().json().resources("AWS::SNS::Topic").isEmpty());
 
         String topic = "arn:aws:sns:eu-west-1:123456789012:ops";
         TemplateJson notified = Synthesized.notified().json();

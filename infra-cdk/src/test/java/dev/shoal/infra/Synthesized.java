@@ -50,6 +50,22 @@ final class Synthesized {
     }
 
     /**
+     * The stack with every default and cdk-nag's AWS Solutions rules applied (before synthesis:
+     * aspects run then), with {@code suppress} adding the reasoned suppressions.
+     */
+    static Synthesis nagged(java.util.function.Consumer<ShoalStack> suppress) {
+        return VARIANTS.computeIfAbsent("nagged", n -> {
+            App app = new App();
+            ShoalStack stack = new ShoalStack(app, "Test", StackProps.builder().build(), ShoalDeploymentProps.builder(JAR).build());
+            suppress.accept(stack);
+            software.amazon.awscdk.Aspects.of(app).add(new io.github.cdklabs.cdknag.AwsSolutionsChecks(
+                    io.github.cdklabs.cdknag.NagPackProps.builder().verbose(true).build()));
+            Template template = Template.fromStack(stack);
+            return new Synthesis(stack, template, new TemplateJson(template.toJSON()));
+        });
+    }
+
+    /**
      * A stack with some settings changed; {@code name} identifies it across tests, so one name
      * must always come with the same settings.
      */

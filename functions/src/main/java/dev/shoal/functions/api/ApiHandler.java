@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.shoal.functions.runtime.LambdaEnvironment;
 
+import java.util.function.Supplier;
+
 /**
  * The API function: an API Gateway HTTP API (payload 2.0) event in, a response out. Thin on
  * purpose: translate, route, translate back. Lambda calls the no-argument constructor once per
@@ -14,13 +16,18 @@ import dev.shoal.functions.runtime.LambdaEnvironment;
  */
 public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    private final ApiRouter router;
+    private final Supplier<ApiRouter> router;
 
     public ApiHandler() {
         this(FromEnvironment.ROUTER);
     }
 
     public ApiHandler(ApiRouter router) {
+        this(() -> router);
+    }
+
+    /** @param router the router of the moment (Lambda's is rebuilt when the secrets rotate) */
+    public ApiHandler(Supplier<ApiRouter> router) {
         this.router = router;
     }
 
@@ -32,11 +39,11 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         } catch (IllegalArgumentException badBase64) {
             return ApiEvents.toEvent(HttpResponse.json(400, "{\"code\":\"MalformedRequest\",\"message\":\"the body is marked base64 but is not\"}"));
         }
-        return ApiEvents.toEvent(router.handle(request));
+        return ApiEvents.toEvent(router.get().handle(request));
     }
 
     /** Built on first use of the no-argument constructor only, so tests and the launcher never read the Lambda environment. */
     private static final class FromEnvironment {
-        static final ApiRouter ROUTER = LambdaEnvironment.fromSystem().apiRouter();
+        static final Supplier<ApiRouter> ROUTER = LambdaEnvironment.fromSystem().apiRouter();
     }
 }

@@ -1,7 +1,7 @@
 package dev.shoal.functions.dispatcher;
 
 import dev.shoal.storage.PushTarget;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import dev.shoal.functions.runtime.AwsClients;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -82,13 +82,13 @@ public final class LambdaTargetInvoker implements TargetInvoker, AutoCloseable {
         this.clients = clients;
     }
 
-    /** Clients as the functions build theirs: url-connection HTTP, Lambda's environment credentials, no retries. */
+    /** Clients as the functions build theirs: url-connection HTTP, the SDK default credentials chain (see AwsClients), no retries. */
     public static LambdaTargetInvoker fromEnvironment() {
         return new LambdaTargetInvoker(region -> LambdaClient.builder()
                 .region(region)
                 // the socket must outlast the slowest target (15 min); each call's own timeout is the target's
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(16)))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .credentialsProvider(AwsClients.defaultCredentials())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build());
     }

@@ -2,21 +2,19 @@ package dev.shoal.functions.runtime;
 
 import dev.shoal.functions.api.ApiConfig;
 import dev.shoal.functions.api.ApiRouter;
+import dev.shoal.functions.api.HttpRequest;
 import dev.shoal.functions.api.auth.AccessKeys;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.dynamodb.ShoalTables;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Builds what a function needs from its environment, once per container:
@@ -27,43 +25,58 @@ import java.util.Optional;
  *       {@link AccessKeys#fromJson} reads it; without it the SQS face refuses every request</li>
  *   <li>{@code SHOAL_ACCOUNT_ID} (optional, default the account of the receipt secret's ARN),
  *       {@code SHOAL_PUBLIC_ENDPOINT} (optional, the base of SQS queue URLs)</li>
- *   <li>{@code AWS_REGION} and the credentials Lambda sets</li>
+ *   <li>{@code AWS_REGION}, and the credentials Lambda gives: keys in the environment, or the
+ *       container credentials endpoint under SnapStart (see {@link AwsClients})</li>
  * </ul>
- * Clients use the url-connection HTTP client and environment credentials: the smallest and
- * quickest to start, which matters at cold start and for SnapStart.
  */
 public record LambdaEnvironment(Map<String, String> env) {
+
+    /** How long a running copy trusts the secrets it read: a rotation reaches every copy within this. */
+    public static final Duration SECRETS_MAX_AGE = Duration.ofMinutes(5);
+    /** After a failed re-read, the copy keeps its secrets and tries again this much later. */
+    static final Duration SECRETS_RETRY = Duration.ofSeconds(30);
 
     public static LambdaEnvironment fromSystem() {
         return new LambdaEnvironment(System.getenv());
     }
 
-    public ApiRouter apiRouter() {
-        Region region = region();
-        SdkHttpClient http = UrlConnectionHttpClient.create();
-        String receiptSecret;
-        AccessKeys keys;
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder().region(region).httpClient(http)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build()) {
-            receiptSecret = secrets.getSecretValue(b -> b.secretId(required("SHOAL_RECEIPT_SECRET_ARN"))).secretString();
-            keys = optional("SHOAL_SQS_CREDENTIALS_SECRET_ARN")
-                    .map(arn -> AccessKeys.fromJson(secrets.getSecretValue(b -> b.secretId(arn)).secretString()))
-                    .orElse(AccessKeys.NONE);
-        }
-        ShoalEngine engine = engine(region, http, ReceiptSecret.decode(receiptSecret));
-        String account = optional("SHOAL_ACCOUNT_ID").orElseGet(() -> accountOf(required("SHOAL_RECEIPT_SECRET_ARN")));
-        ApiConfig config = new ApiConfig(account, region.id(), keys, optional("SHOAL_PUBLIC_ENDPOINT").orElse(null), Clock.systemUTC());
-        return new ApiRouter(engine, config);
+    /**
+     * The API function's router, from the environment and the two secrets. The secrets are
+     * re-read every {@link #SECRETS_MAX_AGE} and after a SnapStart restore; a changed value
+     * builds a new router (a new engine over the same clients), so rotation reaches running
+     * and restored copies. SnapStart hooks are registered: priming before the snapshot, the
+     * secrets' expiry after a restore.
+     */
+    public Supplier<ApiRouter> apiRouter() {
+        AwsClients aws = AwsClients.forLambda(region());
+        SecretsManagerClient secretsClient = aws.secrets();
+        String receiptArn = required("SHOAL_RECEIPT_SECRET_ARN");
+        String sqsArn = optional("SHOAL_SQS_CREDENTIALS_SECRET_ARN").orElse(null);
+        Refreshing<DeploymentSecrets> secrets = new Refreshing<>(() -> DeploymentSecrets.read(secretsClient, receiptArn, sqsArn),
+                Clock.systemUTC(), SECRETS_MAX_AGE, SECRETS_RETRY);
+        String account = optional("SHOAL_ACCOUNT_ID").orElseGet(() -> accountOf(receiptArn));
+        String publicEndpoint = optional("SHOAL_PUBLIC_ENDPOINT").orElse(null);
+        Derived<DeploymentSecrets, ApiRouter> routers = new Derived<>(secrets, s -> new ApiRouter(
+                engine(aws, ReceiptSecret.decode(s.receiptSecret())),
+                new ApiConfig(account, aws.region().id(), s.sqsCredentials().map(AccessKeys::fromJson).orElse(AccessKeys.NONE),
+                        publicEndpoint, Clock.systemUTC())));
+        routers.get(); // at init: a function that cannot read its secrets fails to start, not on its first request
+        SnapStartHooks.register(() -> prime(routers.get()), secrets::expire);
+        return routers;
     }
 
-    /** The engine alone, for functions that do not serve HTTP (the janitor). */
+    /** A health check and a queue lookup (DynamoDB round trip, JSON, errors), for the snapshot. */
+    static void prime(ApiRouter router) {
+        router.handle(new HttpRequest("GET", "/health", null, Map.of(), new byte[0]));
+        router.handle(new HttpRequest("GET", "/v1/queues/shoal-snapstart-priming", null, Map.of(), new byte[0]));
+    }
+
+    /** The engine alone, for functions that do not serve HTTP (the dispatcher). */
     public ShoalEngine engine() {
-        Region region = region();
-        SdkHttpClient http = UrlConnectionHttpClient.create();
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder().region(region).httpClient(http)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build()) {
+        AwsClients aws = AwsClients.forLambda(region());
+        try (SecretsManagerClient secrets = aws.secrets()) {
             String secret = secrets.getSecretValue(b -> b.secretId(required("SHOAL_RECEIPT_SECRET_ARN"))).secretString();
-            return engine(region, http, ReceiptSecret.decode(secret));
+            return engine(aws, ReceiptSecret.decode(secret));
         }
     }
 
@@ -75,17 +88,13 @@ public record LambdaEnvironment(Map<String, String> env) {
     public ShoalEngine maintenanceEngine() {
         byte[] unusable = new byte[32];
         new java.security.SecureRandom().nextBytes(unusable);
-        return engine(region(), UrlConnectionHttpClient.create(), unusable);
+        return engine(AwsClients.forLambda(region()), unusable);
     }
 
-    private ShoalEngine engine(Region region, SdkHttpClient http, byte[] receiptSecret) {
-        DynamoDbClient dynamo = DynamoDbClient.builder().region(region).httpClient(http)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build();
-        S3Client s3 = S3Client.builder().region(region).httpClient(http)
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build();
+    private ShoalEngine engine(AwsClients aws, byte[] receiptSecret) {
         return ShoalEngine.builder()
-                .dynamo(dynamo)
-                .s3(s3)
+                .dynamo(aws.dynamo())
+                .s3(aws.s3())
                 .tables(new ShoalTables(optional("SHOAL_TABLE_PREFIX").orElse("shoal")))
                 .bucket(required("SHOAL_BUCKET"))
                 .clock(Clock.systemUTC())

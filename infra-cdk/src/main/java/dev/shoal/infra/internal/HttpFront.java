@@ -8,6 +8,11 @@ import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.HttpNoneAuthorizer;
 import software.amazon.awscdk.services.apigatewayv2.IHttpRouteAuthorizer;
 import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
+import dev.shoal.infra.OperationsSettings;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 import java.util.List;
@@ -23,13 +28,25 @@ import java.util.List;
  *       secret;</li>
  *   <li>{@code GET /health}: open, for load checks and smoke tests.</li>
  * </ul>
- * Any other path gets API Gateway's 404 without invoking the function.
+ * Any other path gets API Gateway's 404 without invoking the function. The stage throttles
+ * every route (the open ones too) and writes one JSON access-log line per request.
+ * (HTTP APIs have no X-Ray tracing; the functions' own tracing covers the calls behind them.)
  */
 public final class HttpFront extends Construct {
 
     private final HttpApi httpApi;
 
-    public HttpFront(Construct scope, String id, String apiName, ShoalFunction api) {
+    /** One JSON line per request: who, what, the answer, and how long the function took. */
+    static final String ACCESS_LOG_FORMAT = "{\"requestId\":\"$context.requestId\",\"ip\":\"$context.identity.sourceIp\","
+            + "\"time\":\"$context.requestTime\",\"method\":\"$context.httpMethod\",\"path\":\"$context.path\","
+            + "\"route\":\"$context.routeKey\",\"status\":\"$context.status\",\"bytes\":\"$context.responseLength\","
+            + "\"latencyMs\":\"$context.responseLatency\",\"integrationStatus\":\"$context.integrationStatus\","
+            + "\"integrationError\":\"$context.integrationErrorMessage\",\"caller\":\"$context.identity.caller\"}";
+
+    private final LogGroup accessLogs;
+
+    public HttpFront(Construct scope, String id, String apiName, ShoalFunction api, OperationsSettings ops,
+            RetentionDays logRetention, RemovalPolicy removal) {
         super(scope, id);
         this.httpApi = HttpApi.Builder.create(this, "HttpApi")
                 .apiName(apiName)
@@ -42,6 +59,22 @@ public final class HttpFront extends Construct {
         route("/v1/{proxy+}", HttpMethod.ANY, integration, new HttpIamAuthorizer());
         route("/", HttpMethod.POST, integration, new HttpNoneAuthorizer());
         route("/health", HttpMethod.GET, integration, new HttpNoneAuthorizer());
+
+        this.accessLogs = LogGroup.Builder.create(this, "AccessLogs").retention(logRetention).removalPolicy(removal).build();
+        // The L2 default stage has no throttle or access-log options: set them on its CloudFormation resource.
+        CfnStage stage = (CfnStage) httpApi.getDefaultStage().getNode().getDefaultChild();
+        stage.setDefaultRouteSettings(CfnStage.RouteSettingsProperty.builder()
+                .throttlingRateLimit(ops.throttleRate())
+                .throttlingBurstLimit(ops.throttleBurst())
+                .build());
+        stage.setAccessLogSettings(CfnStage.AccessLogSettingsProperty.builder()
+                .destinationArn(accessLogs.getLogGroupArn())
+                .format(ACCESS_LOG_FORMAT)
+                .build());
+    }
+
+    public LogGroup accessLogs() {
+        return accessLogs;
     }
 
     public HttpApi httpApi() {

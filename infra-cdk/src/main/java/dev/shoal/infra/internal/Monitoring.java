@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
@@ -26,7 +27,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Alarms (dead letters, oldest message age, each function's errors and throttles) and one
+ * Alarms (dead letters, oldest message age, each function's errors and throttles, the janitor's
+ * heartbeat, the stream's failures and lag, API server errors), the topic they notify, and one
  * dashboard. Queue metrics come from the janitor (see {@link ShoalMetrics}); the rest are
  * AWS's own.
  */
@@ -41,11 +43,17 @@ public final class Monitoring extends Construct {
             HttpApi httpApi,
             Map<String, ShoalFunction> functions,
             ShoalFunction dispatcher,
+            ShoalFunction janitor,
+            java.time.Duration janitorRate,
             List<ITable> tables,
             IQueue streamFailures) {
     }
 
+    /** Stream records older than this mean nudges arrive late (the schedule still dispatches). */
+    private static final Duration STREAM_LAG = Duration.minutes(5);
+
     private final List<Alarm> alarms = new ArrayList<>();
+    private final ITopic topic;
     private final Dashboard dashboard;
 
     public Monitoring(Construct scope, String id, Sources sources, AlarmSettings settings) {
@@ -70,12 +78,45 @@ public final class Monitoring extends Construct {
                     function.function().metricThrottles(sum()),
                     ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, settings.functionThrottles());
         });
-        if (settings.topicArn() != null) {
-            SnsAction notify = new SnsAction(Topic.fromTopicArn(this, "AlarmTopic", settings.topicArn()));
-            for (Alarm alarm : alarms) {
-                alarm.addAlarmAction(notify);
-                alarm.addOkAction(notify);
-            }
+        // A janitor that stopped running leaves the queue metrics with no data, which the alarms
+        // above read as OK: this one reads no data as the janitor being down.
+        java.time.Duration heartbeat = java.time.Duration.ofMinutes(Math.max(PERIOD.toMinutes().longValue(), 2 * sources.janitorRate().toMinutes()));
+        alarms.add(Alarm.Builder.create(this, "JanitorHeartbeat")
+                .alarmName(prefix + "-janitor-heartbeat")
+                .alarmDescription("Shoal's janitor did not run in " + heartbeat.toMinutes() + " minutes: queue metrics and"
+                        + " their alarms are blind, retention and cleanup stopped")
+                .metric(sources.janitor().function().metricInvocations(MetricOptions.builder().statistic("Sum")
+                        .period(Duration.minutes(heartbeat.toMinutes())).build()))
+                .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                .threshold(1)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.BREACHING)
+                .build());
+        alarm("StreamFailures", prefix + "-stream-failures",
+                "Stream batches of Shoal deployment " + prefix + " failed every retry and were set aside in the"
+                        + " failure queue (the schedule still dispatches their messages; look for the cause)",
+                sources.streamFailures().metricApproximateNumberOfMessagesVisible(
+                        MetricOptions.builder().statistic("Maximum").period(PERIOD).build()),
+                ComparisonOperator.GREATER_THAN_THRESHOLD, 0);
+        alarm("StreamIteratorAge", prefix + "-stream-iterator-age",
+                "The dispatcher is more than " + STREAM_LAG.toMinutes() + " minutes behind the log table's stream",
+                sources.dispatcher().function().metric("IteratorAge",
+                        MetricOptions.builder().statistic("Maximum").period(PERIOD).build()),
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, STREAM_LAG.toMilliseconds());
+        alarm("Api5xx", prefix + "-api-5xx",
+                "The HTTP API of Shoal deployment " + prefix + " answered server errors (5xx)",
+                sources.httpApi().metricServerError(sum()),
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, settings.functionErrors());
+
+        // Alarms that notify nobody are not alarms: without a given topic, the stack makes one.
+        ITopic topic = settings.topicArn() != null
+                ? Topic.fromTopicArn(this, "AlarmTopic", settings.topicArn())
+                : Topic.Builder.create(this, "Alarms").displayName("Shoal " + prefix + " alarms").enforceSsl(true).build();
+        this.topic = topic;
+        SnsAction notify = new SnsAction(topic);
+        for (Alarm alarm : alarms) {
+            alarm.addAlarmAction(notify);
+            alarm.addOkAction(notify);
         }
         this.dashboard = Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(prefix)
@@ -85,6 +126,11 @@ public final class Monitoring extends Construct {
 
     public List<Alarm> alarms() {
         return List.copyOf(alarms);
+    }
+
+    /** Where alarms notify: the given topic, or the one the stack created. */
+    public ITopic topic() {
+        return topic;
     }
 
     public Dashboard dashboard() {

@@ -1,6 +1,9 @@
 package dev.shoal.infra.internal;
 
+import dev.shoal.storage.deployment.SqsCredentialsSecret;
+
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
@@ -14,7 +17,8 @@ public final class Secrets extends Construct {
     private final Secret receiptKey;
     private final Secret sqsCredentials;
 
-    public Secrets(Construct scope, String id, String sqsAccessKeyId, RemovalPolicy removal) {
+    /** @param key a customer-managed key for both secrets, or null for Secrets Manager's AWS-managed key */
+    public Secrets(Construct scope, String id, String sqsAccessKeyId, RemovalPolicy removal, IKey key) {
         super(scope, id);
         this.receiptKey = Secret.Builder.create(this, "ReceiptKey")
                 .description("Shoal: key of the MAC that authenticates receipt handles (64 alphanumeric characters)")
@@ -22,20 +26,23 @@ public final class Secrets extends Construct {
                         .passwordLength(64)
                         .excludePunctuation(true)
                         .build())
+                .encryptionKey(key)
                 .removalPolicy(removal)
                 .build();
-        // A JSON object from access key id to secret access key: the SQS face accepts any pair in
-        // it, so a second pair can be added before the first is removed (rotation without downtime).
+        // One pair in the shape the api function parses (SqsCredentialsSecret is shared with it);
+        // the function also takes {"keys": [pair, pair]}, so rotation adds a pair before removing one.
         // Alphanumeric only, as AWS's own secret keys are close to and every SDK accepts.
         this.sqsCredentials = Secret.Builder.create(this, "SqsCredentials")
                 .description("Shoal: SigV4 credentials of the SQS-compatible face,"
-                        + " {\"<access key id>\": \"<secret access key>\"}")
+                        + " {\"" + SqsCredentialsSecret.ACCESS_KEY_ID + "\": \"<id>\", \""
+                        + SqsCredentialsSecret.SECRET_ACCESS_KEY + "\": \"<secret>\"}")
                 .generateSecretString(SecretStringGenerator.builder()
-                        .secretStringTemplate("{}")
-                        .generateStringKey(sqsAccessKeyId)
-                        .passwordLength(40)
+                        .secretStringTemplate(SqsCredentialsSecret.template(sqsAccessKeyId))
+                        .generateStringKey(SqsCredentialsSecret.SECRET_ACCESS_KEY)
+                        .passwordLength(SqsCredentialsSecret.GENERATED_SECRET_LENGTH)
                         .excludePunctuation(true)
                         .build())
+                .encryptionKey(key)
                 .removalPolicy(removal)
                 .build();
     }

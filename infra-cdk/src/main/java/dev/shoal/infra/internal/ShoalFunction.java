@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -38,7 +39,9 @@ public final class ShoalFunction extends Construct {
             String handler,
             String description,
             FunctionSettings settings,
-            Map<String, String> environment) {
+            Map<String, String> environment,
+            Integer reservedConcurrency,
+            boolean tracing) {
     }
 
     private final Role role;
@@ -72,6 +75,8 @@ public final class ShoalFunction extends Construct {
                 .role(role)
                 .logGroup(logs)
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .reservedConcurrentExecutions(spec.reservedConcurrency())
+                .tracing(spec.tracing() ? Tracing.ACTIVE : Tracing.DISABLED)
                 .build();
         Annotations.of(function).acknowledgeWarning(SNAPSTART_WARNING,
                 "published: every trigger invokes the alias '" + ALIAS + "' on the current version");

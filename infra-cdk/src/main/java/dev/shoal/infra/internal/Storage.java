@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -34,8 +35,18 @@ public final class Storage extends Construct {
     private final Table logTable;
     private final Table stateTable;
 
-    public Storage(Construct scope, String id, ShoalTables tables, BucketSettings settings, RemovalPolicy removal) {
+    private final boolean versioned;
+    private final IKey key;
+
+    /**
+     * @param versioned keep old object versions in the bucket
+     * @param key       a customer-managed key for the bucket and tables, or null for AWS's keys
+     */
+    public Storage(Construct scope, String id, ShoalTables tables, BucketSettings settings, RemovalPolicy removal,
+            boolean versioned, IKey key) {
         super(scope, id);
+        this.versioned = versioned;
+        this.key = key;
         this.bucket = segmentBucket(settings, removal);
         this.logTable = logTable(tables, removal);
         this.stateTable = stateTable(tables, removal);
@@ -59,18 +70,29 @@ public final class Storage extends Construct {
     }
 
     private Bucket segmentBucket(BucketSettings settings, RemovalPolicy removal) {
-        return Bucket.Builder.create(this, "Segments")
-                // S3-managed keys (SSE-S3): free, and every segment GET/PUT stays one request.
-                // SSE-KMS would add a KMS call per request (bucket keys soften it) and $1/month a key.
-                .encryption(BucketEncryption.S3_MANAGED)
+        Bucket.Builder bucket = Bucket.Builder.create(this, "Segments");
+        if (key == null) {
+            // S3-managed keys (SSE-S3) by default: free, and every segment GET/PUT stays one request.
+            bucket.encryption(BucketEncryption.S3_MANAGED);
+        } else {
+            // SSE-KMS with a bucket key: one KMS call per bucket key period, not one per request.
+            bucket.encryption(BucketEncryption.KMS).encryptionKey(key).bucketKeyEnabled(true);
+        }
+        return bucket
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .enforceSsl(true)
                 .minimumTlsVersion(1.2)
-                // Segments are immutable and written once under unique keys: versions would only
-                // keep deleted segments billed.
-                .versioned(false)
-                .lifecycleRules(List.of(
+                // Off by default: segments are immutable and written once under unique keys, so
+                // versions only keep deleted segments (billed) for recovery from a bad delete.
+                .versioned(versioned)
+                .lifecycleRules(lifecycle(settings))
+                .removalPolicy(removal)
+                .build();
+    }
+
+    private List<LifecycleRule> lifecycle(BucketSettings settings) {
+        List<LifecycleRule> rules = new java.util.ArrayList<>(List.of(
                         LifecycleRule.builder()
                                 .id("abort-incomplete-multipart-uploads")
                                 .abortIncompleteMultipartUploadAfter(Duration.days(settings.incompleteUploadDays()))
@@ -79,9 +101,15 @@ public final class Storage extends Construct {
                                 .id("expire-orphans")
                                 .prefix(settings.orphanPrefix())
                                 .expiration(Duration.days(settings.orphanExpirationDays()))
-                                .build()))
-                .removalPolicy(removal)
-                .build();
+                                .build()));
+        if (versioned) {
+            // what a delete leaves behind goes after the same grace period as orphans
+            rules.add(LifecycleRule.builder()
+                    .id("expire-old-versions")
+                    .noncurrentVersionExpiration(Duration.days(settings.orphanExpirationDays()))
+                    .build());
+        }
+        return rules;
     }
 
     private Table logTable(ShoalTables tables, RemovalPolicy removal) {
@@ -90,8 +118,12 @@ public final class Storage extends Construct {
                 .partitionKey(attribute(LOG_PARTITION_KEY, AttributeType.STRING))
                 .sortKey(attribute(LOG_SORT_KEY, AttributeType.NUMBER))
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .encryption(TableEncryption.DEFAULT)
+                .encryption(key == null ? TableEncryption.DEFAULT : TableEncryption.CUSTOMER_MANAGED)
+                .encryptionKey(key)
                 .pointInTimeRecoverySpecification(pitr())
+                // With RETAIN (the default) deleting a table takes turning this off first; DESTROY
+                // asks for stacks that tear down (tests, trials), so it stays off there.
+                .deletionProtection(removal == RemovalPolicy.RETAIN)
                 // New images only: the dispatcher needs to know which partition got a segment.
                 .stream(StreamViewType.NEW_IMAGE)
                 .removalPolicy(removal)
@@ -104,8 +136,10 @@ public final class Storage extends Construct {
                 .partitionKey(attribute(STATE_PARTITION_KEY, AttributeType.STRING))
                 .sortKey(attribute(STATE_SORT_KEY, AttributeType.STRING))
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .encryption(TableEncryption.DEFAULT)
+                .encryption(key == null ? TableEncryption.DEFAULT : TableEncryption.CUSTOMER_MANAGED)
+                .encryptionKey(key)
                 .pointInTimeRecoverySpecification(pitr())
+                .deletionProtection(removal == RemovalPolicy.RETAIN)
                 .timeToLiveAttribute(STATE_TTL_ATTRIBUTE)
                 .removalPolicy(removal)
                 .build();

@@ -2,6 +2,7 @@ package dev.shoal.functions.api.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.functions.api.Json;
+import dev.shoal.storage.deployment.SqsCredentialsSecret;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The access keys the SQS face accepts: access key id to secret key. Read from a JSON secret
- * in one of three shapes (so that a Secrets Manager generated secret works unchanged):
+ * in one of three shapes; the first is what the CDK app generates, the field names are
+ * {@link SqsCredentialsSecret}'s, shared with it:
  * <pre>
  * {"accessKeyId": "shoal", "secretAccessKey": "..."}
  * [{"accessKeyId": "a", "secretAccessKey": "..."}, {"accessKeyId": "b", "secretAccessKey": "..."}]
@@ -35,7 +37,7 @@ public record AccessKeys(Map<String, String> secretsById) {
 
     public static AccessKeys fromJson(String json) {
         JsonNode root = Json.tree(json.getBytes(StandardCharsets.UTF_8));
-        JsonNode list = root.isArray() ? root : root.has("keys") ? root.get("keys") : null;
+        JsonNode list = root.isArray() ? root : root.has(SqsCredentialsSecret.KEYS) ? root.get(SqsCredentialsSecret.KEYS) : null;
         Map<String, String> keys = new LinkedHashMap<>();
         if (list != null) {
             list.forEach(k -> put(keys, k));
@@ -46,8 +48,8 @@ public record AccessKeys(Map<String, String> secretsById) {
     }
 
     private static void put(Map<String, String> keys, JsonNode k) {
-        JsonNode id = k.get("accessKeyId");
-        JsonNode secret = k.get("secretAccessKey");
+        JsonNode id = k.get(SqsCredentialsSecret.ACCESS_KEY_ID);
+        JsonNode secret = k.get(SqsCredentialsSecret.SECRET_ACCESS_KEY);
         if (id == null || secret == null || !id.isTextual() || !secret.isTextual()) {
             throw new IllegalArgumentException("each access key needs accessKeyId and secretAccessKey strings");
         }
