@@ -88,6 +88,10 @@ public final class ContextProps {
         bool("bucketVersioning").ifPresent(b::bucketVersioning);
         bool("customerKey").ifPresent(b::customerKey);
         bool("tracing").ifPresent(b::tracing);
+        list("apiManagedInstancesSubnetIds").ifPresent(subnets -> b.apiManagedInstances(new ManagedInstancesSettings(subnets,
+                list("apiManagedInstancesSecurityGroupIds").orElse(List.of()),
+                integer("apiManagedInstancesMaxConcurrency").map(Long::intValue).orElse(ManagedInstancesSettings.DEFAULT_MAX_CONCURRENCY),
+                integer("apiManagedInstancesMaxVCpus").map(Long::intValue).orElse(ManagedInstancesSettings.DEFAULT_MAX_VCPUS))));
         return b.build();
     }
 

@@ -77,13 +77,13 @@ public final class ShoalDeployment extends Construct {
 
         this.api = function(props, code, "Api", new ShoalFunction.Spec(prefix + "-api", API_HANDLER,
                 "Shoal HTTP API: native JSON (/v1) and SQS JSON protocol", props.api(), apiEnvironment,
-                ops.apiConcurrency(), ops.tracing()));
+                ops.apiConcurrency(), ops.tracing(), props.apiManagedInstances()));
         this.dispatcher = function(props, code, "Dispatcher", new ShoalFunction.Spec(prefix + "-dispatcher",
                 DISPATCHER_HANDLER, "Shoal dispatcher: pushes messages to subscriptions' target functions",
-                props.dispatcher(), common, ops.dispatcherConcurrency(), ops.tracing()));
+                props.dispatcher(), common, ops.dispatcherConcurrency(), ops.tracing(), null));
         this.janitor = function(props, code, "Janitor", new ShoalFunction.Spec(prefix + "-janitor", JANITOR_HANDLER,
                 "Shoal janitor: retention, orphan segments, expired state, metrics", props.janitor(), common,
-                ops.janitorConcurrency(), ops.tracing()));
+                ops.janitorConcurrency(), ops.tracing(), null));
 
         AccessPolicies access = new AccessPolicies(storage);
         access.api(api, secrets);

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param bucket           the bucket's lifecycle backstops
  * @param sqsAccessKeyId   the access key id of the generated SQS-face credentials
  * @param operations       throttling, reserved concurrency, versioning, KMS and tracing
+ * @param apiManagedInstances where the api function runs: null for standard Lambda with SnapStart,
+ *                         else Lambda Managed Instances (see docs/deploy.md for when each is cheaper)
  */
 public record ShoalDeploymentProps(
         ShoalTables tables,
@@ -45,7 +47,8 @@ public record ShoalDeploymentProps(
         AlarmSettings alarms,
         BucketSettings bucket,
         String sqsAccessKeyId,
-        OperationsSettings operations) {
+        OperationsSettings operations,
+        ManagedInstancesSettings apiManagedInstances) {
 
     /**
      * Stricter than {@link ShoalTables}: the prefix also starts function names (64 characters at
@@ -134,6 +137,7 @@ public record ShoalDeploymentProps(
         private boolean bucketVersioning;
         private boolean customerKey;
         private boolean tracing;
+        private ManagedInstancesSettings apiManagedInstances;
 
         private Builder(Path functionsJar) {
             this.functionsJar = Objects.requireNonNull(functionsJar, "functionsJar");
@@ -189,6 +193,8 @@ public record ShoalDeploymentProps(
         public Builder customerKey(boolean on) { this.customerKey = on; return this; }
         /** X-Ray active tracing (default off). */
         public Builder tracing(boolean on) { this.tracing = on; return this; }
+        /** Runs the api function on Lambda Managed Instances instead of standard Lambda (default: standard). */
+        public Builder apiManagedInstances(ManagedInstancesSettings settings) { this.apiManagedInstances = settings; return this; }
 
         public ShoalDeploymentProps build() {
             // First: the defaults below are derived from it.
@@ -210,7 +216,8 @@ public record ShoalDeploymentProps(
                     new BucketSettings(orphanPrefix, orphanExpirationDays, incompleteUploadDays),
                     sqsAccessKeyId != null ? sqsAccessKeyId : tablePrefix + "-sqs",
                     new OperationsSettings(throttleRate, throttleBurst, apiConcurrency, dispatcherConcurrency,
-                            janitorConcurrency, bucketVersioning, customerKey, tracing));
+                            janitorConcurrency, bucketVersioning, customerKey, tracing),
+                    apiManagedInstances);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.shoal.infra.internal;
 
 import dev.shoal.infra.FunctionSettings;
+import dev.shoal.infra.ManagedInstancesSettings;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -8,7 +9,13 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Subnet;
 import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CapacityProvider;
+import software.amazon.awscdk.services.lambda.CapacityProviderFunctionOptions;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
@@ -18,10 +25,13 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One of Shoal's functions: Java 21 on arm64 with SnapStart, its own role that starts empty
+ * One of Shoal's functions: Java 21 on arm64 with SnapStart (or, for the api, optionally on Lambda
+ * Managed Instances), its own role that starts empty
  * (no managed policies; {@link #allow} adds each statement), its own log group, and the alias
  * {@value #ALIAS} on the current version, which is what every trigger invokes.
  */
@@ -41,7 +51,8 @@ public final class ShoalFunction extends Construct {
             FunctionSettings settings,
             Map<String, String> environment,
             Integer reservedConcurrency,
-            boolean tracing) {
+            boolean tracing,
+            ManagedInstancesSettings managedInstances) { // null: standard Lambda with SnapStart
     }
 
     private final Role role;
@@ -62,7 +73,7 @@ public final class ShoalFunction extends Construct {
         // Instead of AWSLambdaBasicExecutionRole, which allows writing to every log group.
         logs.grantWrite(role);
 
-        this.function = Function.Builder.create(this, "Function")
+        Function.Builder builder = Function.Builder.create(this, "Function")
                 .functionName(spec.functionName())
                 .description(spec.description())
                 .runtime(Runtime.JAVA_21)
@@ -74,12 +85,16 @@ public final class ShoalFunction extends Construct {
                 .environment(spec.environment())
                 .role(role)
                 .logGroup(logs)
-                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .reservedConcurrentExecutions(spec.reservedConcurrency())
-                .tracing(spec.tracing() ? Tracing.ACTIVE : Tracing.DISABLED)
-                .build();
-        Annotations.of(function).acknowledgeWarning(SNAPSTART_WARNING,
-                "published: every trigger invokes the alias '" + ALIAS + "' on the current version");
+                .tracing(spec.tracing() ? Tracing.ACTIVE : Tracing.DISABLED);
+        if (spec.managedInstances() == null) {
+            this.function = builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS).build();
+            Annotations.of(function).acknowledgeWarning(SNAPSTART_WARNING,
+                    "published: every trigger invokes the alias '" + ALIAS + "' on the current version");
+        } else {
+            this.function = builder.build(); // SnapStart does not apply to Managed Instances
+            onManagedInstances(spec.managedInstances());
+        }
 
         this.live = Alias.Builder.create(this, "Live")
                 .aliasName(ALIAS)
@@ -89,6 +104,27 @@ public final class ShoalFunction extends Construct {
                 .retryAttempts(0)
                 .maxEventAge(Duration.minutes(1))
                 .build();
+    }
+
+    /** A capacity provider of its own, in the given subnets, serving many requests per environment. */
+    private void onManagedInstances(ManagedInstancesSettings settings) {
+        List<ISubnet> subnets = new ArrayList<>();
+        for (String id : settings.subnetIds()) {
+            subnets.add(Subnet.fromSubnetId(this, "Subnet-" + id, id));
+        }
+        List<ISecurityGroup> groups = new ArrayList<>();
+        for (String id : settings.securityGroupIds()) {
+            groups.add(SecurityGroup.fromSecurityGroupId(this, "SecurityGroup-" + id, id));
+        }
+        CapacityProvider provider = CapacityProvider.Builder.create(this, "Capacity")
+                .subnets(subnets)
+                .securityGroups(groups)
+                .architectures(List.of(Architecture.ARM_64))
+                .maxVCpuCount(settings.maxVCpus())
+                .build();
+        provider.addFunction(function, CapacityProviderFunctionOptions.builder()
+                .perExecutionEnvironmentMaxConcurrency(settings.maxConcurrencyPerEnvironment())
+                .build());
     }
 
     /** Adds one statement to this function's role. */
