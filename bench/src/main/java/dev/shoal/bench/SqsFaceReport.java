@@ -121,20 +121,23 @@ final class SqsFaceReport {
             String label = target.equals("shoal") ? "Shoal" : "ElasticMQ";
             double[] offered = rs.stream().mapToDouble(r -> r.config().rate()).toArray();
             boolean dashed = !target.equals("shoal");
+            int colour = target.equals("shoal") ? 0 : 1;
             if (target.equals("shoal") && rs.getFirst().usage() != null) {
                 cost.add(new Charts.Series("Shoal, metered DynamoDB + S3", offered, rs.stream()
-                        .mapToDouble(r -> Prices.dollars(r.usage()) / Math.max(1, r.received()) * 1e6).toArray(), false));
+                        .mapToDouble(r -> Prices.dollars(r.usage()) / Math.max(1, r.received()) * 1e6).toArray(), false, 0));
                 cost.add(new Charts.Series("Shoal + API Gateway and Lambda requests", offered, rs.stream()
                         .mapToDouble(r -> (Prices.dollars(r.usage()) + r.totalCalls() * (Prices.API_GATEWAY_REQUEST + Prices.LAMBDA_REQUEST))
-                                / Math.max(1, r.received()) * 1e6).toArray(), true));
+                                / Math.max(1, r.received()) * 1e6).toArray(), true, 0));
             }
             cost.add(new Charts.Series("SQS price for the calls of the " + label + " run", offered,
-                    rs.stream().mapToDouble(r -> r.sqsBillableRequests() * sqsPrice / Math.max(1, r.received()) * 1e6).toArray(), dashed));
-            for (SqsLoad.Result r : rs) {
-                latency.add(Charts.percentileSeries(label + ", " + Math.round(r.config().rate()) + " msg/s", r.endToEnd(), dashed));
+                    rs.stream().mapToDouble(r -> r.sqsBillableRequests() * sqsPrice / Math.max(1, r.received()) * 1e6).toArray(), dashed,
+                    colour + 1));
+            for (int i = 0; i < rs.size(); i++) {
+                SqsLoad.Result r = rs.get(i);
+                latency.add(Charts.percentileSeries(label + ", " + Math.round(r.config().rate()) + " msg/s", r.endToEnd(), dashed, i));
             }
-            rate.add(new Charts.Series(label + ", sends accepted", offered, rs.stream().mapToDouble(SqsLoad.Result::acceptedRate).toArray(), dashed));
-            rate.add(new Charts.Series(label + ", messages received", offered, rs.stream().mapToDouble(SqsLoad.Result::receivedRate).toArray(), dashed));
+            rate.add(new Charts.Series(label + ", sends accepted", offered, rs.stream().mapToDouble(SqsLoad.Result::acceptedRate).toArray(), false, colour));
+            rate.add(new Charts.Series(label + ", messages received", offered, rs.stream().mapToDouble(SqsLoad.Result::receivedRate).toArray(), true, colour));
         }
         image(out, Charts.cost(charts, prefix + "-cost.png", "SQS face, " + kind + " queue: cost per million messages against offered rate",
                 "offered, msg/s (single-message sends, receives of 10, batch deletes)", cost), "cost per million messages");
