@@ -58,7 +58,7 @@ public final class Bench {
             every command also takes
                   --out FILE                          append the tables to FILE as well as printing them
                   --http-client apache5|url-connection  the SDK clients' HTTP client (apache5; see BENCHMARKS.md)
-                  --charts DIR                        where PNG charts go (bench/results; off: none); e2e and sqs draw them
+                  --charts DIR                        where PNG charts go (bench/results; off: none); e2e, sdk and sqs draw them
             """;
 
     private Bench() {
@@ -91,7 +91,7 @@ public final class Bench {
                 case "e2e" -> EndToEndBench.main(options, out, charts);
                 case "backlog" -> BacklogBench.main(options, out);
                 case "fifo" -> FifoBench.main(options, out);
-                case "sdk" -> SdkBench.main(options, out);
+                case "sdk" -> SdkBench.main(options, out, charts);
                 case "sqs" -> SqsFaceBench.main(options, out, charts);
                 case "all" -> All.main(options, out, charts);
                 default -> throw new Options.UsageException("unknown command '" + args[0] + "'");
