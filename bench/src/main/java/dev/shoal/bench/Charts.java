@@ -31,7 +31,7 @@ import java.util.Locale;
  */
 final class Charts {
 
-    static final int WIDTH = 1000;
+    static final int WIDTH = 1100;
     static final int PLOT_HEIGHT = 560;
     static final int CAPTION_HEIGHT = 48;
     static final int HEIGHT = PLOT_HEIGHT + CAPTION_HEIGHT;
@@ -182,7 +182,7 @@ final class Charts {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(PLOT_HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         // the legend beside the plot: inside it, it hid the lines it names
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225)).setLegendPosition(Styler.LegendPosition.OutsideE)
-                .setChartBackgroundColor(Color.WHITE).setMarkerSize(7).setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16))
+                .setChartBackgroundColor(Color.WHITE).setMarkerSize(7).setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15))
                 .setLegendBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisDecimalPattern("#,##0.###").setXAxisDecimalPattern("#,##0.###");
         int added = 0;

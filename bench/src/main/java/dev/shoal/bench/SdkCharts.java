@@ -27,8 +27,8 @@ final class SdkCharts {
                     runs.stream().mapToDouble(r -> r.handled() / r.handledSeconds()).toArray(), reference, t));
         }
         SqsFaceReport.image(out, Charts.percentiles(charts, "sdk-latency.png",
-                "Java SDK, paced runs: send-to-handler latency, Shoal direct and HTTP, ElasticMQ", latency), "send-to-handler latency percentiles");
-        SqsFaceReport.image(out, Charts.rates(charts, "sdk-rate.png", "Java SDK, paced runs: handled rate against the rate asked",
+                "Java SDK, paced runs: send-to-handler latency", latency), "send-to-handler latency percentiles");
+        SqsFaceReport.image(out, Charts.rates(charts, "sdk-rate.png", "Java SDK, paced runs: handled against asked rate",
                 "handled, msg/s", rate), "handled rate against the rate asked");
     }
 }

@@ -141,11 +141,11 @@ final class SqsFaceReport {
             if (target.equals("shoal") && rs.getFirst().usage() != null) {
                 cost.add(new Charts.Series("Shoal, metered DynamoDB + S3", offered, rs.stream()
                         .mapToDouble(r -> Prices.dollars(r.usage()) / Math.max(1, r.received()) * 1e6).toArray(), false, 0));
-                cost.add(new Charts.Series("Shoal + API Gateway and Lambda requests", offered, rs.stream()
+                cost.add(new Charts.Series("Shoal + API Gateway, Lambda requests", offered, rs.stream()
                         .mapToDouble(r -> (Prices.dollars(r.usage()) + r.totalCalls() * (Prices.API_GATEWAY_REQUEST + Prices.LAMBDA_REQUEST))
                                 / Math.max(1, r.received()) * 1e6).toArray(), true, 0));
             }
-            cost.add(new Charts.Series("SQS price for the calls of the " + label + " run", offered,
+            cost.add(new Charts.Series("SQS price, calls of the " + label + " run", offered,
                     rs.stream().mapToDouble(r -> r.sqsBillableRequests() * sqsPrice / Math.max(1, r.received()) * 1e6).toArray(), dashed,
                     colour + 1));
             for (int i = 0; i < rs.size(); i++) {
@@ -155,11 +155,11 @@ final class SqsFaceReport {
             rate.add(new Charts.Series(label + ", sends accepted", offered, rs.stream().mapToDouble(SqsLoad.Result::acceptedRate).toArray(), false, colour));
             rate.add(new Charts.Series(label + ", messages received", offered, rs.stream().mapToDouble(SqsLoad.Result::receivedRate).toArray(), true, colour));
         }
-        image(out, Charts.cost(charts, prefix + "-cost.png", "SQS face, " + kind + " queue: cost per million messages against offered rate",
+        image(out, Charts.cost(charts, prefix + "-cost.png", "SQS face, " + kind + " queue: cost per million messages",
                 "offered, msg/s (single-message sends, receives of 10, batch deletes)", cost), "cost per million messages");
-        image(out, Charts.percentiles(charts, prefix + "-latency.png", "SQS face, " + kind + " queue: send-to-receive latency, Shoal and ElasticMQ", latency),
+        image(out, Charts.percentiles(charts, prefix + "-latency.png", "SQS face, " + kind + " queue: send-to-receive latency", latency),
                 "send-to-receive latency percentiles");
-        image(out, Charts.rates(charts, prefix + "-rate.png", "SQS face, " + kind + " queue: sustained rate against offered rate", "sustained, msg/s", rate),
+        image(out, Charts.rates(charts, prefix + "-rate.png", "SQS face, " + kind + " queue: sustained against offered rate", "sustained, msg/s", rate),
                 "sustained rate against offered rate");
     }
 
