@@ -42,6 +42,19 @@ class BenchSmokeTest {
     }
 
     @Test
+    void quickAllRunsEveryStepAndDrawsTheEndToEndAndSqsFaceCharts(@TempDir Path charts) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        All.main(Options.parse(List.of("--quick")), new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                new Charts.Output(charts, "./shoal bench all --quick", "test machine"));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+
+        assertTrue(out.contains("All steps took"), out);
+        for (String png : List.of("e2e-cost.png", "sqs-cost.png", "sqs-latency.png", "sqs-rate.png")) {
+            assertTrue(Files.isRegularFile(charts.resolve(png)), png + " in " + out);
+        }
+    }
+
+    @Test
     void unknownOptionsAreRejectedByName() {
         Options options = Options.parse(List.of("--mesages", "10"));
         options.longValue("messages", 1);
