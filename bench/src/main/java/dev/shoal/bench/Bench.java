@@ -50,8 +50,8 @@ public final class Bench {
               sqs               the SQS face through an unchanged SqsClient, beside ElasticMQ: open-loop single-message sends,
                                 receives of 10 (long poll), batch deletes; latency, sustained rate, cost per million against SQS
                   --rate R[,R...] (20,200 msg/s)  --senders N[,N...] (8; one, or one per rate)  --receivers M (4)  --seconds S (10)
-                  --wait-seconds W (2)  --size S (1024)  --fifo [--groups G (10)]  --drain-seconds D (10)  --warmup-seconds W (3)
-                  --targets shoal,elasticmq  --chart-prefix NAME (sqs, sqs-fifo)
+                  --wait-seconds W (2)  --size S (1024)  --fifo [--groups G (10)]  --drain-seconds D (10)  --warmup-seconds W (10)
+                  --targets shoal,elasticmq  --chart-prefix NAME (sqs, sqs-fifo)  --shoal-attributes Name=Value[,...] (CreateQueue, Shoal only)
               all               everything BENCHMARKS.md shows in sections 1-4, then the SQS face, in order (about 10 minutes on 2 vCPU)
                   --quick         tiny runs, to check that it works
 

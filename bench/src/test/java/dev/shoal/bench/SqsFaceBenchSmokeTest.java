@@ -69,6 +69,15 @@ class SqsFaceBenchSmokeTest {
     }
 
     @Test
+    void shoalQueueAttributesAreNameValuePairsAndAnythingElseIsRejected() {
+        assertEquals(java.util.Map.of("DelaySeconds", "0", "VisibilityTimeout", "30"), SqsFaceBench.attributes("VisibilityTimeout=30, DelaySeconds=0"));
+        assertEquals(java.util.Map.of(), SqsFaceBench.attributes(""));
+
+        Options.UsageException e = assertThrows(Options.UsageException.class, () -> SqsFaceBench.attributes("VisibilityTimeout"));
+        assertEquals("--shoal-attributes takes Name=Value pairs separated by commas, was 'VisibilityTimeout'", e.getMessage());
+    }
+
+    @Test
     void timedBodiesCarryTheirSequenceAndDueTimeAtTheSizeAsked() {
         TimedBodies bodies = new TimedBodies(256);
 
