@@ -60,7 +60,7 @@ final class All {
         return List.of(
                 List.of("Produce (quick)", "produce", "--messages", "200", "--batch", "10", "--warmup", "0", "--codec-millis", "20"),
                 List.of("Commit protocols (quick)", "commit-protocols", "--producers", "4", "--commits", "20", "--warmup", "0"),
-                List.of("End to end (quick)", "e2e", "--pairs", "10/10", "--messages", "100"),
+                List.of("End to end (quick)", "e2e", "--pairs", "10/10,100/100", "--messages", "100"),
                 List.of("Backlog (quick)", "backlog", "--backlogs", "100", "--receives", "5", "--batches", "10",
                         "--produce-batch", "100", "--producers", "1", "--in-flight", "100"),
                 List.of("SQS face (quick)", "sqs", "--rate", "5,10", "--senders", "2", "--receivers", "2", "--seconds", "1",

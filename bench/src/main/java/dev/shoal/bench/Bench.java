@@ -50,15 +50,15 @@ public final class Bench {
               sqs               the SQS face through an unchanged SqsClient, beside ElasticMQ: open-loop single-message sends,
                                 receives of 10 (long poll), batch deletes; latency, sustained rate, cost per million against SQS
                   --rate R[,R...] (20,200 msg/s)  --senders N[,N...] (8; one, or one per rate)  --receivers M (4)  --seconds S (10)
-                  --wait-seconds W (2)  --size S (1024)  --fifo [--groups G (10)]  --drain-seconds D (10)  --warmup-seconds W (3)
-                  --targets shoal,elasticmq  --chart-prefix NAME (sqs, sqs-fifo)
+                  --wait-seconds W (2)  --size S (1024)  --fifo [--groups G (10)]  --drain-seconds D (10)  --warmup-seconds W (10)
+                  --targets shoal,elasticmq  --chart-prefix NAME (sqs, sqs-fifo)  --shoal-attributes Name=Value[,...] (CreateQueue, Shoal only)
               all               everything BENCHMARKS.md shows in sections 1-4, then the SQS face, in order (about 10 minutes on 2 vCPU)
                   --quick         tiny runs, to check that it works
 
             every command also takes
                   --out FILE                          append the tables to FILE as well as printing them
                   --http-client apache5|url-connection  the SDK clients' HTTP client (apache5; see BENCHMARKS.md)
-                  --charts DIR                        where PNG charts go (bench/results; off: none); e2e and sqs draw them
+                  --charts DIR                        where PNG charts go (bench/results; off: none); e2e, sdk and sqs draw them
             """;
 
     private Bench() {
@@ -91,7 +91,7 @@ public final class Bench {
                 case "e2e" -> EndToEndBench.main(options, out, charts);
                 case "backlog" -> BacklogBench.main(options, out);
                 case "fifo" -> FifoBench.main(options, out);
-                case "sdk" -> SdkBench.main(options, out);
+                case "sdk" -> SdkBench.main(options, out, charts);
                 case "sqs" -> SqsFaceBench.main(options, out, charts);
                 case "all" -> All.main(options, out, charts);
                 default -> throw new Options.UsageException("unknown command '" + args[0] + "'");

@@ -31,7 +31,7 @@ import java.util.Locale;
  */
 final class Charts {
 
-    static final int WIDTH = 1000;
+    static final int WIDTH = 1100;
     static final int PLOT_HEIGHT = 560;
     static final int CAPTION_HEIGHT = 48;
     static final int HEIGHT = PLOT_HEIGHT + CAPTION_HEIGHT;
@@ -42,10 +42,22 @@ final class Charts {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
     }
 
-    /** One line on a chart; points whose x or y is not a positive number are left out (log axes). */
-    record Series(String name, double[] x, double[] y, boolean dashed) {
+    /** Line colours; series of the same colour group share one (Shoal solid and ElasticMQ dashed at one rate). */
+    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
+            new Color(255, 127, 14), new Color(148, 103, 189), new Color(140, 86, 75), new Color(23, 190, 207), new Color(127, 127, 127)};
+
+    /**
+     * One line on a chart; points whose x or y is not a positive number are left out (log axes).
+     *
+     * @param colour index into the palette, shared by series that belong together; -1 for the next unused one
+     */
+    record Series(String name, double[] x, double[] y, boolean dashed, int colour) {
         Series {
             if (x.length != y.length) throw new IllegalArgumentException(name + ": " + x.length + " x values, " + y.length + " y values");
+        }
+
+        Series(String name, double[] x, double[] y, boolean dashed) {
+            this(name, x, y, dashed, -1);
         }
     }
 
@@ -76,7 +88,7 @@ final class Charts {
     /** Dollars per million messages against {@code xTitle}, both axes logarithmic. */
     static Path cost(Output out, String file, String title, String xTitle, List<Series> series) {
         XYChart chart = chart(title, xTitle, "$ per million messages", series);
-        logLog(chart);
+        logLog(chart, series);
         return write(out, file, chart);
     }
 
@@ -94,10 +106,11 @@ final class Charts {
                 nines[i] = -Math.log10(1 - s.x()[i] / 100);
                 if (Double.isFinite(nines[i])) maxNines = Math.max(maxNines, nines[i]);
             }
-            spaced.add(new Series(s.name(), nines, s.y(), s.dashed()));
+            spaced.add(new Series(s.name(), nines, s.y(), s.dashed(), s.colour()));
         }
         XYChart chart = chart(title, "percentile", "send to receive, ms", spaced);
-        chart.getStyler().setYAxisLogarithmic(true).setYAxisLogarithmicDecadeOnly(false).setXAxisMin(0.0).setXAxisMax(Math.ceil(maxNines));
+        chart.getStyler().setYAxisLogarithmic(true).setYAxisLogarithmicDecadeOnly(decades(series, false) > 2)
+                .setXAxisMin(0.0).setXAxisMax(Math.ceil(maxNines));
         chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::percentileLabel);
         return write(out, file, chart);
     }
@@ -116,12 +129,12 @@ final class Charts {
         }
         if (max > 0) withDiagonal.add(new Series("offered (sustained = offered)", new double[] {min, max}, new double[] {min, max}, true));
         XYChart chart = chart(title, "offered, msg/s", yTitle, withDiagonal);
-        logLog(chart);
+        logLog(chart, withDiagonal);
         return write(out, file, chart);
     }
 
     /** The percentile curve of {@code latencies}, through the {@link #PERCENTILES} its sample count supports. */
-    static Series percentileSeries(String name, Latencies latencies, boolean dashed) {
+    static Series percentileSeries(String name, Latencies latencies, boolean dashed, int colour) {
         int count = latencies.count();
         List<Double> ps = new ArrayList<>();
         for (double p : PERCENTILES) {
@@ -129,13 +142,30 @@ final class Charts {
             if (p <= 50 || count * (1 - p / 100) >= 1) ps.add(p);
         }
         double[] x = ps.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Series(name, x, latencies.percentilesMillis(x), dashed);
+        return new Series(name, x, latencies.percentilesMillis(x), dashed, colour);
     }
 
-    /** Logarithmic axes labelled at 1-9 of each decade, not only at the decades (a chart of 20 to 300 has one decade). */
-    private static void logLog(XYChart chart) {
+    /**
+     * Logarithmic axes, labelled at 1-9 of each decade when the data spans two decades or less (a
+     * chart of 20 to 300 msg/s would otherwise have a single label), at the decades only when wider.
+     */
+    private static void logLog(XYChart chart, List<Series> series) {
         chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true)
-                .setXAxisLogarithmicDecadeOnly(false).setYAxisLogarithmicDecadeOnly(false);
+                .setXAxisLogarithmicDecadeOnly(decades(series, true) > 2).setYAxisLogarithmicDecadeOnly(decades(series, false) > 2);
+    }
+
+    /** How many decades the positive x (or y) values of {@code series} span. */
+    private static double decades(List<Series> series, boolean x) {
+        double min = Double.MAX_VALUE, max = 0;
+        for (Series s : series) {
+            for (double v : x ? s.x() : s.y()) {
+                if (v > 0 && Double.isFinite(v)) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        return max == 0 ? 0 : Math.log10(max / min);
     }
 
     /** The label of a tick on the percentile axis: p0, p90, p99, p99.9 at whole nines, none between (those would read p36.9). */
@@ -150,10 +180,13 @@ final class Charts {
 
     private static XYChart chart(String title, String xTitle, String yTitle, List<Series> series) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(PLOT_HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225)).setLegendPosition(Styler.LegendPosition.InsideNW)
-                .setChartBackgroundColor(Color.WHITE).setMarkerSize(7).setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16))
-                .setLegendBackgroundColor(new Color(255, 255, 255, 210));
+        // the legend beside the plot: inside it, it hid the lines it names
+        chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225)).setLegendPosition(Styler.LegendPosition.OutsideE)
+                .setChartBackgroundColor(Color.WHITE).setMarkerSize(7).setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15))
+                .setLegendBackgroundColor(Color.WHITE);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###").setXAxisDecimalPattern("#,##0.###");
         int added = 0;
+        int nextColour = series.stream().mapToInt(Series::colour).max().orElse(-1) + 1;
         for (Series s : series) {
             List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
             for (int i = 0; i < s.x().length; i++) {
@@ -167,6 +200,9 @@ final class Charts {
             line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             line.setMarker(SeriesMarkers.CIRCLE);
             if (s.dashed()) line.setLineStyle(SeriesLines.DASH_DASH);
+            Color colour = PALETTE[(s.colour() >= 0 ? s.colour() : nextColour++) % PALETTE.length];
+            line.setLineColor(colour);
+            line.setMarkerColor(colour);
             added++;
         }
         if (added == 0) throw new IllegalArgumentException(title + ": no series has a point to draw");

@@ -90,10 +90,10 @@ final class EndToEndBench {
         double[] sqs = even.stream().mapToDouble(r -> Prices.sqsRequestsPerMessage(r.pair().produceBatch(), r.pair().receiveBatch(), size)
                 * Prices.SQS_REQUEST * 1e6).toArray();
         String file = cacheMib == 64 ? "e2e-cost.png" : "e2e-cost-cache-" + cacheMib + "mib.png";
-        Path path = Charts.cost(charts, file, "Cost per million messages against messages per call (produce = receive batch), standard queue",
+        Path path = Charts.cost(charts, file, "Cost per million messages against messages per call, standard queue",
                 "messages per call (produce batch = receive batch; SQS caps at 10)", List.of(
-                        new Charts.Series("Shoal, metered DynamoDB + S3 (consumer cache " + cacheMib + " MiB)", batch, shoal, false),
-                        new Charts.Series("SQS standard, same batches ($0.40 per million requests)", batch, sqs, true)));
+                        new Charts.Series("Shoal, metered (consumer cache " + cacheMib + " MiB)", batch, shoal, false),
+                        new Charts.Series("SQS, same batches", batch, sqs, true)));
         SqsFaceReport.image(out, path, "cost per million messages against messages per call");
     }
 

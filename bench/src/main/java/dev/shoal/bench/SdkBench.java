@@ -123,7 +123,7 @@ final class SdkBench {
     private SdkBench() {
     }
 
-    static void main(Options o, PrintStream out) {
+    static void main(Options o, PrintStream out, Charts.Output charts) {
         List<String> targets = Arrays.stream(o.string("targets", "direct,http,elasticmq").split(",")).map(String::trim).toList();
         long messages = o.longValue("messages", 10_000);
         int size = o.integer("size", 1024);
@@ -180,6 +180,7 @@ final class SdkBench {
             if (stack != null) stack.close();
         }
         print(out, outcomes, size, consumers, receiveBatch, lingerMs);
+        SdkCharts.chart(out, charts, outcomes);
     }
 
     static Outcome run(Target target, String queue, String mode, long messages, double rate, long limitSeconds, Stamped bodies) {

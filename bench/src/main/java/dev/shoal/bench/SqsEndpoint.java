@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * An SQS endpoint on a loopback port and an unchanged AWS SDK {@link SqsClient} pointed at it:
@@ -33,20 +34,23 @@ final class SqsEndpoint implements AutoCloseable {
     private final SqsClient sqs;
     private final Meter meter;
     private final AutoCloseable server;
+    private final Map<String, String> queueAttributes;
 
-    private SqsEndpoint(String name, SqsClient sqs, Meter meter, AutoCloseable server) {
+    private SqsEndpoint(String name, SqsClient sqs, Meter meter, AutoCloseable server, Map<String, String> queueAttributes) {
         this.name = name;
         this.sqs = sqs;
         this.meter = meter;
         this.server = server;
+        this.queueAttributes = Map.copyOf(queueAttributes);
     }
 
     /**
      * Shoal's SQS face over {@code stack}: the engine is built as {@code LocalLauncher} builds it
      * (default segment cache), but on metered clients. The janitor and the dispatcher's timers are
      * not started: in AWS they are not per-request costs (the dispatcher is woken by the stream).
+     * {@code queueAttributes} go into every CreateQueue (queue settings under test, such as a batching window).
      */
-    static SqsEndpoint shoal(BenchStack stack, int connections) {
+    static SqsEndpoint shoal(BenchStack stack, int connections, Map<String, String> queueAttributes) {
         Meter meter = new Meter();
         ShoalEngine engine = ShoalEngine.builder()
                 .dynamo(stack.dynamo(meter)).s3(stack.s3(meter))
@@ -58,7 +62,7 @@ final class SqsEndpoint implements AutoCloseable {
         LocalHttpServer server = LocalHttpServer.start("127.0.0.1", 0, event -> handler.handleRequest(event, null));
         // ApiConfig.local() accepts the local stack's key test/test, signed for us-east-1
         SqsClient sqs = client(server.endpoint(), "test", "test", connections);
-        return new SqsEndpoint("shoal", sqs, meter, server);
+        return new SqsEndpoint("shoal", sqs, meter, server, queueAttributes);
     }
 
     /** ElasticMQ in this JVM on a free loopback port. */
@@ -74,7 +78,7 @@ final class SqsEndpoint implements AutoCloseable {
             System.setOut(stdout);
         }
         SqsClient sqs = client(URI.create("http://127.0.0.1:" + port), "x", "x", connections);
-        return new SqsEndpoint("elasticmq", sqs, null, server::stopAndWait);
+        return new SqsEndpoint("elasticmq", sqs, null, server::stopAndWait, Map.of());
     }
 
     private static SqsClient client(URI endpoint, String key, String secret, int connections) {
@@ -89,6 +93,11 @@ final class SqsEndpoint implements AutoCloseable {
 
     SqsClient sqs() {
         return sqs;
+    }
+
+    /** Attributes added to every CreateQueue on this endpoint (besides FifoQueue). */
+    Map<String, String> queueAttributes() {
+        return queueAttributes;
     }
 
     /** What AWS would bill for the storage calls so far (Shoal), or null (ElasticMQ: SQS's price is computed from calls). */

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Issue 10's SQS-face load: an unchanged AWS SDK {@code SqsClient}, single-message sends from
@@ -29,7 +31,9 @@ final class SqsFaceBench {
         boolean fifo = o.flag("fifo", false);
         int groups = o.integer("groups", 10);
         long drainSeconds = o.longValue("drain-seconds", 10);
-        long warmupSeconds = o.longValue("warmup-seconds", 3);
+        // 3 s left the first rate of a run slower than later, higher ones: JIT and DynamoDB Local warm up for longer
+        long warmupSeconds = o.longValue("warmup-seconds", 10);
+        Map<String, String> shoalAttributes = attributes(o.string("shoal-attributes", ""));
         List<String> targets = Arrays.stream(o.string("targets", String.join(",", TARGETS)).split(",")).map(String::trim).toList();
         String prefix = o.string("chart-prefix", fifo ? "sqs-fifo" : "sqs");
         o.rejectUnknown();
@@ -49,20 +53,36 @@ final class SqsFaceBench {
             configs.add(new SqsLoad.Config(rates.get(i), senders.get(senders.size() == 1 ? 0 : i), receivers, seconds, waitSeconds, size,
                     fifo ? groups : 0, drainSeconds));
         }
-        List<SqsLoad.Result> results = run(targets, configs, warmupSeconds);
+        List<SqsLoad.Result> results = run(targets, configs, warmupSeconds, shoalAttributes);
         SqsFaceReport.print(out, results, fifo);
         SqsFaceReport.chart(out, charts, prefix, results, fifo);
     }
 
-    /** Every config on every target, in order: for each config, each target in turn. */
+    /** {@code Name=Value,Name=Value}: CreateQueue attributes for Shoal's queues. */
+    static Map<String, String> attributes(String text) {
+        Map<String, String> out = new TreeMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) continue;
+            int eq = pair.indexOf('=');
+            if (eq <= 0) throw new Options.UsageException("--shoal-attributes takes Name=Value pairs separated by commas, was '" + text + "'");
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
     static List<SqsLoad.Result> run(List<String> targets, List<SqsLoad.Config> configs, long warmupSeconds) {
+        return run(targets, configs, warmupSeconds, Map.of());
+    }
+
+    /** Every config on every target, in order: for each config, each target in turn. */
+    static List<SqsLoad.Result> run(List<String> targets, List<SqsLoad.Config> configs, long warmupSeconds, Map<String, String> shoalAttributes) {
         int connections = configs.stream().mapToInt(c -> c.senders() + c.receivers()).max().orElse(16) + 8;
         List<SqsLoad.Result> results = new ArrayList<>();
         BenchStack stack = targets.contains("shoal") ? BenchStack.start() : null;
         List<SqsEndpoint> endpoints = new ArrayList<>();
         try {
             for (String t : targets) {
-                endpoints.add(t.equals("shoal") ? SqsEndpoint.shoal(stack, connections) : SqsEndpoint.elasticMq(connections));
+                endpoints.add(t.equals("shoal") ? SqsEndpoint.shoal(stack, connections, shoalAttributes) : SqsEndpoint.elasticMq(connections));
             }
             int n = 0;
             for (SqsEndpoint e : endpoints) {

@@ -106,12 +106,12 @@ final class SqsLoad {
     private SqsLoad() {
     }
 
-    /** Creates {@code queue} on {@code endpoint} and runs {@code config} against it; returns when every thread has stopped. */
+    /** Creates {@code queue} (with the endpoint's extra attributes) on {@code endpoint} and runs {@code config} against it; returns when every thread has stopped. */
     static Result run(SqsEndpoint endpoint, String queue, Config config) {
         SqsClient sqs = endpoint.sqs();
-        String url = config.fifo()
-                ? sqs.createQueue(b -> b.queueName(queue + ".fifo").attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl()
-                : sqs.createQueue(b -> b.queueName(queue)).queueUrl();
+        Map<String, String> attributes = new TreeMap<>(endpoint.queueAttributes());
+        if (config.fifo()) attributes.put(QueueAttributeName.FIFO_QUEUE.toString(), "true");
+        String url = sqs.createQueue(b -> b.queueName(config.fifo() ? queue + ".fifo" : queue).attributesWithStrings(attributes)).queueUrl();
         Meter.Usage before = endpoint.usage();
         Run run = new Run(sqs, url, config);
         run.execute();

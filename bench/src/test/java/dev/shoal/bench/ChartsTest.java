@@ -48,7 +48,7 @@ class ChartsTest {
             elastic.add(i * 5_000L);
         }
         Path file = Charts.percentiles(output(), "latency.png", "latency", List.of(
-                Charts.percentileSeries("Shoal, 20 msg/s", shoal, false), Charts.percentileSeries("ElasticMQ, 20 msg/s", elastic, true)));
+                Charts.percentileSeries("Shoal, 20 msg/s", shoal, false, 0), Charts.percentileSeries("ElasticMQ, 20 msg/s", elastic, true, 0)));
 
         assertValidPng(file);
     }
@@ -68,7 +68,7 @@ class ChartsTest {
         Latencies hundred = new Latencies();
         for (int i = 1; i <= 100; i++) hundred.add(i * 1_000_000L);
 
-        Charts.Series s = Charts.percentileSeries("x", hundred, false);
+        Charts.Series s = Charts.percentileSeries("x", hundred, false, -1);
 
         assertEquals(99.0, s.x()[s.x().length - 1], "p99.5 and beyond of 100 samples would only repeat the maximum");
         assertEquals(50.0, s.y()[Arrays.binarySearch(s.x(), 50.0)], 1e-9);
