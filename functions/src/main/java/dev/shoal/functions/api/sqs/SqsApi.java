@@ -56,6 +56,10 @@ public final class SqsApi {
                         + contentType + "'. (The SQS query protocol, form-encoded Action=..., is not supported: use an SDK or CLI from 2023 or later.)");
             }
             String action = r.header("x-amz-target").orElseThrow().substring(TARGET_PREFIX.length());
+            if (dev.shoal.storage.Utf8Text.decode(r.body()).isEmpty()) {
+                throw SqsException.sender("SerializationException", "The request body is not valid UTF-8; "
+                        + "SQS requests are UTF-8 JSON (send binary data base64-encoded, in a Binary message attribute or in the body).");
+            }
             JsonNode body = r.body().length == 0 ? null : Json.tree(r.body());
             if (body != null && !body.isObject()) {
                 throw SqsException.sender("SerializationException", "the request body must be a JSON object");

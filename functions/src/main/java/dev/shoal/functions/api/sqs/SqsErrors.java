@@ -19,6 +19,8 @@ import java.util.Map;
 final class SqsErrors {
 
     static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+    /** Storage conflicts that SQS reports as an expired receipt handle. */
+    private static final java.util.Set<String> EXPIRED = java.util.Set.of("ReceiptHandleExpired");
     private static final Logger LOG = LoggerFactory.getLogger(SqsErrors.class);
 
     private SqsErrors() {
@@ -44,9 +46,11 @@ final class SqsErrors {
     static SqsException forReceipt(ShoalException e, String receipt) {
         return switch (e) {
             case InvalidRequestException i -> SqsException.sender("ReceiptHandleIsInvalid",
-                    "The input receipt handle \"" + receipt + "\" is not a valid receipt handle: " + e.getMessage());
+                    "The input receipt handle \"" + SqsException.echo(receipt) + "\" is not a valid receipt handle.");
+            case ConflictException c when EXPIRED.contains(c.code()) ->
+                    SqsException.invalidParameter("ReceiptHandle", receipt, "The receipt handle has expired.");
             case ConflictException c -> new SqsException(400, "MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", true,
-                    "Value " + receipt + " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change. " + e.getMessage());
+                    "Value " + SqsException.echo(receipt) + " for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.");
             default -> translate(e);
         };
     }

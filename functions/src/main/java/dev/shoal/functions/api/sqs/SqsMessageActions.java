@@ -111,17 +111,26 @@ final class SqsMessageActions {
         return new Outgoing(body, attributes, b.build());
     }
 
-    /** SQS accepts #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
+    static final String ALLOWED_CHARACTERS =
+            "Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF";
+
     private static void checkCharacters(String body) {
-        for (int i = 0; i < body.length(); ) {
-            int c = body.codePointAt(i);
+        invalidCharacter(body).ifPresent(c -> {
+            throw SqsException.sender("InvalidMessageContents", "Invalid characters found (#x" + Integer.toHexString(c) + "). " + ALLOWED_CHARACTERS);
+        });
+    }
+
+    /** The first code point SQS does not accept in a body or a string attribute (U+0000 among them), if any. */
+    static Optional<Integer> invalidCharacter(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
             boolean ok = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-            if (!ok) {
-                throw SqsException.sender("InvalidMessageContents", "Invalid binary character '#x" + Integer.toHexString(c)
-                        + "' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
+            if (!ok) { // a lone surrogate is a code point in D800-DFFF, refused here too
+                return Optional.of(c);
             }
             i += Character.charCount(c);
         }
+        return Optional.empty();
     }
 
     private static ObjectNode sent(ObjectNode out, Outgoing m, ProducedMessage produced) {
@@ -186,7 +195,7 @@ final class SqsMessageActions {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
         String receipt = r.requiredString("ReceiptHandle");
         ReceiptResult result = service.ack(queue, Limits.DEFAULT_SUBSCRIPTION, List.of(receipt)).getFirst();
-        deleteFailure(result).ifPresent(e -> {
+        deleteFailure(queue, result).ifPresent(e -> {
             throw e;
         });
         return SqsQueueActions.object();
@@ -200,18 +209,26 @@ final class SqsMessageActions {
             receipts.add(r.at(e).requiredString("ReceiptHandle"));
         }
         List<ReceiptResult> results = service.ack(queue, Limits.DEFAULT_SUBSCRIPTION, receipts);
-        return batchResult(entries, results, SqsMessageActions::deleteFailure);
+        return batchResult(entries, results, result -> deleteFailure(queue, result));
     }
 
     /**
-     * SQS answers a delete with a superseded receipt (the message was received again since) with
-     * success, leaving the message alone; only a receipt that is not one at all is an error.
+     * A delete that did not delete. On a standard queue SQS answers a superseded receipt (the
+     * message was received again since) with success and leaves the message alone. On a FIFO
+     * queue a receipt whose lease has ended, or that a newer delivery replaced, is refused
+     * ("The receipt handle has expired."), so the caller knows the message will come back.
      */
-    private static Optional<SqsException> deleteFailure(ReceiptResult result) {
+    private static Optional<SqsException> deleteFailure(String queue, ReceiptResult result) {
+        boolean fifo = queue.endsWith(Limits.FIFO_SUFFIX);
         return result.failure()
-                .filter(e -> !(e instanceof ConflictException))
-                .map(e -> SqsErrors.forReceipt(e, result.receipt()));
+                .filter(e -> !(e instanceof ConflictException c) || (fifo && EXPIRED_ON_FIFO.contains(c.code())))
+                .map(e -> e instanceof ConflictException
+                        ? SqsException.invalidParameter("ReceiptHandle", result.receipt(), "The receipt handle has expired.")
+                        : SqsErrors.forReceipt(e, result.receipt()));
     }
+
+    /** The storage conflicts that mean, on a FIFO queue, that the receipt's lease is over. */
+    private static final Set<String> EXPIRED_ON_FIFO = Set.of("ReceiptHandleExpired", "ReceiptSuperseded");
 
     ObjectNode changeMessageVisibility(SqsRequest r) {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));

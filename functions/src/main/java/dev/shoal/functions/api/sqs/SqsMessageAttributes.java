@@ -19,6 +19,9 @@ final class SqsMessageAttributes {
 
     private static final Pattern DATA_TYPE = Pattern.compile("(String|Number|Binary)(\\.[A-Za-z0-9_.-]{1,200})?");
 
+    /** SQS's limit per message; the native API allows {@link Limits#MAX_ATTRIBUTES}. */
+    static final int MAX_ATTRIBUTES = 10;
+
     private SqsMessageAttributes() {
     }
 
@@ -27,9 +30,12 @@ final class SqsMessageAttributes {
         if (attributes == null || attributes.isNull()) {
             return out;
         }
-        if (attributes.size() > Limits.MAX_ATTRIBUTES) {
-            throw SqsException.invalidParameter("MessageAttributes", attributes.size() + " attributes",
-                    "a message may have at most " + Limits.MAX_ATTRIBUTES + " attributes");
+        if (!attributes.isObject()) {
+            throw SqsException.invalidParameter("MessageAttributes", attributes, "must be a map of name to {\"DataType\", \"StringValue\" or \"BinaryValue\"}");
+        }
+        if (attributes.size() > MAX_ATTRIBUTES) {
+            throw SqsException.invalidParameterMessage("Number of message attributes [" + attributes.size()
+                    + "] exceeds the allowed maximum [" + MAX_ATTRIBUTES + "].");
         }
         attributes.properties().forEach(e -> out.put(checkName(e.getKey()), parseOne(e.getKey(), e.getValue())));
         return out;
@@ -67,16 +73,28 @@ final class SqsMessageAttributes {
             if (v == null || !v.isTextual()) {
                 throw SqsException.sender("InvalidParameterValue", "The message attribute '" + name + "' with type 'Binary' must use field 'Binary'.");
             }
+            byte[] bytes;
             try {
-                return new MessageAttribute(dataType, Base64.getDecoder().decode(v.textValue()));
+                bytes = Base64.getDecoder().decode(v.textValue());
             } catch (IllegalArgumentException e) {
                 throw SqsException.invalidParameter(parameter + ".BinaryValue", "(not base64)", "must be base64");
             }
+            if (bytes.length == 0) {
+                throw emptyValue(name, "Binary");
+            }
+            return new MessageAttribute(dataType, bytes);
         }
         JsonNode v = a.get("StringValue");
         if (v == null || !v.isTextual()) {
             throw SqsException.sender("InvalidParameterValue", "The message attribute '" + name + "' with type '" + dataType + "' must use field 'String'.");
         }
+        if (v.textValue().isEmpty()) {
+            throw emptyValue(name, dataType.startsWith("Number") ? "Number" : "String");
+        }
+        SqsMessageActions.invalidCharacter(v.textValue()).ifPresent(c -> {
+            throw SqsException.invalidParameterMessage("Message (user) attribute '" + name + "' contains the invalid character #x"
+                    + Integer.toHexString(c) + ". " + SqsMessageActions.ALLOWED_CHARACTERS);
+        });
         if (dataType.startsWith("Number")) {
             try {
                 new java.math.BigDecimal(v.textValue().trim());
@@ -85,6 +103,10 @@ final class SqsMessageAttributes {
             }
         }
         return new MessageAttribute(dataType, v.textValue().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static SqsException emptyValue(String name, String type) {
+        return SqsException.invalidParameterMessage("Message (user) attribute '" + name + "' must contain a non-empty value of type '" + type + "'.");
     }
 
     /**
