@@ -21,6 +21,14 @@ public interface QueueService {
 
     QueueDescription describeQueue(String name);
 
+    /**
+     * The id of the queue's current incarnation: random, never reused, so a queue deleted and
+     * created again under the same name has another. Cheap (no counts, usually no read): it may
+     * name the previous incarnation for a moment after a delete and re-create made elsewhere.
+     * Faces derive identifiers from it that must differ between queues and incarnations.
+     */
+    String queueId(String name);
+
     /** Queue names in name order, those starting with {@code prefix} (may be empty). */
     List<String> listQueues(String prefix);
 

@@ -124,6 +124,11 @@ public final class ShoalEngine implements QueueService {
         return describe(catalog.require(name));
     }
 
+    @Override
+    public String queueId(String name) {
+        return cache.queue(name).id();
+    }
+
     private QueueDescription describe(QueueRef queue) {
         SubscriptionRef sub = catalog.requireSubscription(queue, Limits.DEFAULT_SUBSCRIPTION);
         return new QueueDescription(queue.name(), queue.settings(), queue.createdAt(), stats(sub));

@@ -46,7 +46,7 @@ final class SqsMessageActions {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
         Outgoing m = outgoing(r);
         ProducedMessage produced = service.produce(queue, List.of(m.message())).getFirst();
-        return sent(SqsQueueActions.object(), m, produced);
+        return sent(SqsQueueActions.object(), m, produced, service.queueId(queue), isFifo(queue));
     }
 
     ObjectNode sendMessageBatch(SqsRequest r) {
@@ -73,9 +73,10 @@ final class SqsMessageActions {
         }
         if (!valid.isEmpty()) {
             List<ProducedMessage> produced = service.produce(queue, valid.values().stream().map(Outgoing::message).toList());
+            String queueId = service.queueId(queue);
             int i = 0;
             for (var e : valid.entrySet()) {
-                sent(successful.addObject().put("Id", e.getKey()), e.getValue(), produced.get(i++));
+                sent(successful.addObject().put("Id", e.getKey()), e.getValue(), produced.get(i++), queueId, isFifo(queue));
             }
         }
         return out;
@@ -133,12 +134,16 @@ final class SqsMessageActions {
         return Optional.empty();
     }
 
-    private static ObjectNode sent(ObjectNode out, Outgoing m, ProducedMessage produced) {
-        out.put("MessageId", produced.id().toString());
+    private static boolean isFifo(String queue) {
+        return queue.endsWith(Limits.FIFO_SUFFIX);
+    }
+
+    private static ObjectNode sent(ObjectNode out, Outgoing m, ProducedMessage produced, String queueId, boolean fifo) {
+        out.put("MessageId", SqsMessageIds.of(queueId, produced.id()));
         out.put("MD5OfMessageBody", SqsMd5.ofBody(m.body()));
         String attributesMd5 = SqsMd5.ofAttributes(m.attributes());
         if (attributesMd5 != null) out.put("MD5OfMessageAttributes", attributesMd5);
-        if (m.message().groupId() != null) out.put("SequenceNumber", Long.toString(produced.id().offset()));
+        if (fifo) out.put("SequenceNumber", Long.toString(produced.id().offset()));
         return out;
     }
 
@@ -153,17 +158,23 @@ final class SqsMessageActions {
         system.addAll(r.strings("MessageSystemAttributeNames"));
         List<String> attributeNames = r.strings("MessageAttributeNames");
         ObjectNode out = SqsQueueActions.object();
+        List<ReceivedMessage> received = service.receive(queue, Limits.DEFAULT_SUBSCRIPTION, request);
+        if (received.isEmpty()) {
+            return out; // SQS answers an empty receive with {}, not {"Messages": []}
+        }
         ArrayNode messages = out.putArray("Messages");
-        for (ReceivedMessage m : service.receive(queue, Limits.DEFAULT_SUBSCRIPTION, request)) {
-            messages.add(message(m, system, attributeNames, r.accessKeyId()));
+        String queueId = service.queueId(queue);
+        for (ReceivedMessage m : received) {
+            messages.add(message(m, queueId, isFifo(queue), system, attributeNames, r.accessKeyId()));
         }
         return out;
     }
 
-    private static ObjectNode message(ReceivedMessage m, List<String> system, List<String> attributeNames, String sender) {
+    private static ObjectNode message(ReceivedMessage m, String queueId, boolean fifo, List<String> system, List<String> attributeNames,
+                                      String sender) {
         ObjectNode o = SqsQueueActions.object();
         String body = new String(m.body(), StandardCharsets.UTF_8);
-        o.put("MessageId", m.id().toString());
+        o.put("MessageId", SqsMessageIds.of(queueId, m.id()));
         o.put("ReceiptHandle", m.receipt());
         o.put("MD5OfBody", SqsMd5.ofBody(body));
         o.put("Body", body);
@@ -172,10 +183,8 @@ final class SqsMessageActions {
         if (m.sentAt() != null) attributes.put("SentTimestamp", Long.toString(m.sentAt().toEpochMilli()));
         attributes.put("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
         if (m.firstReceivedAt() != null) attributes.put("ApproximateFirstReceiveTimestamp", Long.toString(m.firstReceivedAt().toEpochMilli()));
-        if (m.groupId() != null) {
-            attributes.put("MessageGroupId", m.groupId());
-            attributes.put("SequenceNumber", Long.toString(m.id().offset()));
-        }
+        if (m.groupId() != null) attributes.put("MessageGroupId", m.groupId());
+        if (fifo) attributes.put("SequenceNumber", Long.toString(m.id().offset()));
         if (m.dedupId() != null) attributes.put("MessageDeduplicationId", m.dedupId());
         if (!system.contains("All")) attributes.keySet().retainAll(system);
         attributes.keySet().retainAll(SYSTEM_ATTRIBUTES);
