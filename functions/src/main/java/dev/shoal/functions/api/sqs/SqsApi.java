@@ -64,7 +64,7 @@ public final class SqsApi {
             if (body != null && !body.isObject()) {
                 throw SqsException.sender("SerializationException", "the request body must be a JSON object");
             }
-            ObjectNode out = dispatch(action, new SqsRequest(body, caller.accessKeyId()), new QueueUrls(endpoint, accountId, region));
+            ObjectNode out = dispatch(action, new SqsRequest(body, caller.accessKeyId()), new QueueUrls(endpoint, accountId, caller.region()));
             return new HttpResponse(200, Map.of("content-type", SqsErrors.CONTENT_TYPE), Json.write(out));
         } catch (dev.shoal.functions.api.ApiException e) {
             return SqsErrors.toResponse(SqsException.sender("SerializationException", e.getMessage()));
