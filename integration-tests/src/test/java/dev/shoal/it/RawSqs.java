@@ -43,7 +43,8 @@ final class RawSqs {
     }
 
     HttpResponse<String> send(Map<String, String> headers, byte[] body) {
-        SdkHttpRequest.Builder b = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(endpoint.resolve("/"))
+        URI target = endpoint.getPath().isEmpty() ? endpoint.resolve("/") : endpoint;
+        SdkHttpRequest.Builder b = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(target)
                 .putHeader("Host", endpoint.getHost() + ":" + endpoint.getPort());
         headers.forEach(b::putHeader);
         SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
@@ -52,7 +53,7 @@ final class RawSqs {
                 .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, "sqs")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")).request();
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve("/")).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         signed.forEachHeader((name, values) -> {
             if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) request.header(name, String.join(",", values));
         });

@@ -30,12 +30,12 @@ final class SqsErrors {
     static SqsException translate(ShoalException e) {
         return switch (e) {
             case NotFoundException n when "QueueNotFound".equals(n.code()) ->
-                    new SqsException(400, "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", true, e.getMessage());
+                    new SqsException(400, "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", true, "The specified queue does not exist.");
             case NotFoundException n -> SqsException.sender("ResourceNotFoundException", e.getMessage());
             case ConflictException c when "QueueAlreadyExists".equals(c.code()) ->
                     new SqsException(400, "QueueNameExists", "QueueAlreadyExists", true, e.getMessage());
             case ConflictException c -> SqsException.sender(c.code(), e.getMessage());
-            case InvalidRequestException i -> SqsException.sender("InvalidParameterValue", e.getMessage());
+            case InvalidRequestException i -> SqsException.invalidParameterMessage(e.getMessage());
             case RetryableException r -> new SqsException(503, "ServiceUnavailable", "ServiceUnavailable", false, e.getMessage());
             case CommitStateUnknownException u -> new SqsException(503, u.code(), u.code(), false, e.getMessage());
             default -> new SqsException(500, "InternalFailure", "InternalFailure", false, e.getMessage());
@@ -55,11 +55,12 @@ final class SqsErrors {
         };
     }
 
-    static HttpResponse toResponse(RuntimeException failure) {
-        SqsException e = switch (failure) {
+    /** Any failure as the SQS error a client is told. */
+    static SqsException of(RuntimeException failure) {
+        return switch (failure) {
             case SqsException s -> s;
             case ShoalException s -> translate(s);
-            case UnsupportedOperationException u -> new SqsException(501, "UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", true,
+            case UnsupportedOperationException u -> new SqsException(400, "UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", true,
                     "not available yet: " + u.getMessage());
             default -> {
                 LOG.error("unexpected failure in the SQS face", failure);
@@ -67,6 +68,11 @@ final class SqsErrors {
                         "internal error (" + failure.getClass().getSimpleName() + "); it was logged");
             }
         };
+    }
+
+    /** The JSON protocol's error response. */
+    static HttpResponse toResponse(RuntimeException failure) {
+        SqsException e = of(failure);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("__type", "com.amazonaws.sqs#" + e.shape());
         body.put("message", e.getMessage());

@@ -28,7 +28,7 @@ public final class SqsException extends RuntimeException {
 
     static SqsException queueDoesNotExist(String queue) {
         return new SqsException(400, "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", true,
-                "The specified queue does not exist: " + queue);
+                "The specified queue does not exist.");
     }
 
     static SqsException invalidParameter(String parameter, Object value, String reason) {

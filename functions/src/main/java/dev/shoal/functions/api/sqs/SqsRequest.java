@@ -38,8 +38,18 @@ record SqsRequest(JsonNode body, String accessKeyId) {
     Optional<Integer> integer(String name, int min, int max) {
         JsonNode n = body.get(name);
         if (n == null || n.isNull()) return Optional.empty();
-        if (!n.canConvertToInt() || !n.isIntegralNumber()) throw SqsException.invalidParameter(name, n, "must be an integer");
-        int v = n.intValue();
+        int v;
+        if (n.isTextual()) { // the query protocol carries numbers as text
+            try {
+                v = Integer.parseInt(n.textValue().trim());
+            } catch (NumberFormatException e) {
+                throw SqsException.invalidParameter(name, n.textValue(), "must be an integer");
+            }
+        } else if (n.canConvertToInt() && n.isIntegralNumber()) {
+            v = n.intValue();
+        } else {
+            throw SqsException.invalidParameter(name, n, "must be an integer");
+        }
         if (v < min || v > max) throw SqsException.invalidParameter(name, v, "must be between " + min + " and " + max + ", if provided.");
         return Optional.of(v);
     }
