@@ -29,6 +29,9 @@ public interface QueueService {
      */
     String queueId(String name);
 
+    /** The queue's settings, as cheaply as {@link #queueId}: no counts, usually no read. */
+    QueueSettings queueSettings(String name);
+
     /** Queue names in name order, those starting with {@code prefix} (may be empty). */
     List<String> listQueues(String prefix);
 

@@ -21,7 +21,7 @@ public final class ApiRouter {
         this.config = config;
         this.nativeApi = new NativeApi(service);
         this.sqsApi = new SqsApi(service, new SigV4Verifier(config.sqsKeys(), config.region(), config.anyRegion(), "sqs", config.clock()),
-                config.accountId(), config.region());
+                config.accountId(), config.clock());
     }
 
     public HttpResponse handle(HttpRequest r) {

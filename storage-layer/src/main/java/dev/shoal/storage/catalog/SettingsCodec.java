@@ -28,6 +28,11 @@ final class SettingsCodec {
         item.put("contentDedup", bool(s.contentBasedDeduplication()));
         item.put("maxBytes", n(s.maxMessageBytes()));
         item.put("deleteOnAck", bool(s.deleteOnAck()));
+        if (!s.faceAttributes().isEmpty()) {
+            Map<String, AttributeValue> face = new HashMap<>();
+            s.faceAttributes().forEach((k, v) -> face.put(k, s(v)));
+            item.put("faceAttrs", AttributeValue.fromM(face));
+        }
         return item;
     }
 
@@ -42,7 +47,17 @@ final class SettingsCodec {
                 .maxMessageBytes(num(item, "maxBytes", 1))
                 .deleteOnAck(flag(item, "deleteOnAck"))
                 .defaultSubscription(defaultSubscription)
+                .faceAttributes(faceAttributes(item))
                 .build();
+    }
+
+    private static Map<String, String> faceAttributes(Map<String, AttributeValue> item) {
+        AttributeValue face = item.get("faceAttrs");
+        Map<String, String> out = new HashMap<>();
+        if (face != null && face.hasM()) {
+            face.m().forEach((k, v) -> out.put(k, v.s()));
+        }
+        return out;
     }
 
     static Map<String, AttributeValue> subscription(SubscriptionSettings s) {

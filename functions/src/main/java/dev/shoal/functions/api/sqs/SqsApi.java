@@ -33,8 +33,9 @@ public final class SqsApi {
     private final SigV4Verifier verifier;
     private final String accountId;
 
-    public SqsApi(QueueService service, SigV4Verifier verifier, String accountId, String region) {
-        this.queues = new SqsQueueActions(service);
+    /** @param clock for SQS's time rules (one purge a minute) */
+    public SqsApi(QueueService service, SigV4Verifier verifier, String accountId, java.time.Clock clock) {
+        this.queues = new SqsQueueActions(service, clock);
         this.messages = new SqsMessageActions(service);
         this.verifier = verifier;
         this.accountId = accountId;
@@ -92,7 +93,7 @@ public final class SqsApi {
             } else {
                 body = jsonBody(r);
             }
-            ObjectNode out = dispatch(action, new SqsRequest(body, caller.accessKeyId()), new QueueUrls(endpoint, accountId, caller.region()));
+            ObjectNode out = dispatch(action, new SqsRequest(body, caller.accessKeyId(), r.header("x-amzn-trace-id").orElse(null)), new QueueUrls(endpoint, accountId, caller.region()));
             return query
                     ? new HttpResponse(200, Map.of("content-type", SqsXml.CONTENT_TYPE, "x-amzn-requestid", requestId), SqsXml.result(action, out, requestId))
                     : new HttpResponse(200, Map.of("content-type", SqsErrors.CONTENT_TYPE, "x-amzn-requestid", requestId), Json.write(out));
@@ -147,7 +148,7 @@ public final class SqsApi {
             case "PurgeQueue" -> queues.purgeQueue(r);
             case "SendMessage" -> messages.sendMessage(r);
             case "SendMessageBatch" -> messages.sendMessageBatch(r);
-            case "ReceiveMessage" -> messages.receiveMessage(r);
+            case "ReceiveMessage" -> messages.receiveMessage(r, urls);
             case "DeleteMessage" -> messages.deleteMessage(r);
             case "DeleteMessageBatch" -> messages.deleteMessageBatch(r);
             case "ChangeMessageVisibility" -> messages.changeMessageVisibility(r);

@@ -41,6 +41,26 @@ final class SqsMessageAttributes {
         return out;
     }
 
+    /** MessageSystemAttributes: only AWSTraceHeader, a String, as in SQS. */
+    static Map<String, MessageAttribute> parseSystem(JsonNode attributes) {
+        Map<String, MessageAttribute> out = new LinkedHashMap<>();
+        if (attributes == null || attributes.isNull()) {
+            return out;
+        }
+        attributes.properties().forEach(e -> {
+            if (!e.getKey().equals("AWSTraceHeader")) {
+                throw SqsException.invalidParameterMessage("Message system attribute name '" + SqsException.echo(e.getKey())
+                        + "' is invalid. The only supported message system attribute is AWSTraceHeader.");
+            }
+            MessageAttribute a = parseOne(e.getKey(), e.getValue());
+            if (!a.dataType().equals("String")) {
+                throw SqsException.invalidParameterMessage("The message system attribute AWSTraceHeader must have the DataType String.");
+            }
+            out.put(e.getKey(), a);
+        });
+        return out;
+    }
+
     private static String checkName(String name) {
         if (!Limits.ATTRIBUTE_NAME.matcher(name).matches() || name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
             throw SqsException.invalidParameter("MessageAttribute.Name", name,
@@ -110,7 +130,7 @@ final class SqsMessageAttributes {
     }
 
     /**
-     * The attributes a receive asked for: {@code All} or {@code .*} for every one, {@code prefix.*}
+     * The attributes a receive asked for: {@code All}, {@code *} or {@code .*} for every one, {@code prefix.*}
      * for a prefix, else exact names. None when the receive named none (as SQS does).
      */
     static Map<String, MessageAttribute> select(Map<String, MessageAttribute> attributes, List<String> names) {
@@ -120,7 +140,7 @@ final class SqsMessageAttributes {
         }
         attributes.forEach((name, value) -> {
             for (String wanted : names) {
-                boolean match = wanted.equals("All") || wanted.equals(".*") || wanted.equals(name)
+                boolean match = wanted.equals("All") || wanted.equals("*") || wanted.equals(".*") || wanted.equals(name)
                         || (wanted.endsWith(".*") && name.startsWith(wanted.substring(0, wanted.length() - 1)));
                 if (match) {
                     out.put(name, value);

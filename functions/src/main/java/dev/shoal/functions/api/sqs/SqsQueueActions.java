@@ -17,10 +17,16 @@ final class SqsQueueActions {
 
     private static final int MAX_LIST = 1_000;
 
-    private final QueueService service;
+    /** SQS allows one PurgeQueue per queue in this long. */
+    static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofSeconds(60);
+    private static final String LAST_PURGE = SqsQueueAttributes.STORED_PREFIX + "lastPurgeMillis";
 
-    SqsQueueActions(QueueService service) {
+    private final QueueService service;
+    private final java.time.Clock clock;
+
+    SqsQueueActions(QueueService service, java.time.Clock clock) {
         this.service = service;
+        this.clock = clock;
     }
 
     /** Creates the queue; an existing queue whose attributes match those given is returned as SQS does. */
@@ -36,7 +42,7 @@ final class SqsQueueActions {
         } catch (ConflictException e) {
             if (!"QueueAlreadyExists".equals(e.code())) throw e;
             QueueSettings existing = service.describeQueue(name).settings();
-            if (!SqsQueueAttributes.apply(existing, withoutFifo(attributes)).equals(existing) || existing.fifo() != settings.fifo()) {
+            if (!SqsQueueAttributes.apply(name, existing, withoutFifo(attributes)).equals(existing) || existing.fifo() != settings.fifo()) {
                 throw new SqsException(400, "QueueNameExists", "QueueAlreadyExists", true,
                         "A queue already exists with the same name and a different value for attribute(s) "
                                 + String.join(", ", attributes.keySet()));
@@ -86,8 +92,20 @@ final class SqsQueueActions {
         return object();
     }
 
+    /** Purges, unless the queue was purged less than {@link #PURGE_INTERVAL} ago (SQS's PurgeQueueInProgress). */
     ObjectNode purgeQueue(SqsRequest r) {
-        service.purgeQueue(QueueUrls.queueOf(r.requiredString("QueueUrl")));
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        QueueSettings settings = service.describeQueue(queue).settings();
+        long now = clock.millis();
+        String last = settings.faceAttributes().get(LAST_PURGE);
+        if (last != null && now - Long.parseLong(last) < PURGE_INTERVAL.toMillis()) {
+            throw new SqsException(403, "PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", true,
+                    "Only one PurgeQueue operation on " + queue + " is allowed every 60 seconds.");
+        }
+        Map<String, String> stored = new java.util.TreeMap<>(settings.faceAttributes());
+        stored.put(LAST_PURGE, Long.toString(now));
+        service.updateQueue(queue, settings.toBuilder().faceAttributes(stored).build());
+        service.purgeQueue(queue);
         return object();
     }
 
@@ -109,7 +127,7 @@ final class SqsQueueActions {
             throw SqsException.missingParameter("Attributes");
         }
         QueueSettings current = service.describeQueue(queue).settings();
-        service.updateQueue(queue, SqsQueueAttributes.apply(current, attributes));
+        service.updateQueue(queue, SqsQueueAttributes.apply(queue, current, attributes));
         return object();
     }
 

@@ -12,8 +12,11 @@ import java.util.Optional;
 /**
  * The parameters of one SQS JSON request, read with SQS's own parameter names and errors
  * ({@code MissingParameter}, {@code InvalidParameterValue}).
+ *
+ * @param traceHeader the request's X-Amzn-Trace-Id header, or null: a message's AWSTraceHeader
+ *                    unless the message names its own
  */
-record SqsRequest(JsonNode body, String accessKeyId) {
+record SqsRequest(JsonNode body, String accessKeyId, String traceHeader) {
 
     SqsRequest {
         body = body == null || body.isNull() ? NullNode.getInstance() : body;
@@ -21,7 +24,7 @@ record SqsRequest(JsonNode body, String accessKeyId) {
 
     /** The same reader over a nested object (a batch entry), with the same access key. */
     SqsRequest at(JsonNode node) {
-        return new SqsRequest(node, accessKeyId);
+        return new SqsRequest(node, accessKeyId, traceHeader);
     }
 
     Optional<String> string(String name) {
