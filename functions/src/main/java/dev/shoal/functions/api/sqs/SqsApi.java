@@ -30,6 +30,7 @@ public final class SqsApi {
 
     private final SqsQueueActions queues;
     private final SqsMessageActions messages;
+    private final SqsQueueExtras extras;
     private final SigV4Verifier verifier;
     private final String accountId;
 
@@ -37,6 +38,7 @@ public final class SqsApi {
     public SqsApi(QueueService service, SigV4Verifier verifier, String accountId, java.time.Clock clock) {
         this.queues = new SqsQueueActions(service, clock);
         this.messages = new SqsMessageActions(service);
+        this.extras = new SqsQueueExtras(service);
         this.verifier = verifier;
         this.accountId = accountId;
     }
@@ -153,10 +155,14 @@ public final class SqsApi {
             case "DeleteMessageBatch" -> messages.deleteMessageBatch(r);
             case "ChangeMessageVisibility" -> messages.changeMessageVisibility(r);
             case "ChangeMessageVisibilityBatch" -> messages.changeMessageVisibilityBatch(r);
-            default -> throw new SqsException(400, "UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", true,
-                    "Shoal does not implement " + action + ". Supported: CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, "
-                            + "GetQueueAttributes, SetQueueAttributes, PurgeQueue, SendMessage(Batch), ReceiveMessage, "
-                            + "DeleteMessage(Batch), ChangeMessageVisibility(Batch).");
+            case "TagQueue" -> extras.tagQueue(r);
+            case "UntagQueue" -> extras.untagQueue(r);
+            case "ListQueueTags" -> extras.listQueueTags(r);
+            case "AddPermission" -> extras.addPermission(r, urls);
+            case "RemovePermission" -> extras.removePermission(r, urls);
+            case "ListDeadLetterSourceQueues" -> extras.listDeadLetterSourceQueues(r, urls);
+            default -> throw new SqsException(400, "InvalidAction", "InvalidAction", true,
+                    "The action " + SqsException.echo(action) + " is not valid for this endpoint.");
         };
     }
 }

@@ -33,15 +33,17 @@ final class SqsQueueActions {
     ObjectNode createQueue(SqsRequest r, QueueUrls urls) {
         String name = r.requiredString("QueueName");
         Map<String, String> attributes = r.stringMap("Attributes");
-        if (!r.stringMap("tags").isEmpty()) {
-            throw SqsException.batch("UnsupportedOperation", "Shoal does not support queue tags; create the queue without tags");
-        }
+        Map<String, String> tags = r.stringMap("tags");
         QueueSettings settings = SqsQueueAttributes.forCreate(name, attributes);
+        if (!tags.isEmpty()) {
+            settings = settings.toBuilder().faceAttributes(SqsQueueExtras.withTags(name, new java.util.TreeMap<>(settings.faceAttributes()), tags)).build();
+        }
         try {
             service.createQueue(name, settings);
         } catch (ConflictException e) {
             if (!"QueueAlreadyExists".equals(e.code())) throw e;
             QueueSettings existing = service.describeQueue(name).settings();
+            // tags are not compared: SQS returns the existing queue whatever tags the call names
             if (!SqsQueueAttributes.apply(name, existing, withoutFifo(attributes)).equals(existing) || existing.fifo() != settings.fifo()) {
                 throw new SqsException(400, "QueueNameExists", "QueueAlreadyExists", true,
                         "A queue already exists with the same name and a different value for attribute(s) "
@@ -74,12 +76,16 @@ final class SqsQueueActions {
         names.stream().limit(limit).forEach(n -> array.add(urls.url(n)));
         // SQS only pages when MaxResults is given
         if (max != null && names.size() > limit) {
-            out.put("NextToken", Base64.getUrlEncoder().withoutPadding().encodeToString(names.get(limit - 1).getBytes(StandardCharsets.UTF_8)));
+            out.put("NextToken", encodeToken(names.get(limit - 1)));
         }
         return out;
     }
 
-    private static String decodeToken(String token) {
+    static String encodeToken(String lastName) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeToken(String token) {
         try {
             return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
