@@ -31,6 +31,7 @@ public final class SqsApi {
     private final SqsQueueActions queues;
     private final SqsMessageActions messages;
     private final SqsQueueExtras extras;
+    private final SqsMoveTasks moveTasks;
     private final SigV4Verifier verifier;
     private final String accountId;
 
@@ -39,6 +40,7 @@ public final class SqsApi {
         this.queues = new SqsQueueActions(service, clock);
         this.messages = new SqsMessageActions(service);
         this.extras = new SqsQueueExtras(service);
+        this.moveTasks = new SqsMoveTasks(service, clock);
         this.verifier = verifier;
         this.accountId = accountId;
     }
@@ -161,6 +163,9 @@ public final class SqsApi {
             case "AddPermission" -> extras.addPermission(r, urls);
             case "RemovePermission" -> extras.removePermission(r, urls);
             case "ListDeadLetterSourceQueues" -> extras.listDeadLetterSourceQueues(r, urls);
+            case "StartMessageMoveTask" -> moveTasks.start(r, urls);
+            case "ListMessageMoveTasks" -> moveTasks.list(r);
+            case "CancelMessageMoveTask" -> moveTasks.cancel(r);
             default -> throw new SqsException(400, "InvalidAction", "InvalidAction", true,
                     "The action " + SqsException.echo(action) + " is not valid for this endpoint.");
         };
