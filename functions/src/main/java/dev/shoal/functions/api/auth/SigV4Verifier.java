@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * clock; the credential scope must name the request's date, the service, {@code aws4_request}
  * and the configured region (any region when so configured, as local emulators do);
  * {@code host} and {@code x-amz-date} must be signed, and so must {@code x-amz-target} and
- * every {@code x-amz-*} header the request carries, so that no one can change the action or a
- * parameter of a signed request; a {@code x-amz-content-sha256} header must be the body's hash.
+ * {@code x-amz-security-token} when present, so that no one can change the action of a signed
+ * request; a {@code x-amz-content-sha256} header must be the body's hash.
  */
 public final class SigV4Verifier {
 
@@ -37,6 +37,12 @@ public final class SigV4Verifier {
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256\\s+Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)/([^/,\\s]+)/aws4_request\\s*,\\s*"
                     + "SignedHeaders=([^,\\s]+)\\s*,\\s*Signature=([0-9a-f]{64})\\s*");
+    /**
+     * Headers that change what a request does (the action, the session): a signature that leaves
+     * them out would let anyone change them. Not every x-amz-* header: some SDKs send
+     * x-amz-user-agent unsigned, and it changes nothing.
+     */
+    private static final List<String> MUST_BE_SIGNED_WHEN_PRESENT = List.of("x-amz-target", "x-amz-security-token");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final AccessKeys keys;
@@ -163,9 +169,8 @@ public final class SigV4Verifier {
                 throw reject("SignatureDoesNotMatch", 403, "the " + required + " header must be signed");
             }
         }
-        for (String name : request.headers().keySet()) {
-            boolean mustBeSigned = name.startsWith("x-amz-") && !name.equals("x-amz-content-sha256");
-            if (mustBeSigned && !signedHeaders.contains(name)) {
+        for (String name : MUST_BE_SIGNED_WHEN_PRESENT) {
+            if (request.header(name).isPresent() && !signedHeaders.contains(name)) {
                 throw reject("SignatureDoesNotMatch", 403, "the " + name + " header must be signed");
             }
         }

@@ -166,7 +166,7 @@ class SigV4VerifierTest {
     }
 
     @Test
-    void anUnsignedAmzHeaderIsRejected() {
+    void anUnsignedSecurityTokenIsRejected() {
         HttpRequest good = signed("AKID", "secret", "us-east-1", NOW, BODY);
         Map<String, String> headers = new LinkedHashMap<>(good.headers());
         headers.put("x-amz-security-token", "added later");
