@@ -133,7 +133,10 @@ final class SqsQueueActions {
             throw SqsException.missingParameter("Attributes");
         }
         QueueSettings current = service.describeQueue(queue).settings();
-        service.updateQueue(queue, SqsQueueAttributes.apply(queue, current, attributes));
+        QueueSettings changed = SqsQueueAttributes.apply(queue, current, attributes);
+        Map<String, String> stored = new java.util.TreeMap<>(changed.faceAttributes());
+        stored.put(SqsQueueAttributes.LAST_MODIFIED, Long.toString(clock.instant().getEpochSecond()));
+        service.updateQueue(queue, changed.toBuilder().faceAttributes(stored).build());
         return object();
     }
 

@@ -41,6 +41,8 @@ final class SqsQueueAttributes {
     /** Where the attributes Shoal stores but does not interpret live in {@link QueueSettings#faceAttributes()}. */
     static final String STORED_PREFIX = "sqs.";
     static final String WAIT = "ReceiveMessageWaitTimeSeconds";
+    /** When SetQueueAttributes last changed the queue, in epoch seconds. */
+    static final String LAST_MODIFIED = STORED_PREFIX + "LastModifiedTimestamp";
     private static final String SELF_REDRIVE = "RedrivePolicy";
 
     static final List<String> READABLE = List.of("QueueArn", "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
@@ -197,7 +199,7 @@ final class SqsQueueAttributes {
         v.put("ApproximateNumberOfMessagesDelayed", Long.toString(stats.delayed()));
         String created = q.createdAt() == null ? "0" : Long.toString(q.createdAt().getEpochSecond());
         v.put("CreatedTimestamp", created);
-        v.put("LastModifiedTimestamp", created);
+        v.put("LastModifiedTimestamp", s.faceAttributes().getOrDefault(LAST_MODIFIED, created));
         v.put("VisibilityTimeout", Long.toString(s.defaultSubscription().visibilityTimeout().toSeconds()));
         v.put("MaximumMessageSize", Long.toString(s.maxMessageBytes()));
         v.put("MessageRetentionPeriod", Long.toString((s.retention() == null ? UNLIMITED_REPORTED_AS : s.retention()).toSeconds()));
