@@ -24,7 +24,13 @@ class SqsJmsTest {
 
     @Test
     void jmsProducerAndConsumerExchangeTextMessagesWithProperties(AwsFixture aws) throws Exception {
-        try (ShoalServer shoal = ShoalServer.start(aws); SqsClient sqs = SqsCompatibilityTest.client(shoal, "test", "test")) {
+        // the library long-polls for 20 s and closing waits for the poll: a short call timeout keeps the test fast
+        try (ShoalServer shoal = ShoalServer.start(aws); SqsClient sqs = SqsClient.builder()
+                .endpointOverride(shoal.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofSeconds(3))).build()) {
             sqs.createQueue(b -> b.queueName("jms-orders"));
             SQSConnectionFactory factory = new SQSConnectionFactory(new ProviderConfiguration(), sqs);
             try (SQSConnection connection = factory.createConnection()) {
