@@ -1,20 +1,22 @@
 package dev.shoal.functions.api.sqs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.functions.api.ApiException;
 import dev.shoal.functions.api.HttpRequest;
 import dev.shoal.functions.api.HttpResponse;
 import dev.shoal.functions.api.Json;
 import dev.shoal.functions.api.auth.SigV4Verifier;
 import dev.shoal.storage.QueueService;
-
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.shoal.functions.api.ApiException;
 import dev.shoal.storage.Utf8Text;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The SQS-compatible face, authenticated with SigV4, on each queue's default subscription, in
@@ -36,7 +38,7 @@ public final class SqsApi {
     private final String accountId;
 
     /** @param clock for SQS's time rules (one purge a minute) */
-    public SqsApi(QueueService service, SigV4Verifier verifier, String accountId, java.time.Clock clock) {
+    public SqsApi(QueueService service, SigV4Verifier verifier, String accountId, Clock clock) {
         this.queues = new SqsQueueActions(service, clock);
         this.messages = new SqsMessageActions(service);
         this.extras = new SqsQueueExtras(service);
@@ -57,7 +59,7 @@ public final class SqsApi {
         if (r.path().equals("/v1") || r.path().startsWith("/v1/") || r.path().equals("/health")) {
             return false;
         }
-        boolean form = r.method().equals("POST") && r.header("content-type").map(t -> t.toLowerCase(java.util.Locale.ROOT).startsWith(FORM)).orElse(false);
+        boolean form = r.method().equals("POST") && r.header("content-type").map(t -> t.toLowerCase(Locale.ROOT).startsWith(FORM)).orElse(false);
         boolean get = r.method().equals("GET") && r.queryParameters().containsKey("Action");
         return form || get;
     }
@@ -112,7 +114,7 @@ public final class SqsApi {
         }
     }
 
-    private static final java.util.regex.Pattern QUEUE_PATH = java.util.regex.Pattern.compile("/[^/]+/[^/]+/?");
+    private static final Pattern QUEUE_PATH = Pattern.compile("/[^/]+/[^/]+/?");
 
     private static ObjectNode jsonBody(HttpRequest r) {
         String contentType = r.header("content-type").orElse("");

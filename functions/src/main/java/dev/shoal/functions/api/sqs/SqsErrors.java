@@ -14,13 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.Set;
 
 /** Shoal's errors in SQS's words, and the JSON 1.0 error response the AWS SDKs parse. */
 final class SqsErrors {
 
     static final String CONTENT_TYPE = "application/x-amz-json-1.0";
     /** Storage conflicts that SQS reports as an expired receipt handle. */
-    private static final java.util.Set<String> EXPIRED = java.util.Set.of("ReceiptHandleExpired");
+    private static final Set<String> EXPIRED = Set.of("ReceiptHandleExpired");
     private static final Logger LOG = LoggerFactory.getLogger(SqsErrors.class);
 
     private SqsErrors() {

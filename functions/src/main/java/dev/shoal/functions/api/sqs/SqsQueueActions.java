@@ -8,9 +8,13 @@ import dev.shoal.storage.QueueService;
 import dev.shoal.storage.QueueSettings;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, Get/SetQueueAttributes, PurgeQueue. */
 final class SqsQueueActions {
@@ -18,13 +22,13 @@ final class SqsQueueActions {
     private static final int MAX_LIST = 1_000;
 
     /** SQS allows one PurgeQueue per queue in this long. */
-    static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofSeconds(60);
+    static final Duration PURGE_INTERVAL = Duration.ofSeconds(60);
     private static final String LAST_PURGE = SqsQueueAttributes.STORED_PREFIX + "lastPurgeMillis";
 
     private final QueueService service;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    SqsQueueActions(QueueService service, java.time.Clock clock) {
+    SqsQueueActions(QueueService service, Clock clock) {
         this.service = service;
         this.clock = clock;
     }
@@ -36,7 +40,7 @@ final class SqsQueueActions {
         Map<String, String> tags = r.stringMap("tags");
         QueueSettings settings = SqsQueueAttributes.forCreate(name, attributes);
         if (!tags.isEmpty()) {
-            settings = settings.toBuilder().faceAttributes(SqsQueueExtras.withTags(name, new java.util.TreeMap<>(settings.faceAttributes()), tags)).build();
+            settings = settings.toBuilder().faceAttributes(SqsQueueExtras.withTags(name, new TreeMap<>(settings.faceAttributes()), tags)).build();
         }
         try {
             service.createQueue(name, settings);
@@ -54,7 +58,7 @@ final class SqsQueueActions {
     }
 
     private static Map<String, String> withoutFifo(Map<String, String> attributes) {
-        Map<String, String> m = new java.util.LinkedHashMap<>(attributes);
+        Map<String, String> m = new LinkedHashMap<>(attributes);
         m.remove("FifoQueue");
         return m;
     }
@@ -108,7 +112,7 @@ final class SqsQueueActions {
             throw new SqsException(403, "PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", true,
                     "Only one PurgeQueue operation on " + queue + " is allowed every 60 seconds.");
         }
-        Map<String, String> stored = new java.util.TreeMap<>(settings.faceAttributes());
+        Map<String, String> stored = new TreeMap<>(settings.faceAttributes());
         stored.put(LAST_PURGE, Long.toString(now));
         service.updateQueue(queue, settings.toBuilder().faceAttributes(stored).build());
         service.purgeQueue(queue);
@@ -134,7 +138,7 @@ final class SqsQueueActions {
         }
         QueueSettings current = service.describeQueue(queue).settings();
         QueueSettings changed = SqsQueueAttributes.apply(queue, current, attributes);
-        Map<String, String> stored = new java.util.TreeMap<>(changed.faceAttributes());
+        Map<String, String> stored = new TreeMap<>(changed.faceAttributes());
         stored.put(SqsQueueAttributes.LAST_MODIFIED, Long.toString(clock.instant().getEpochSecond()));
         service.updateQueue(queue, changed.toBuilder().faceAttributes(stored).build());
         return object();

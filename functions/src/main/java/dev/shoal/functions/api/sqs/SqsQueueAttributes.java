@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -250,7 +251,7 @@ final class SqsQueueAttributes {
 
     /** SQS reads booleans case-insensitively ("True" is true). */
     private static boolean bool(String name, String value) {
-        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw invalidValue(name, "must be true or false, was '" + SqsException.echo(value) + "'");
