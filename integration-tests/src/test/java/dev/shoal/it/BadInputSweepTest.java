@@ -153,11 +153,13 @@ class BadInputSweepTest {
             expectSqsError(failures, sqs, "InvalidMessageContents", "#x1", s -> s.sendMessage(b -> b.queueUrl(url).messageBody("bad \u0001 char")));
             expectSqsError(failures, sqs, "MissingParameter", "MessageBody", s -> s.sendMessage(b -> b.queueUrl(url).messageBody("")));
             expectSqsError(failures, sqs, "InvalidAttributeValue", "ReceiveMessageWaitTimeSeconds", s -> s.setQueueAttributes(b -> b.queueUrl(url)
-                    .attributesWithStrings(Map.of("ReceiveMessageWaitTimeSeconds", "5"))));
+                    .attributesWithStrings(Map.of("ReceiveMessageWaitTimeSeconds", "21"))));
             expectSqsError(failures, sqs, "InvalidAttributeValue", "MessageRetentionPeriod", s -> s.setQueueAttributes(b -> b.queueUrl(url)
                     .attributesWithStrings(Map.of("MessageRetentionPeriod", "10"))));
-            expectSqsError(failures, sqs, "InvalidAttributeName", "Policy", s -> s.setQueueAttributes(b -> b.queueUrl(url)
-                    .attributesWithStrings(Map.of("Policy", "{}"))));
+            expectSqsError(failures, sqs, "InvalidAttributeValue", "Policy", s -> s.setQueueAttributes(b -> b.queueUrl(url)
+                    .attributesWithStrings(Map.of("Policy", "not a policy"))));
+            expectSqsError(failures, sqs, "InvalidAttributeName", "ContentBasedDeduplication", s -> s.setQueueAttributes(b -> b.queueUrl(url)
+                    .attributesWithStrings(Map.of("ContentBasedDeduplication", "true"))));
             expectSqsError(failures, sqs, "InvalidAttributeValue", "RedrivePolicy", s -> s.setQueueAttributes(b -> b.queueUrl(url)
                     .attributesWithStrings(Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"not-an-arn\",\"maxReceiveCount\":3}"))));
             expectSqsError(failures, sqs, "InvalidParameterValue", "QueueName", s -> s.createQueue(b -> b.queueName("bad name!")));

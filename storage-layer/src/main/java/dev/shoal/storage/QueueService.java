@@ -26,8 +26,17 @@ public interface QueueService {
      * created again under the same name has another. Cheap (no counts, usually no read): it may
      * name the previous incarnation for a moment after a delete and re-create made elsewhere.
      * Faces derive identifiers from it that must differ between queues and incarnations.
+     * The default, for services that only see descriptions, is the name and creation time.
      */
-    String queueId(String name);
+    default String queueId(String name) {
+        QueueDescription d = describeQueue(name);
+        return d.name() + "@" + (d.createdAt() == null ? 0 : d.createdAt().toEpochMilli());
+    }
+
+    /** The queue's settings, as cheaply as {@link #queueId}: no counts, usually no read. */
+    default QueueSettings queueSettings(String name) {
+        return describeQueue(name).settings();
+    }
 
     /** Queue names in name order, those starting with {@code prefix} (may be empty). */
     List<String> listQueues(String prefix);

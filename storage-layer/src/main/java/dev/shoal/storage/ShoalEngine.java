@@ -128,6 +128,11 @@ public final class ShoalEngine implements QueueService {
         return cache.queue(name).id();
     }
 
+    @Override
+    public QueueSettings queueSettings(String name) {
+        return cache.queue(name).settings();
+    }
+
     private QueueDescription describe(QueueRef queue) {
         SubscriptionRef sub = catalog.requireSubscription(queue, Limits.DEFAULT_SUBSCRIPTION);
         return new QueueDescription(queue.name(), queue.settings(), queue.createdAt(), stats(sub));

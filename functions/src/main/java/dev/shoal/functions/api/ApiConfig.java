@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param sqsKeys        access keys the SQS face accepts
  * @param publicEndpoint the base URL in queue URLs, or null to use the request's Host header
  * @param clock          for signature expiry
+ * @param anyRegion      accept SQS requests signed for any region, and answer with that region in
+ *                       ARNs (the local stack: clients keep their configured region)
  */
-public record ApiConfig(String accountId, String region, AccessKeys sqsKeys, String publicEndpoint, Clock clock) {
+public record ApiConfig(String accountId, String region, AccessKeys sqsKeys, String publicEndpoint, Clock clock, boolean anyRegion) {
 
     /** AWS Lambda's limit on a synchronous invocation's payload, which caps every request body. */
     public static final int MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -30,8 +32,13 @@ public record ApiConfig(String accountId, String region, AccessKeys sqsKeys, Str
         }
     }
 
-    /** The local stack's: account 000000000000, us-east-1, key test/test. */
+    /** A deployment's: requests must be signed for {@code region}. */
+    public ApiConfig(String accountId, String region, AccessKeys sqsKeys, String publicEndpoint, Clock clock) {
+        this(accountId, region, sqsKeys, publicEndpoint, clock, false);
+    }
+
+    /** The local stack's: account 000000000000, key test/test, any region (us-east-1 by default). */
     public static ApiConfig local() {
-        return new ApiConfig(DEFAULT_ACCOUNT_ID, "us-east-1", AccessKeys.LOCAL_DEFAULT, null, Clock.systemUTC());
+        return new ApiConfig(DEFAULT_ACCOUNT_ID, "us-east-1", AccessKeys.LOCAL_DEFAULT, null, Clock.systemUTC(), true);
     }
 }

@@ -20,8 +20,8 @@ public final class ApiRouter {
     public ApiRouter(QueueService service, ApiConfig config) {
         this.config = config;
         this.nativeApi = new NativeApi(service);
-        this.sqsApi = new SqsApi(service, new SigV4Verifier(config.sqsKeys(), config.region(), "sqs", config.clock()),
-                config.accountId(), config.region());
+        this.sqsApi = new SqsApi(service, new SigV4Verifier(config.sqsKeys(), config.region(), config.anyRegion(), "sqs", config.clock()),
+                config.accountId(), config.clock());
     }
 
     public HttpResponse handle(HttpRequest r) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.shoal.functions.api.sqs.SqsMd5;
 import dev.shoal.functions.api.sqs.SqsMessageIds;
+import dev.shoal.functions.api.sqs.SqsStoredAttributes;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.MessageAttribute;
 import dev.shoal.storage.ReceivedMessage;
@@ -51,11 +52,8 @@ import java.util.TreeMap;
 public final class SqsTriggerEvents implements EventEncoder {
 
     static final String EVENT_SOURCE = "aws:sqs";
-    /**
-     * Where the SQS face keeps a message's AWSTraceHeader (the sqsface branch's
-     * {@code SqsReceivedMessages.TRACE_HEADER}): an attribute under SQS's reserved "Amazon." prefix.
-     */
-    static final String TRACE_HEADER = "Amazon.SQS.AWSTraceHeader";
+    /** Where the SQS face keeps a message's AWSTraceHeader. */
+    static final String TRACE_HEADER = SqsStoredAttributes.TRACE_HEADER;
     /** Written by the dead-letter move (storage's DeadLetterMover). */
     private static final String SOURCE_QUEUE = "shoal.source.queue";
     private static final String SOURCE_RECEIVE_COUNT = "shoal.receiveCount";

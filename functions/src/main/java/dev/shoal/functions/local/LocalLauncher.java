@@ -120,7 +120,7 @@ public final class LocalLauncher implements AutoCloseable {
                     .receiptSecret(ReceiptSecret.decode(data.receiptSecret()))
                     .build();
             ApiConfig config = new ApiConfig(ApiConfig.DEFAULT_ACCOUNT_ID, options.region(),
-                    new AccessKeys(Map.of(options.accessKey(), options.secretKey())), null, Clock.systemUTC());
+                    new AccessKeys(Map.of(options.accessKey(), options.secretKey())), null, Clock.systemUTC(), true);
             ApiHandler handler = new ApiHandler(new ApiRouter(engine, config));
             LocalRoutes routes = new LocalRoutes(event -> handler.handleRequest(event, null), meter, Clock.systemUTC());
             LocalHttpServer server = LocalHttpServer.start("127.0.0.1", options.port(), routes);

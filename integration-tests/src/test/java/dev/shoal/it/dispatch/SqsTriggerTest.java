@@ -108,6 +108,7 @@ class SqsTriggerTest {
                 SendMessageBatchResultEntry s = sent.stream().filter(e -> e.id().equals(entry)).findFirst().orElseThrow();
                 String messageId = first.path("messageId").asText();
                 assertEquals(messageId, UUID.fromString(messageId).toString(), "a UUID, as SQS's message ids are");
+                assertEquals(s.messageId(), messageId, "the id SendMessageBatch returned");
                 got.forEach(d -> assertEquals(messageId, d.path("messageId").asText(), "the same id on every delivery"));
                 assertTrue(ids.add(messageId), "one id per message");
                 assertEquals(s.md5OfMessageBody(), first.path("md5OfBody").asText());

@@ -30,6 +30,11 @@ final class SettingsCodec {
         item.put("maxBytes", n(s.maxMessageBytes()));
         item.put("deleteOnAck", bool(s.deleteOnAck()));
         item.put("batchWindowMs", n(s.batchWindow().toMillis()));
+        if (!s.faceAttributes().isEmpty()) {
+            Map<String, AttributeValue> face = new HashMap<>();
+            s.faceAttributes().forEach((k, v) -> face.put(k, s(v)));
+            item.put("faceAttrs", AttributeValue.fromM(face));
+        }
         return item;
     }
 
@@ -45,7 +50,17 @@ final class SettingsCodec {
                 .deleteOnAck(flag(item, "deleteOnAck"))
                 .batchWindow(Duration.ofMillis(num(item, "batchWindowMs", Limits.DEFAULT_BATCH_WINDOW.toMillis())))
                 .defaultSubscription(defaultSubscription)
+                .faceAttributes(faceAttributes(item))
                 .build();
+    }
+
+    private static Map<String, String> faceAttributes(Map<String, AttributeValue> item) {
+        AttributeValue face = item.get("faceAttrs");
+        Map<String, String> out = new HashMap<>();
+        if (face != null && face.hasM()) {
+            face.m().forEach((k, v) -> out.put(k, v.s()));
+        }
+        return out;
     }
 
     static Map<String, AttributeValue> subscription(SubscriptionSettings s) {

@@ -27,12 +27,18 @@ record QueueUrls(String endpoint, String accountId, String region) {
 
     /** The queue named by an ARN such as a RedrivePolicy's deadLetterTargetArn. */
     static String queueOfArn(String arn) {
+        return queueOfArn(arn, "deadLetterTargetArn", SqsException.sender("InvalidAttributeValue",
+                "Invalid value for the parameter RedrivePolicy. Reason: deadLetterTargetArn must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:<queue>), was "
+                        + SqsException.echo(arn)));
+    }
+
+    /** The queue named by the ARN in {@code parameter}; {@code malformed} when it is no SQS queue ARN. */
+    static String queueOfArn(String arn, String parameter, SqsException malformed) {
         String[] parts = arn.split(":");
         if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals("sqs")) {
-            throw SqsException.sender("InvalidAttributeValue",
-                    "Invalid value for the parameter RedrivePolicy. Reason: deadLetterTargetArn must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:<queue>), was " + arn);
+            throw malformed;
         }
-        check(parts[5], "deadLetterTargetArn", arn);
+        check(parts[5], parameter, arn);
         return parts[5];
     }
 
@@ -40,7 +46,7 @@ record QueueUrls(String endpoint, String accountId, String region) {
         try {
             Limits.checkQueueNameSyntax(parameter, name);
         } catch (InvalidRequestException e) {
-            throw SqsException.sender("InvalidAddress", "The address " + given + " is not valid for this endpoint: " + e.getMessage());
+            throw SqsException.sender("InvalidAddress", "The address " + SqsException.echo(given) + " is not valid for this endpoint.");
         }
     }
 }

@@ -1,40 +1,67 @@
 package dev.shoal.functions.api.sqs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.functions.api.ApiException;
 import dev.shoal.functions.api.HttpRequest;
 import dev.shoal.functions.api.HttpResponse;
 import dev.shoal.functions.api.Json;
 import dev.shoal.functions.api.auth.SigV4Verifier;
 import dev.shoal.storage.QueueService;
+import dev.shoal.storage.Utf8Text;
 
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
- * The SQS-compatible face: the AWS JSON 1.0 protocol ({@code POST /},
- * {@code X-Amz-Target: AmazonSQS.<Action>}), authenticated with SigV4, on each queue's default
- * subscription. Actions Shoal does not implement answer {@code UnsupportedOperation}.
+ * The SQS-compatible face, authenticated with SigV4, on each queue's default subscription, in
+ * both of SQS's protocols: AWS JSON 1.0 ({@code POST /}, {@code X-Amz-Target: AmazonSQS.<Action>})
+ * and the query protocol (form-encoded {@code Action=<Action>&...}, on {@code /} or a queue URL,
+ * XML answers), which older SDKs speak. Both parse to the same request object and run the same
+ * actions. Every answer carries an {@code x-amzn-RequestId}.
  */
 public final class SqsApi {
 
     public static final String TARGET_PREFIX = "AmazonSQS.";
+    private static final String FORM = "application/x-www-form-urlencoded";
 
     private final SqsQueueActions queues;
     private final SqsMessageActions messages;
+    private final SqsQueueExtras extras;
+    private final SqsMoveTasks moveTasks;
     private final SigV4Verifier verifier;
     private final String accountId;
-    private final String region;
 
-    public SqsApi(QueueService service, SigV4Verifier verifier, String accountId, String region) {
-        this.queues = new SqsQueueActions(service);
+    /** @param clock for SQS's time rules (one purge a minute) */
+    public SqsApi(QueueService service, SigV4Verifier verifier, String accountId, Clock clock) {
+        this.queues = new SqsQueueActions(service, clock);
         this.messages = new SqsMessageActions(service);
+        this.extras = new SqsQueueExtras(service);
+        this.moveTasks = new SqsMoveTasks(service, clock);
         this.verifier = verifier;
         this.accountId = accountId;
-        this.region = region;
     }
 
+    /** True for a request in either SQS protocol (never one for the native API under /v1 or /health). */
     public static boolean accepts(HttpRequest r) {
-        return r.method().equals("POST") && r.header("x-amz-target").map(t -> t.startsWith(TARGET_PREFIX)).orElse(false);
+        if (r.method().equals("POST") && r.header("x-amz-target").map(t -> t.startsWith(TARGET_PREFIX)).orElse(false)) {
+            return true;
+        }
+        return isQuery(r);
+    }
+
+    private static boolean isQuery(HttpRequest r) {
+        if (r.path().equals("/v1") || r.path().startsWith("/v1/") || r.path().equals("/health")) {
+            return false;
+        }
+        boolean form = r.method().equals("POST") && r.header("content-type").map(t -> t.toLowerCase(Locale.ROOT).startsWith(FORM)).orElse(false);
+        boolean get = r.method().equals("GET") && r.queryParameters().containsKey("Action");
+        return form || get;
     }
 
     /**
@@ -42,6 +69,9 @@ public final class SqsApi {
      * @param scheme   "https" or "http", for the signature check
      */
     public HttpResponse handle(HttpRequest r, String endpoint, String scheme) {
+        String requestId = UUID.randomUUID().toString();
+        boolean query = !r.header("x-amz-target").map(t -> t.startsWith(TARGET_PREFIX)).orElse(false);
+        String action = query ? "Unknown" : r.header("x-amz-target").orElseThrow().substring(TARGET_PREFIX.length());
         try {
             SigV4Verifier.Verified caller;
             try {
@@ -50,23 +80,62 @@ public final class SqsApi {
                 SigV4Verifier.Failure f = e.failure();
                 throw new SqsException(f.status(), f.code(), f.code(), true, f.message());
             }
-            String contentType = r.header("content-type").orElse("");
-            if (!contentType.startsWith("application/x-amz-json-1.0")) {
-                throw SqsException.sender("InvalidParameterValue", "Content-Type must be application/x-amz-json-1.0 for the SQS JSON protocol, was '"
-                        + contentType + "'. (The SQS query protocol, form-encoded Action=..., is not supported: use an SDK or CLI from 2023 or later.)");
+            if (Utf8Text.decode(r.body()).isEmpty()) {
+                throw SqsException.sender("SerializationException", "The request body is not valid UTF-8; SQS requests are UTF-8 "
+                        + (query ? "form data" : "JSON") + " (send binary data base64-encoded, in a Binary message attribute).");
             }
-            String action = r.header("x-amz-target").orElseThrow().substring(TARGET_PREFIX.length());
-            JsonNode body = r.body().length == 0 ? null : Json.tree(r.body());
-            if (body != null && !body.isObject()) {
-                throw SqsException.sender("SerializationException", "the request body must be a JSON object");
+            ObjectNode body;
+            if (query) {
+                Map<String, String> params = queryParameters(r);
+                action = params.get("Action");
+                if (action == null || action.isEmpty()) {
+                    action = "Unknown";
+                    throw SqsException.missingParameter("Action");
+                }
+                body = SqsQueryRequests.toJson(action, params);
+                if (!body.has("QueueUrl") && QUEUE_PATH.matcher(r.path()).matches()) {
+                    body.put("QueueUrl", endpoint + r.path()); // the query protocol may address the queue by its URL
+                }
+            } else {
+                body = jsonBody(r);
             }
-            ObjectNode out = dispatch(action, new SqsRequest(body, caller.accessKeyId()), new QueueUrls(endpoint, accountId, region));
-            return new HttpResponse(200, Map.of("content-type", SqsErrors.CONTENT_TYPE), Json.write(out));
-        } catch (dev.shoal.functions.api.ApiException e) {
-            return SqsErrors.toResponse(SqsException.sender("SerializationException", e.getMessage()));
-        } catch (RuntimeException e) {
-            return SqsErrors.toResponse(e);
+            ObjectNode out = dispatch(action, new SqsRequest(body, caller.accessKeyId(), r.header("x-amzn-trace-id").orElse(null)), new QueueUrls(endpoint, accountId, caller.region()));
+            return query
+                    ? new HttpResponse(200, Map.of("content-type", SqsXml.CONTENT_TYPE, "x-amzn-requestid", requestId), SqsXml.result(action, out, requestId))
+                    : new HttpResponse(200, Map.of("content-type", SqsErrors.CONTENT_TYPE, "x-amzn-requestid", requestId), Json.write(out));
+        } catch (RuntimeException failure) {
+            RuntimeException e = failure instanceof ApiException a ? SqsException.sender("SerializationException", a.getMessage()) : failure;
+            if (query) {
+                SqsException sqs = SqsErrors.of(e);
+                return new HttpResponse(sqs.status(), Map.of("content-type", SqsXml.CONTENT_TYPE, "x-amzn-requestid", requestId),
+                        SqsXml.error(sqs, requestId));
+            }
+            return SqsErrors.toResponse(e).withHeader("x-amzn-requestid", requestId);
         }
+    }
+
+    private static final Pattern QUEUE_PATH = Pattern.compile("/[^/]+/[^/]+/?");
+
+    private static ObjectNode jsonBody(HttpRequest r) {
+        String contentType = r.header("content-type").orElse("");
+        if (!contentType.startsWith("application/x-amz-json-1.0")) {
+            throw SqsException.invalidParameterMessage("Content-Type must be application/x-amz-json-1.0 for the SQS JSON protocol, was '"
+                    + SqsException.echo(contentType) + "' (or send form-encoded Action=... for the query protocol).");
+        }
+        JsonNode body = r.body().length == 0 ? null : Json.tree(r.body());
+        if (body != null && !body.isObject()) {
+            throw SqsException.sender("SerializationException", "the request body must be a JSON object");
+        }
+        return body == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) body;
+    }
+
+    /** The query protocol's parameters: the URL's, then the form body's. */
+    private static Map<String, String> queryParameters(HttpRequest r) {
+        Map<String, String> params = new LinkedHashMap<>(r.queryParameters());
+        if (r.body().length > 0) {
+            params.putAll(new HttpRequest("GET", "/", r.bodyAsString(), Map.of(), null).queryParameters());
+        }
+        return params;
     }
 
     /** An SQS-shaped error for failures found before the SQS face runs (a body over the payload limit). */
@@ -85,15 +154,22 @@ public final class SqsApi {
             case "PurgeQueue" -> queues.purgeQueue(r);
             case "SendMessage" -> messages.sendMessage(r);
             case "SendMessageBatch" -> messages.sendMessageBatch(r);
-            case "ReceiveMessage" -> messages.receiveMessage(r);
+            case "ReceiveMessage" -> messages.receiveMessage(r, urls);
             case "DeleteMessage" -> messages.deleteMessage(r);
             case "DeleteMessageBatch" -> messages.deleteMessageBatch(r);
             case "ChangeMessageVisibility" -> messages.changeMessageVisibility(r);
             case "ChangeMessageVisibilityBatch" -> messages.changeMessageVisibilityBatch(r);
-            default -> throw new SqsException(400, "UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", true,
-                    "Shoal does not implement " + action + ". Supported: CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, "
-                            + "GetQueueAttributes, SetQueueAttributes, PurgeQueue, SendMessage(Batch), ReceiveMessage, "
-                            + "DeleteMessage(Batch), ChangeMessageVisibility(Batch).");
+            case "TagQueue" -> extras.tagQueue(r);
+            case "UntagQueue" -> extras.untagQueue(r);
+            case "ListQueueTags" -> extras.listQueueTags(r);
+            case "AddPermission" -> extras.addPermission(r, urls);
+            case "RemovePermission" -> extras.removePermission(r, urls);
+            case "ListDeadLetterSourceQueues" -> extras.listDeadLetterSourceQueues(r, urls);
+            case "StartMessageMoveTask" -> moveTasks.start(r, urls);
+            case "ListMessageMoveTasks" -> moveTasks.list(r);
+            case "CancelMessageMoveTask" -> moveTasks.cancel(r);
+            default -> throw new SqsException(400, "InvalidAction", "InvalidAction", true,
+                    "The action " + SqsException.echo(action) + " is not valid for this endpoint.");
         };
     }
 }

@@ -41,6 +41,13 @@ final class SqsBatches {
         return entries;
     }
 
+    /** SQS leaves Failed out of a batch answer when no entry failed. */
+    static void putFailed(ObjectNode out, ArrayNode failed) {
+        if (!failed.isEmpty()) {
+            out.set("Failed", failed);
+        }
+    }
+
     static void failed(ArrayNode failed, String id, SqsException e) {
         ObjectNode f = failed.addObject();
         f.put("Id", id);

@@ -28,15 +28,37 @@ public final class SqsException extends RuntimeException {
 
     static SqsException queueDoesNotExist(String queue) {
         return new SqsException(400, "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", true,
-                "The specified queue does not exist: " + queue);
+                "The specified queue does not exist.");
     }
 
     static SqsException invalidParameter(String parameter, Object value, String reason) {
-        return sender("InvalidParameterValue", "Value " + value + " for parameter " + parameter + " is invalid. Reason: " + reason);
+        return new SqsException(400, "InvalidParameterValueException", "InvalidParameterValue", true,
+                "Value " + echo(value) + " for parameter " + parameter + " is invalid. Reason: " + reason);
+    }
+
+    /** An InvalidParameterValue whose message is SQS's own sentence, not the "Value ... for parameter" form. */
+    static SqsException invalidParameterMessage(String message) {
+        return new SqsException(400, "InvalidParameterValueException", "InvalidParameterValue", true, message);
     }
 
     static SqsException missingParameter(String parameter) {
-        return sender("MissingParameter", "The request must contain the parameter " + parameter + ".");
+        return missingParameterMessage("The request must contain the parameter " + parameter + ".");
+    }
+
+    static SqsException missingParameterMessage(String message) {
+        return new SqsException(400, "MissingRequiredParameterException", "MissingParameter", true, message);
+    }
+
+    /** The longest piece of client input an error message repeats. */
+    static final int MAX_ECHO = 256;
+
+    /**
+     * Client input as an error message repeats it: cut to {@link #MAX_ECHO} characters, so that a
+     * 100 KB receipt handle does not come back as a 100 KB error.
+     */
+    static String echo(Object value) {
+        String s = String.valueOf(value);
+        return s.length() <= MAX_ECHO ? s : s.substring(0, MAX_ECHO) + "...(" + s.length() + " characters)";
     }
 
     static SqsException batch(String shape, String message) {

@@ -2,6 +2,7 @@ package dev.shoal.functions.api.sqs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.storage.ConflictException;
 import dev.shoal.storage.Limits;
@@ -33,8 +34,6 @@ final class SqsMessageActions {
     /** SQS's limit on a whole SendMessageBatch (bodies and attributes). */
     static final int MAX_BATCH_BYTES = 1024 * 1024;
     static final int MAX_RECEIVE = 10;
-    private static final Set<String> SYSTEM_ATTRIBUTES = Set.of("SenderId", "SentTimestamp", "ApproximateReceiveCount",
-            "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId", "MessageGroupId");
 
     private final QueueService service;
 
@@ -45,8 +44,9 @@ final class SqsMessageActions {
     ObjectNode sendMessage(SqsRequest r) {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
         Outgoing m = outgoing(r);
+        checkSize(m, service.queueSettings(queue).maxMessageBytes());
         ProducedMessage produced = service.produce(queue, List.of(m.message())).getFirst();
-        return sent(SqsQueueActions.object(), m, produced);
+        return sent(SqsQueueActions.object(), m, produced, service.queueId(queue), isFifo(queue));
     }
 
     ObjectNode sendMessageBatch(SqsRequest r) {
@@ -54,13 +54,15 @@ final class SqsMessageActions {
         List<JsonNode> entries = SqsBatches.entries(r);
         ObjectNode out = SqsQueueActions.object();
         ArrayNode successful = out.putArray("Successful");
-        ArrayNode failed = out.putArray("Failed");
+        ArrayNode failed = JsonNodeFactory.instance.arrayNode();
         Map<String, Outgoing> valid = new LinkedHashMap<>();
         long bytes = 0;
+        long maxBytes = service.queueSettings(queue).maxMessageBytes();
         for (JsonNode e : entries) {
             String id = e.get("Id").textValue();
             try {
                 Outgoing m = outgoing(r.at(e));
+                checkSize(m, maxBytes);
                 bytes += m.size();
                 valid.put(id, m);
             } catch (SqsException invalid) {
@@ -73,21 +75,30 @@ final class SqsMessageActions {
         }
         if (!valid.isEmpty()) {
             List<ProducedMessage> produced = service.produce(queue, valid.values().stream().map(Outgoing::message).toList());
+            String queueId = service.queueId(queue);
             int i = 0;
             for (var e : valid.entrySet()) {
-                sent(successful.addObject().put("Id", e.getKey()), e.getValue(), produced.get(i++));
+                sent(successful.addObject().put("Id", e.getKey()), e.getValue(), produced.get(i++), queueId, isFifo(queue));
             }
         }
+        SqsBatches.putFailed(out, failed);
         return out;
     }
 
-    private record Outgoing(String body, Map<String, MessageAttribute> attributes, NewMessage message) {
+    private record Outgoing(String body, Map<String, MessageAttribute> attributes, Map<String, MessageAttribute> system, NewMessage message) {
         long size() {
             long n = body.getBytes(StandardCharsets.UTF_8).length;
             for (var a : attributes.entrySet()) {
                 n += a.getKey().length() + a.getValue().dataType().length() + a.getValue().value().length;
             }
             return n;
+        }
+    }
+
+    private static void checkSize(Outgoing m, long maxBytes) {
+        if (m.size() > maxBytes) {
+            throw SqsException.invalidParameterMessage("One or more parameters are invalid. Reason: Message must be shorter than "
+                    + maxBytes + " bytes.");
         }
     }
 
@@ -98,7 +109,12 @@ final class SqsMessageActions {
         }
         checkCharacters(body);
         Map<String, MessageAttribute> attributes = SqsMessageAttributes.parse(r.object("MessageAttributes"));
-        NewMessage.Builder b = NewMessage.builder().body(body).attributes(attributes);
+        Map<String, MessageAttribute> system = SqsMessageAttributes.parseSystem(r.object("MessageSystemAttributes"));
+        Map<String, MessageAttribute> stored = new LinkedHashMap<>(attributes);
+        MessageAttribute trace = system.containsKey("AWSTraceHeader") ? system.get("AWSTraceHeader")
+                : r.traceHeader() == null ? null : MessageAttribute.string(r.traceHeader());
+        if (trace != null) stored.put(SqsReceivedMessages.TRACE_HEADER, trace);
+        NewMessage.Builder b = NewMessage.builder().body(body).attributes(stored);
         r.integer("DelaySeconds", 0, (int) Limits.MAX_QUEUE_DELAY.toSeconds()).ifPresent(d -> b.delay(Duration.ofSeconds(d)));
         r.string("MessageGroupId").ifPresent(g -> {
             if (!Limits.GROUP_ID.matcher(g).matches()) throw SqsException.invalidParameter("MessageGroupId", g, "must be 1-128 printable ASCII characters");
@@ -108,85 +124,75 @@ final class SqsMessageActions {
             if (!Limits.DEDUP_ID.matcher(d).matches()) throw SqsException.invalidParameter("MessageDeduplicationId", d, "must be 1-128 printable ASCII characters");
             b.dedupId(d);
         });
-        return new Outgoing(body, attributes, b.build());
+        return new Outgoing(body, attributes, system, b.build());
     }
 
-    /** SQS accepts #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
+    static final String ALLOWED_CHARACTERS =
+            "Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF";
+
     private static void checkCharacters(String body) {
-        for (int i = 0; i < body.length(); ) {
-            int c = body.codePointAt(i);
+        invalidCharacter(body).ifPresent(c -> {
+            throw SqsException.sender("InvalidMessageContents", "Invalid characters found (#x" + Integer.toHexString(c) + "). " + ALLOWED_CHARACTERS);
+        });
+    }
+
+    /** The first code point SQS does not accept in a body or a string attribute (U+0000 among them), if any. */
+    static Optional<Integer> invalidCharacter(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
             boolean ok = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-            if (!ok) {
-                throw SqsException.sender("InvalidMessageContents", "Invalid binary character '#x" + Integer.toHexString(c)
-                        + "' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
+            if (!ok) { // a lone surrogate is a code point in D800-DFFF, refused here too
+                return Optional.of(c);
             }
             i += Character.charCount(c);
         }
+        return Optional.empty();
     }
 
-    private static ObjectNode sent(ObjectNode out, Outgoing m, ProducedMessage produced) {
-        out.put("MessageId", produced.id().toString());
+    private static boolean isFifo(String queue) {
+        return queue.endsWith(Limits.FIFO_SUFFIX);
+    }
+
+    private static ObjectNode sent(ObjectNode out, Outgoing m, ProducedMessage produced, String queueId, boolean fifo) {
+        out.put("MessageId", SqsMessageIds.of(queueId, produced.id()));
         out.put("MD5OfMessageBody", SqsMd5.ofBody(m.body()));
         String attributesMd5 = SqsMd5.ofAttributes(m.attributes());
         if (attributesMd5 != null) out.put("MD5OfMessageAttributes", attributesMd5);
-        if (m.message().groupId() != null) out.put("SequenceNumber", Long.toString(produced.id().offset()));
+        String systemMd5 = SqsMd5.ofAttributes(m.system());
+        if (systemMd5 != null) out.put("MD5OfMessageSystemAttributes", systemMd5);
+        if (fifo) out.put("SequenceNumber", Long.toString(produced.id().offset()));
         return out;
     }
 
-    ObjectNode receiveMessage(SqsRequest r) {
+    ObjectNode receiveMessage(SqsRequest r, QueueUrls urls) {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
         int max = r.integer("MaxNumberOfMessages", 1, MAX_RECEIVE).orElse(1);
         Integer visibility = r.integer("VisibilityTimeout", 0, (int) Limits.MAX_VISIBILITY_TIMEOUT.toSeconds()).orElse(null);
-        int wait = r.integer("WaitTimeSeconds", 0, (int) Limits.MAX_WAIT_TIME.toSeconds()).orElse(0);
+        int wait = r.integer("WaitTimeSeconds", 0, (int) Limits.MAX_WAIT_TIME.toSeconds())
+                .orElseGet(() -> SqsQueueAttributes.defaultWaitSeconds(service.queueSettings(queue)));
         ReceiveRequest request = new ReceiveRequest(max, visibility == null ? null : Duration.ofSeconds(visibility),
                 Duration.ofSeconds(wait), r.string("ReceiveRequestAttemptId").orElse(null));
         List<String> system = new ArrayList<>(r.strings("AttributeNames"));
         system.addAll(r.strings("MessageSystemAttributeNames"));
         List<String> attributeNames = r.strings("MessageAttributeNames");
         ObjectNode out = SqsQueueActions.object();
+        List<ReceivedMessage> received = service.receive(queue, Limits.DEFAULT_SUBSCRIPTION, request);
+        if (received.isEmpty()) {
+            return out; // SQS answers an empty receive with {}, not {"Messages": []}
+        }
         ArrayNode messages = out.putArray("Messages");
-        for (ReceivedMessage m : service.receive(queue, Limits.DEFAULT_SUBSCRIPTION, request)) {
-            messages.add(message(m, system, attributeNames, r.accessKeyId()));
+        var context = new SqsReceivedMessages.Context(service.queueId(queue), isFifo(queue), system, attributeNames, r.accessKeyId(), urls);
+        for (ReceivedMessage m : received) {
+            messages.add(SqsReceivedMessages.write(m, context));
         }
         return out;
-    }
-
-    private static ObjectNode message(ReceivedMessage m, List<String> system, List<String> attributeNames, String sender) {
-        ObjectNode o = SqsQueueActions.object();
-        String body = new String(m.body(), StandardCharsets.UTF_8);
-        o.put("MessageId", m.id().toString());
-        o.put("ReceiptHandle", m.receipt());
-        o.put("MD5OfBody", SqsMd5.ofBody(body));
-        o.put("Body", body);
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("SenderId", sender == null ? "shoal" : sender);
-        if (m.sentAt() != null) attributes.put("SentTimestamp", Long.toString(m.sentAt().toEpochMilli()));
-        attributes.put("ApproximateReceiveCount", Integer.toString(m.receiveCount()));
-        if (m.firstReceivedAt() != null) attributes.put("ApproximateFirstReceiveTimestamp", Long.toString(m.firstReceivedAt().toEpochMilli()));
-        if (m.groupId() != null) {
-            attributes.put("MessageGroupId", m.groupId());
-            attributes.put("SequenceNumber", Long.toString(m.id().offset()));
-        }
-        if (m.dedupId() != null) attributes.put("MessageDeduplicationId", m.dedupId());
-        if (!system.contains("All")) attributes.keySet().retainAll(system);
-        attributes.keySet().retainAll(SYSTEM_ATTRIBUTES);
-        if (!attributes.isEmpty()) {
-            ObjectNode a = o.putObject("Attributes");
-            attributes.forEach(a::put);
-        }
-        Map<String, MessageAttribute> selected = SqsMessageAttributes.select(m.attributes(), attributeNames);
-        if (!selected.isEmpty()) {
-            o.put("MD5OfMessageAttributes", SqsMd5.ofAttributes(selected));
-            o.set("MessageAttributes", SqsMessageAttributes.toJson(selected));
-        }
-        return o;
     }
 
     ObjectNode deleteMessage(SqsRequest r) {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
         String receipt = r.requiredString("ReceiptHandle");
         ReceiptResult result = service.ack(queue, Limits.DEFAULT_SUBSCRIPTION, List.of(receipt)).getFirst();
-        deleteFailure(result).ifPresent(e -> {
+        deleteFailure(queue, result).ifPresent(e -> {
             throw e;
         });
         return SqsQueueActions.object();
@@ -195,23 +201,27 @@ final class SqsMessageActions {
     ObjectNode deleteMessageBatch(SqsRequest r) {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
         List<JsonNode> entries = SqsBatches.entries(r);
-        List<String> receipts = new ArrayList<>();
-        for (JsonNode e : entries) {
-            receipts.add(r.at(e).requiredString("ReceiptHandle"));
-        }
-        List<ReceiptResult> results = service.ack(queue, Limits.DEFAULT_SUBSCRIPTION, receipts);
-        return batchResult(entries, results, SqsMessageActions::deleteFailure);
+        return batch(entries, e -> r.at(e).requiredString("ReceiptHandle"),
+                receipts -> service.ack(queue, Limits.DEFAULT_SUBSCRIPTION, receipts), result -> deleteFailure(queue, result));
     }
 
     /**
-     * SQS answers a delete with a superseded receipt (the message was received again since) with
-     * success, leaving the message alone; only a receipt that is not one at all is an error.
+     * A delete that did not delete. On a standard queue SQS answers a superseded receipt (the
+     * message was received again since) with success and leaves the message alone. On a FIFO
+     * queue a receipt whose lease has ended, or that a newer delivery replaced, is refused
+     * ("The receipt handle has expired."), so the caller knows the message will come back.
      */
-    private static Optional<SqsException> deleteFailure(ReceiptResult result) {
+    private static Optional<SqsException> deleteFailure(String queue, ReceiptResult result) {
+        boolean fifo = queue.endsWith(Limits.FIFO_SUFFIX);
         return result.failure()
-                .filter(e -> !(e instanceof ConflictException))
-                .map(e -> SqsErrors.forReceipt(e, result.receipt()));
+                .filter(e -> !(e instanceof ConflictException c) || (fifo && EXPIRED_ON_FIFO.contains(c.code())))
+                .map(e -> e instanceof ConflictException
+                        ? SqsException.invalidParameter("ReceiptHandle", result.receipt(), "The receipt handle has expired.")
+                        : SqsErrors.forReceipt(e, result.receipt()));
     }
+
+    /** The storage conflicts that mean, on a FIFO queue, that the receipt's lease is over. */
+    private static final Set<String> EXPIRED_ON_FIFO = Set.of("ReceiptHandleExpired", "ReceiptSuperseded");
 
     ObjectNode changeMessageVisibility(SqsRequest r) {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
@@ -226,12 +236,8 @@ final class SqsMessageActions {
     ObjectNode changeMessageVisibilityBatch(SqsRequest r) {
         String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
         List<JsonNode> entries = SqsBatches.entries(r);
-        List<VisibilityChange> changes = new ArrayList<>();
-        for (JsonNode e : entries) {
-            changes.add(change(r.at(e)));
-        }
-        List<ReceiptResult> results = service.changeVisibility(queue, Limits.DEFAULT_SUBSCRIPTION, changes);
-        return batchResult(entries, results, result -> result.failure().map(e -> SqsErrors.forReceipt(e, result.receipt())));
+        return batch(entries, e -> change(r.at(e)), changes -> service.changeVisibility(queue, Limits.DEFAULT_SUBSCRIPTION, changes),
+                result -> result.failure().map(e -> SqsErrors.forReceipt(e, result.receipt())));
     }
 
     private static VisibilityChange change(SqsRequest r) {
@@ -241,20 +247,37 @@ final class SqsMessageActions {
         return new VisibilityChange(receipt, Duration.ofSeconds(timeout));
     }
 
-    private static ObjectNode batchResult(List<JsonNode> entries, List<ReceiptResult> results,
-                                          Function<ReceiptResult, Optional<SqsException>> failure) {
+    /**
+     * One batch of receipt operations, as SQS answers it: 200 with each entry in Successful or
+     * Failed, an entry that cannot be read (a missing receipt) failing alone.
+     */
+    private static <T> ObjectNode batch(List<JsonNode> entries, Function<JsonNode, T> parse,
+                                        Function<List<T>, List<ReceiptResult>> call,
+                                        Function<ReceiptResult, Optional<SqsException>> failure) {
         ObjectNode out = SqsQueueActions.object();
         ArrayNode successful = out.putArray("Successful");
-        ArrayNode failed = out.putArray("Failed");
-        for (int i = 0; i < entries.size(); i++) {
-            String id = entries.get(i).get("Id").textValue();
-            Optional<SqsException> error = failure.apply(results.get(i));
-            if (error.isPresent()) {
-                SqsBatches.failed(failed, id, error.get());
-            } else {
-                successful.addObject().put("Id", id);
+        ArrayNode failed = JsonNodeFactory.instance.arrayNode();
+        List<String> ids = new ArrayList<>();
+        List<T> valid = new ArrayList<>();
+        for (JsonNode e : entries) {
+            String id = e.get("Id").textValue();
+            try {
+                valid.add(parse.apply(e));
+                ids.add(id);
+            } catch (SqsException invalid) {
+                SqsBatches.failed(failed, id, invalid);
             }
         }
+        List<ReceiptResult> results = valid.isEmpty() ? List.of() : call.apply(valid);
+        for (int i = 0; i < ids.size(); i++) {
+            Optional<SqsException> error = failure.apply(results.get(i));
+            if (error.isPresent()) {
+                SqsBatches.failed(failed, ids.get(i), error.get());
+            } else {
+                successful.addObject().put("Id", ids.get(i));
+            }
+        }
+        SqsBatches.putFailed(out, failed);
         return out;
     }
 }

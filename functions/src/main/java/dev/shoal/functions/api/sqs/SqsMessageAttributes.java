@@ -19,6 +19,9 @@ final class SqsMessageAttributes {
 
     private static final Pattern DATA_TYPE = Pattern.compile("(String|Number|Binary)(\\.[A-Za-z0-9_.-]{1,200})?");
 
+    /** SQS's limit per message; the native API allows {@link Limits#MAX_ATTRIBUTES}. */
+    static final int MAX_ATTRIBUTES = 10;
+
     private SqsMessageAttributes() {
     }
 
@@ -27,11 +30,34 @@ final class SqsMessageAttributes {
         if (attributes == null || attributes.isNull()) {
             return out;
         }
-        if (attributes.size() > Limits.MAX_ATTRIBUTES) {
-            throw SqsException.invalidParameter("MessageAttributes", attributes.size() + " attributes",
-                    "a message may have at most " + Limits.MAX_ATTRIBUTES + " attributes");
+        if (!attributes.isObject()) {
+            throw SqsException.invalidParameter("MessageAttributes", attributes, "must be a map of name to {\"DataType\", \"StringValue\" or \"BinaryValue\"}");
+        }
+        if (attributes.size() > MAX_ATTRIBUTES) {
+            throw SqsException.invalidParameterMessage("Number of message attributes [" + attributes.size()
+                    + "] exceeds the allowed maximum [" + MAX_ATTRIBUTES + "].");
         }
         attributes.properties().forEach(e -> out.put(checkName(e.getKey()), parseOne(e.getKey(), e.getValue())));
+        return out;
+    }
+
+    /** MessageSystemAttributes: only AWSTraceHeader, a String, as in SQS. */
+    static Map<String, MessageAttribute> parseSystem(JsonNode attributes) {
+        Map<String, MessageAttribute> out = new LinkedHashMap<>();
+        if (attributes == null || attributes.isNull()) {
+            return out;
+        }
+        attributes.properties().forEach(e -> {
+            if (!e.getKey().equals("AWSTraceHeader")) {
+                throw SqsException.invalidParameterMessage("Message system attribute name '" + SqsException.echo(e.getKey())
+                        + "' is invalid. The only supported message system attribute is AWSTraceHeader.");
+            }
+            MessageAttribute a = parseOne(e.getKey(), e.getValue());
+            if (!a.dataType().equals("String")) {
+                throw SqsException.invalidParameterMessage("The message system attribute AWSTraceHeader must have the DataType String.");
+            }
+            out.put(e.getKey(), a);
+        });
         return out;
     }
 
@@ -67,16 +93,28 @@ final class SqsMessageAttributes {
             if (v == null || !v.isTextual()) {
                 throw SqsException.sender("InvalidParameterValue", "The message attribute '" + name + "' with type 'Binary' must use field 'Binary'.");
             }
+            byte[] bytes;
             try {
-                return new MessageAttribute(dataType, Base64.getDecoder().decode(v.textValue()));
+                bytes = Base64.getDecoder().decode(v.textValue());
             } catch (IllegalArgumentException e) {
                 throw SqsException.invalidParameter(parameter + ".BinaryValue", "(not base64)", "must be base64");
             }
+            if (bytes.length == 0) {
+                throw emptyValue(name, "Binary");
+            }
+            return new MessageAttribute(dataType, bytes);
         }
         JsonNode v = a.get("StringValue");
         if (v == null || !v.isTextual()) {
             throw SqsException.sender("InvalidParameterValue", "The message attribute '" + name + "' with type '" + dataType + "' must use field 'String'.");
         }
+        if (v.textValue().isEmpty()) {
+            throw emptyValue(name, dataType.startsWith("Number") ? "Number" : "String");
+        }
+        SqsMessageActions.invalidCharacter(v.textValue()).ifPresent(c -> {
+            throw SqsException.invalidParameterMessage("Message (user) attribute '" + name + "' contains the invalid character #x"
+                    + Integer.toHexString(c) + ". " + SqsMessageActions.ALLOWED_CHARACTERS);
+        });
         if (dataType.startsWith("Number")) {
             try {
                 new java.math.BigDecimal(v.textValue().trim());
@@ -87,8 +125,12 @@ final class SqsMessageAttributes {
         return new MessageAttribute(dataType, v.textValue().getBytes(StandardCharsets.UTF_8));
     }
 
+    private static SqsException emptyValue(String name, String type) {
+        return SqsException.invalidParameterMessage("Message (user) attribute '" + name + "' must contain a non-empty value of type '" + type + "'.");
+    }
+
     /**
-     * The attributes a receive asked for: {@code All} or {@code .*} for every one, {@code prefix.*}
+     * The attributes a receive asked for: {@code All}, {@code *} or {@code .*} for every one, {@code prefix.*}
      * for a prefix, else exact names. None when the receive named none (as SQS does).
      */
     static Map<String, MessageAttribute> select(Map<String, MessageAttribute> attributes, List<String> names) {
@@ -98,7 +140,7 @@ final class SqsMessageAttributes {
         }
         attributes.forEach((name, value) -> {
             for (String wanted : names) {
-                boolean match = wanted.equals("All") || wanted.equals(".*") || wanted.equals(name)
+                boolean match = wanted.equals("All") || wanted.equals("*") || wanted.equals(".*") || wanted.equals(name)
                         || (wanted.endsWith(".*") && name.startsWith(wanted.substring(0, wanted.length() - 1)));
                 if (match) {
                     out.put(name, value);

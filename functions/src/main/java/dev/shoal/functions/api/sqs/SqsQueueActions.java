@@ -8,35 +8,47 @@ import dev.shoal.storage.QueueService;
 import dev.shoal.storage.QueueSettings;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** CreateQueue, GetQueueUrl, ListQueues, DeleteQueue, Get/SetQueueAttributes, PurgeQueue. */
 final class SqsQueueActions {
 
     private static final int MAX_LIST = 1_000;
 
-    private final QueueService service;
+    /** SQS allows one PurgeQueue per queue in this long. */
+    static final Duration PURGE_INTERVAL = Duration.ofSeconds(60);
+    private static final String LAST_PURGE = SqsQueueAttributes.STORED_PREFIX + "lastPurgeMillis";
 
-    SqsQueueActions(QueueService service) {
+    private final QueueService service;
+    private final Clock clock;
+
+    SqsQueueActions(QueueService service, Clock clock) {
         this.service = service;
+        this.clock = clock;
     }
 
     /** Creates the queue; an existing queue whose attributes match those given is returned as SQS does. */
     ObjectNode createQueue(SqsRequest r, QueueUrls urls) {
         String name = r.requiredString("QueueName");
         Map<String, String> attributes = r.stringMap("Attributes");
-        if (!r.stringMap("tags").isEmpty()) {
-            throw SqsException.batch("UnsupportedOperation", "Shoal does not support queue tags; create the queue without tags");
-        }
+        Map<String, String> tags = r.stringMap("tags");
         QueueSettings settings = SqsQueueAttributes.forCreate(name, attributes);
+        if (!tags.isEmpty()) {
+            settings = settings.toBuilder().faceAttributes(SqsQueueExtras.withTags(name, new TreeMap<>(settings.faceAttributes()), tags)).build();
+        }
         try {
             service.createQueue(name, settings);
         } catch (ConflictException e) {
             if (!"QueueAlreadyExists".equals(e.code())) throw e;
             QueueSettings existing = service.describeQueue(name).settings();
-            if (!SqsQueueAttributes.apply(existing, withoutFifo(attributes)).equals(existing) || existing.fifo() != settings.fifo()) {
+            // tags are not compared: SQS returns the existing queue whatever tags the call names
+            if (!SqsQueueAttributes.apply(name, existing, withoutFifo(attributes)).equals(existing) || existing.fifo() != settings.fifo()) {
                 throw new SqsException(400, "QueueNameExists", "QueueAlreadyExists", true,
                         "A queue already exists with the same name and a different value for attribute(s) "
                                 + String.join(", ", attributes.keySet()));
@@ -46,7 +58,7 @@ final class SqsQueueActions {
     }
 
     private static Map<String, String> withoutFifo(Map<String, String> attributes) {
-        Map<String, String> m = new java.util.LinkedHashMap<>(attributes);
+        Map<String, String> m = new LinkedHashMap<>(attributes);
         m.remove("FifoQueue");
         return m;
     }
@@ -68,12 +80,16 @@ final class SqsQueueActions {
         names.stream().limit(limit).forEach(n -> array.add(urls.url(n)));
         // SQS only pages when MaxResults is given
         if (max != null && names.size() > limit) {
-            out.put("NextToken", Base64.getUrlEncoder().withoutPadding().encodeToString(names.get(limit - 1).getBytes(StandardCharsets.UTF_8)));
+            out.put("NextToken", encodeToken(names.get(limit - 1)));
         }
         return out;
     }
 
-    private static String decodeToken(String token) {
+    static String encodeToken(String lastName) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String decodeToken(String token) {
         try {
             return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
@@ -86,8 +102,20 @@ final class SqsQueueActions {
         return object();
     }
 
+    /** Purges, unless the queue was purged less than {@link #PURGE_INTERVAL} ago (SQS's PurgeQueueInProgress). */
     ObjectNode purgeQueue(SqsRequest r) {
-        service.purgeQueue(QueueUrls.queueOf(r.requiredString("QueueUrl")));
+        String queue = QueueUrls.queueOf(r.requiredString("QueueUrl"));
+        QueueSettings settings = service.describeQueue(queue).settings();
+        long now = clock.millis();
+        String last = settings.faceAttributes().get(LAST_PURGE);
+        if (last != null && now - Long.parseLong(last) < PURGE_INTERVAL.toMillis()) {
+            throw new SqsException(403, "PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", true,
+                    "Only one PurgeQueue operation on " + queue + " is allowed every 60 seconds.");
+        }
+        Map<String, String> stored = new TreeMap<>(settings.faceAttributes());
+        stored.put(LAST_PURGE, Long.toString(now));
+        service.updateQueue(queue, settings.toBuilder().faceAttributes(stored).build());
+        service.purgeQueue(queue);
         return object();
     }
 
@@ -109,7 +137,10 @@ final class SqsQueueActions {
             throw SqsException.missingParameter("Attributes");
         }
         QueueSettings current = service.describeQueue(queue).settings();
-        service.updateQueue(queue, SqsQueueAttributes.apply(current, attributes));
+        QueueSettings changed = SqsQueueAttributes.apply(queue, current, attributes);
+        Map<String, String> stored = new TreeMap<>(changed.faceAttributes());
+        stored.put(SqsQueueAttributes.LAST_MODIFIED, Long.toString(clock.instant().getEpochSecond()));
+        service.updateQueue(queue, changed.toBuilder().faceAttributes(stored).build());
         return object();
     }
 

@@ -14,30 +14,43 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * SQS queue attributes to and from {@link QueueSettings}. Writable: VisibilityTimeout,
+ * SQS queue attributes to and from {@link QueueSettings}. Writable and applied: VisibilityTimeout,
  * MessageRetentionPeriod, DelaySeconds, MaximumMessageSize, RedrivePolicy,
- * ContentBasedDeduplication, FifoQueue (at creation). ReceiveMessageWaitTimeSeconds is only
- * accepted as 0 (Shoal has no per-queue default wait; pass WaitTimeSeconds on ReceiveMessage).
- * A few SQS attributes whose only meaning is what Shoal does anyway are accepted with that
- * value; everything else is refused by name.
+ * ContentBasedDeduplication, FifoQueue (at creation), ReceiveMessageWaitTimeSeconds (the default
+ * wait of a ReceiveMessage that names none). Accepted, stored and returned but not enforced
+ * (Shoal has no IAM or KMS of its own): Policy, RedriveAllowPolicy, KmsMasterKeyId,
+ * KmsDataKeyReusePeriodSeconds, SqsManagedSseEnabled (true unless a KMS key is set, as in SQS).
+ * FIFO-only attributes are refused on standard queues; everything else is refused by name.
+ * Booleans are read case-insensitively, as SQS does.
  */
 final class SqsQueueAttributes {
 
     /** SQS attributes accepted with the one value that describes Shoal's behaviour. */
     private static final Map<String, Set<String>> FIXED = Map.of(
             "DeduplicationScope", Set.of("queue"),
-            "FifoThroughputLimit", Set.of("perQueue"),
-            "SqsManagedSseEnabled", Set.of("true", "false"),
-            "ReceiveMessageWaitTimeSeconds", Set.of("0"));
+            "FifoThroughputLimit", Set.of("perQueue"));
+
+    /** Attributes SQS only knows on FIFO queues: on a standard queue they are unknown names. */
+    private static final Set<String> FIFO_ONLY = Set.of("ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit");
+
+    /** Where the attributes Shoal stores but does not interpret live in {@link QueueSettings#faceAttributes()}. */
+    static final String STORED_PREFIX = "sqs.";
+    static final String WAIT = "ReceiveMessageWaitTimeSeconds";
+    /** When SetQueueAttributes last changed the queue, in epoch seconds. */
+    static final String LAST_MODIFIED = STORED_PREFIX + "LastModifiedTimestamp";
+    private static final String SELF_REDRIVE = "RedrivePolicy";
 
     static final List<String> READABLE = List.of("QueueArn", "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
             "ApproximateNumberOfMessagesDelayed", "CreatedTimestamp", "LastModifiedTimestamp", "VisibilityTimeout",
             "MaximumMessageSize", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds", "RedrivePolicy",
-            "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit", "SqsManagedSseEnabled");
+            "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit", "SqsManagedSseEnabled",
+            "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "Policy", "RedriveAllowPolicy");
 
     /** Shoal's "unlimited" retention, reported as 100 years: SQS has no word for it. */
     static final Duration UNLIMITED_REPORTED_AS = Duration.ofDays(365 * 100);
@@ -47,11 +60,7 @@ final class SqsQueueAttributes {
 
     /** Settings for a new queue: SQS's defaults, then the given attributes. */
     static QueueSettings forCreate(String queue, Map<String, String> attributes) {
-        String fifoText = attributes.getOrDefault("FifoQueue", "false");
-        if (!fifoText.equals("true") && !fifoText.equals("false")) {
-            throw invalidValue("FifoQueue", "must be true or false, was " + fifoText);
-        }
-        boolean fifo = fifoText.equals("true");
+        boolean fifo = bool("FifoQueue", attributes.getOrDefault("FifoQueue", "false"));
         try {
             Limits.checkQueueName("QueueName", queue, fifo);
         } catch (InvalidRequestException e) {
@@ -60,47 +69,95 @@ final class SqsQueueAttributes {
         }
         Map<String, String> rest = new LinkedHashMap<>(attributes);
         rest.remove("FifoQueue");
-        return apply(QueueSettings.builder().fifo(fifo).build(), rest);
+        return apply(queue, QueueSettings.builder().fifo(fifo).build(), rest);
     }
 
     /** {@code base} with the given attributes changed (SetQueueAttributes, or CreateQueue's comparison). */
-    static QueueSettings apply(QueueSettings base, Map<String, String> attributes) {
+    static QueueSettings apply(String queue, QueueSettings base, Map<String, String> attributes) {
         QueueSettings.Builder q = base.toBuilder();
         SubscriptionSettings.Builder sub = base.defaultSubscription().toBuilder();
+        Map<String, String> stored = new TreeMap<>(base.faceAttributes());
         for (var e : attributes.entrySet()) {
             String name = e.getKey();
             String value = e.getValue();
+            if (FIFO_ONLY.contains(name) && !base.fifo()) {
+                throw unknownAttribute(name);
+            }
             switch (name) {
                 case "VisibilityTimeout" -> sub.visibilityTimeout(Duration.ofSeconds(integer(name, value, 0, Limits.MAX_VISIBILITY_TIMEOUT.toSeconds())));
                 case "MessageRetentionPeriod" -> q.retention(Duration.ofSeconds(integer(name, value, Limits.MIN_RETENTION.toSeconds(), UNLIMITED_REPORTED_AS.toSeconds())));
                 case "DelaySeconds" -> q.deliveryDelay(Duration.ofSeconds(integer(name, value, 0, Limits.MAX_QUEUE_DELAY.toSeconds())));
                 case "MaximumMessageSize" -> q.maxMessageBytes(integer(name, value, 1, Limits.MAX_MESSAGE_BYTES));
                 case "ContentBasedDeduplication" -> q.contentBasedDeduplication(bool(name, value));
-                case "RedrivePolicy" -> sub.deadLetter(redrivePolicy(value));
+                case "RedrivePolicy" -> redrive(queue, value, sub, stored);
                 case "FifoQueue" -> {
                     if (bool(name, value) != base.fifo()) {
                         throw invalidValue(name, "a queue's type cannot change after it is created");
                     }
                 }
+                case WAIT -> stored.put(STORED_PREFIX + name, Long.toString(integer(name, value, 0, Limits.MAX_WAIT_TIME.toSeconds())));
+                case "KmsDataKeyReusePeriodSeconds" -> stored.put(STORED_PREFIX + name, Long.toString(integer(name, value, 60, 86_400)));
+                case "SqsManagedSseEnabled" -> stored.put(STORED_PREFIX + name, Boolean.toString(bool(name, value)));
+                case "KmsMasterKeyId" -> storeOrRemove(stored, name, value);
+                case "Policy", "RedriveAllowPolicy" -> {
+                    if (!value.isEmpty()) json(name, value);
+                    storeOrRemove(stored, name, value);
+                }
                 default -> {
                     Set<String> fixed = FIXED.get(name);
                     if (fixed == null) {
-                        throw SqsException.sender("InvalidAttributeName", "Unknown or unsupported attribute " + name
-                                + ". Shoal supports VisibilityTimeout, MessageRetentionPeriod, DelaySeconds, MaximumMessageSize, "
-                                + "RedrivePolicy, FifoQueue, ContentBasedDeduplication.");
+                        throw unknownAttribute(name);
                     }
                     if (!fixed.contains(value)) {
-                        throw invalidValue(name, name.equals("ReceiveMessageWaitTimeSeconds")
-                                ? "Shoal has no per-queue default wait; only 0 is accepted. Pass WaitTimeSeconds (up to 20) on ReceiveMessage instead."
-                                : "Shoal only supports " + String.join(" or ", fixed));
+                        throw invalidValue(name, "Shoal only supports " + String.join(" or ", fixed));
                     }
                 }
             }
         }
         try {
-            return q.defaultSubscription(sub.build()).build();
+            return q.defaultSubscription(sub.build()).faceAttributes(stored).build();
         } catch (InvalidRequestException e) {
             throw invalidValue(attributeOf(e.field()), e.getMessage());
+        }
+    }
+
+    /** The default wait of a receive on this queue ({@code ReceiveMessageWaitTimeSeconds}), 0 unless set. */
+    static int defaultWaitSeconds(QueueSettings s) {
+        return Integer.parseInt(s.faceAttributes().getOrDefault(STORED_PREFIX + WAIT, "0"));
+    }
+
+    private static SqsException unknownAttribute(String name) {
+        return SqsException.sender("InvalidAttributeName", "Unknown Attribute " + SqsException.echo(name) + ".");
+    }
+
+    private static void storeOrRemove(Map<String, String> stored, String name, String value) {
+        if (value.isEmpty()) {
+            stored.remove(STORED_PREFIX + name);
+        } else {
+            stored.put(STORED_PREFIX + name, value);
+        }
+    }
+
+    private static void json(String name, String value) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(value.getBytes(StandardCharsets.UTF_8));
+            if (n == null || !n.isObject()) throw new IllegalArgumentException();
+        } catch (Exception e) {
+            throw invalidValue(name, "must be a JSON object (an IAM policy document)");
+        }
+    }
+
+    /**
+     * A redrive policy: applied, unless it names the queue itself, which SQS accepts and Shoal
+     * stores and returns without moving anything (a message would come back to the same queue).
+     */
+    private static void redrive(String queue, String value, SubscriptionSettings.Builder sub, Map<String, String> stored) {
+        stored.remove(STORED_PREFIX + SELF_REDRIVE);
+        DeadLetterPolicy policy = redrivePolicy(value);
+        sub.deadLetter(policy);
+        if (policy != null && policy.queue().equals(queue)) {
+            sub.deadLetter(null);
+            stored.put(STORED_PREFIX + SELF_REDRIVE, Integer.toString(policy.maxReceiveCount()));
         }
     }
 
@@ -143,15 +200,26 @@ final class SqsQueueAttributes {
         v.put("ApproximateNumberOfMessagesDelayed", Long.toString(stats.delayed()));
         String created = q.createdAt() == null ? "0" : Long.toString(q.createdAt().getEpochSecond());
         v.put("CreatedTimestamp", created);
-        v.put("LastModifiedTimestamp", created);
+        v.put("LastModifiedTimestamp", s.faceAttributes().getOrDefault(LAST_MODIFIED, created));
         v.put("VisibilityTimeout", Long.toString(s.defaultSubscription().visibilityTimeout().toSeconds()));
         v.put("MaximumMessageSize", Long.toString(s.maxMessageBytes()));
         v.put("MessageRetentionPeriod", Long.toString((s.retention() == null ? UNLIMITED_REPORTED_AS : s.retention()).toSeconds()));
         v.put("DelaySeconds", Long.toString(s.deliveryDelay().toSeconds()));
-        v.put("ReceiveMessageWaitTimeSeconds", "0");
-        v.put("SqsManagedSseEnabled", "false");
-        s.defaultSubscription().deadLetterPolicy().ifPresent(d -> v.put("RedrivePolicy",
-                "{\"deadLetterTargetArn\":\"" + urls.arn(d.queue()) + "\",\"maxReceiveCount\":" + d.maxReceiveCount() + "}"));
+        v.put(WAIT, Integer.toString(defaultWaitSeconds(s)));
+        Map<String, String> stored = s.faceAttributes();
+        String kms = stored.get(STORED_PREFIX + "KmsMasterKeyId");
+        v.put("SqsManagedSseEnabled", stored.getOrDefault(STORED_PREFIX + "SqsManagedSseEnabled", Boolean.toString(kms == null)));
+        if (kms != null) {
+            v.put("KmsMasterKeyId", kms);
+            v.put("KmsDataKeyReusePeriodSeconds", stored.getOrDefault(STORED_PREFIX + "KmsDataKeyReusePeriodSeconds", "300"));
+        }
+        for (String n : List.of("Policy", "RedriveAllowPolicy")) {
+            if (stored.containsKey(STORED_PREFIX + n)) v.put(n, stored.get(STORED_PREFIX + n));
+        }
+        s.defaultSubscription().deadLetterPolicy().ifPresent(d -> v.put("RedrivePolicy", redriveJson(urls.arn(d.queue()), d.maxReceiveCount())));
+        if (stored.containsKey(STORED_PREFIX + SELF_REDRIVE)) {
+            v.put("RedrivePolicy", redriveJson(urls.arn(q.name()), Integer.parseInt(stored.get(STORED_PREFIX + SELF_REDRIVE))));
+        }
         if (s.fifo()) {
             v.put("FifoQueue", "true");
             v.put("ContentBasedDeduplication", Boolean.toString(s.contentBasedDeduplication()));
@@ -164,12 +232,16 @@ final class SqsQueueAttributes {
         return v;
     }
 
+    private static String redriveJson(String arn, int maxReceiveCount) {
+        return "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":" + maxReceiveCount + "}";
+    }
+
     private static long integer(String name, String value, long min, long max) {
         long v;
         try {
             v = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw invalidValue(name, "must be an integer, was '" + value + "'");
+            throw invalidValue(name, "must be an integer, was '" + SqsException.echo(value) + "'");
         }
         if (v < min || v > max) {
             throw invalidValue(name, "must be between " + min + " and " + max + ", was " + v);
@@ -177,11 +249,12 @@ final class SqsQueueAttributes {
         return v;
     }
 
+    /** SQS reads booleans case-insensitively ("True" is true). */
     private static boolean bool(String name, String value) {
-        return switch (value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw invalidValue(name, "must be true or false, was '" + value + "'");
+            default -> throw invalidValue(name, "must be true or false, was '" + SqsException.echo(value) + "'");
         };
     }
 

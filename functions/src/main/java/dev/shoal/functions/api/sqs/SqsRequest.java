@@ -12,8 +12,11 @@ import java.util.Optional;
 /**
  * The parameters of one SQS JSON request, read with SQS's own parameter names and errors
  * ({@code MissingParameter}, {@code InvalidParameterValue}).
+ *
+ * @param traceHeader the request's X-Amzn-Trace-Id header, or null: a message's AWSTraceHeader
+ *                    unless the message names its own
  */
-record SqsRequest(JsonNode body, String accessKeyId) {
+record SqsRequest(JsonNode body, String accessKeyId, String traceHeader) {
 
     SqsRequest {
         body = body == null || body.isNull() ? NullNode.getInstance() : body;
@@ -21,7 +24,7 @@ record SqsRequest(JsonNode body, String accessKeyId) {
 
     /** The same reader over a nested object (a batch entry), with the same access key. */
     SqsRequest at(JsonNode node) {
-        return new SqsRequest(node, accessKeyId);
+        return new SqsRequest(node, accessKeyId, traceHeader);
     }
 
     Optional<String> string(String name) {
@@ -38,8 +41,18 @@ record SqsRequest(JsonNode body, String accessKeyId) {
     Optional<Integer> integer(String name, int min, int max) {
         JsonNode n = body.get(name);
         if (n == null || n.isNull()) return Optional.empty();
-        if (!n.canConvertToInt() || !n.isIntegralNumber()) throw SqsException.invalidParameter(name, n, "must be an integer");
-        int v = n.intValue();
+        int v;
+        if (n.isTextual()) { // the query protocol carries numbers as text
+            try {
+                v = Integer.parseInt(n.textValue().trim());
+            } catch (NumberFormatException e) {
+                throw SqsException.invalidParameter(name, n.textValue(), "must be an integer");
+            }
+        } else if (n.canConvertToInt() && n.isIntegralNumber()) {
+            v = n.intValue();
+        } else {
+            throw SqsException.invalidParameter(name, n, "must be an integer");
+        }
         if (v < min || v > max) throw SqsException.invalidParameter(name, v, "must be between " + min + " and " + max + ", if provided.");
         return Optional.of(v);
     }

@@ -47,7 +47,8 @@ final class QueueResource {
         PutPrecondition precondition = PutPrecondition.of(r);
         boolean exists;
         try {
-            service.describeQueue(queue);
+            // what the SQS face keeps (tags, Policy) is not the native API's to replace
+            settings = settings.toBuilder().faceAttributes(service.describeQueue(queue).settings().faceAttributes()).build();
             exists = true;
         } catch (NotFoundException e) {
             if (precondition == PutPrecondition.UPDATE_ONLY) throw e;

@@ -133,6 +133,70 @@ class SigV4VerifierTest {
         assertEquals("InvalidClientTokenId", e.failure().code());
     }
 
+    /** AWS's published SigV4 test suite, case get-vanilla. */
+    @Test
+    void awsTestSuiteGetVanillaVerifies() {
+        SigV4Verifier aws = new SigV4Verifier(new AccessKeys(Map.of("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")),
+                "us-east-1", "service", Clock.fixed(Instant.parse("2015-08-30T12:36:00Z"), ZoneOffset.UTC));
+        Map<String, String> headers = Map.of("host", "example.amazonaws.com", "x-amz-date", "20150830T123600Z",
+                "authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                        + "SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+        assertEquals("AKIDEXAMPLE", aws.verify(new HttpRequest("GET", "/", "", headers, new byte[0]), "https").accessKeyId());
+    }
+
+    /** A signer that signs exactly the headers given (user-agent aside), over a path to encode and a query to sort. (SDK v1, which signs user-agent too, is tested in integration-tests.) */
+    @Test
+    void requestSigningItsOwnHeadersPathAndQueryIsAccepted() {
+        HttpRequest r = signedByLegacySigner(Map.of("Host", "127.0.0.1:8080", "Content-Type", "application/x-www-form-urlencoded; charset=utf-8",
+                "User-Agent", "aws-sdk-java/1.12.797 Linux/6.1  OpenJDK_64-Bit_Server_VM/25", "X-Amz-Date", "20260301T115930Z"),
+                "/000000000000/my%20queue", "b=2&a=x%2By&a=1", "Action=ListQueues&Version=2012-11-05");
+        assertEquals("AKID", verifier.verify(r, "http").accessKeyId());
+        Map<String, String> changed = new LinkedHashMap<>(r.headers());
+        changed.put("content-type", "application/x-www-form-urlencoded");
+        assertEquals("SignatureDoesNotMatch", rejection(new HttpRequest("POST", r.path(), r.rawQuery(), changed, r.body())));
+    }
+
+    @Test
+    void aPayloadHashHeaderThatIsNotTheBodysIsRejected() {
+        HttpRequest good = signed("AKID", "secret", "us-east-1", NOW, BODY);
+        Map<String, String> headers = new LinkedHashMap<>(good.headers());
+        headers.put("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+        var e = assertThrows(SigV4Verifier.RejectedException.class, () -> verifier.verify(new HttpRequest("POST", "/", "", headers, good.body()), "http"));
+        assertTrue(e.getMessage().contains("x-amz-content-sha256"), e.getMessage());
+    }
+
+    @Test
+    void anUnsignedSecurityTokenIsRejected() {
+        HttpRequest good = signed("AKID", "secret", "us-east-1", NOW, BODY);
+        Map<String, String> headers = new LinkedHashMap<>(good.headers());
+        headers.put("x-amz-security-token", "added later");
+        var e = assertThrows(SigV4Verifier.RejectedException.class, () -> verifier.verify(new HttpRequest("POST", "/", "", headers, good.body()), "http"));
+        assertTrue(e.getMessage().contains("x-amz-security-token"), e.getMessage());
+    }
+
+    @Test
+    void aVerifierForAnyRegionAcceptsEveryRegionAndReportsIt() {
+        SigV4Verifier local = new SigV4Verifier(new AccessKeys(Map.of("AKID", "secret")), "us-east-1", true, "sqs", Clock.fixed(NOW, ZoneOffset.UTC));
+        assertEquals("eu-west-1", local.verify(signed("AKID", "secret", "eu-west-1", NOW, BODY), "http").region());
+    }
+
+    @SuppressWarnings("deprecation") // the legacy signer signs exactly the headers given, as SDK v1 does
+    private static HttpRequest signedByLegacySigner(Map<String, String> headers, String rawPath, String rawQuery, String body) {
+        software.amazon.awssdk.http.SdkHttpFullRequest.Builder b = software.amazon.awssdk.http.SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(URI.create("http://127.0.0.1:8080" + rawPath + "?" + rawQuery))
+                .contentStreamProvider(ContentStreamProvider.fromUtf8String(body));
+        headers.forEach(b::putHeader);
+        var params = software.amazon.awssdk.auth.signer.params.Aws4SignerParams.builder()
+                .awsCredentials(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKID", "secret"))
+                .signingName("sqs").signingRegion(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .signingClockOverride(Clock.fixed(Instant.parse("2026-03-01T11:59:30Z"), ZoneOffset.UTC)).build();
+        var signed = software.amazon.awssdk.auth.signer.Aws4Signer.create().sign(b.build(), params);
+        Map<String, String> out = new LinkedHashMap<>();
+        signed.forEachHeader((k, v) -> out.put(k, String.join(",", v)));
+        return new HttpRequest("POST", rawPath, rawQuery, out, body.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void accessKeysReadTheThreeSecretShapes() {
         assertEquals("s", AccessKeys.fromJson("{\"accessKeyId\":\"a\",\"secretAccessKey\":\"s\"}").secretFor("a").orElseThrow());
