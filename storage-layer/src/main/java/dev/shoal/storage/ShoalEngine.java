@@ -77,7 +77,8 @@ public final class ShoalEngine implements QueueService {
         Deliveries deliveries = new Deliveries(segments, receipts);
         DeadLetterMover deadLetters = new DeadLetterMover(catalog, log, chunks, deliveries, b.tables);
         this.maintenance = new Maintenance(chunks);
-        this.standard = new StandardConsumption(new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper, signals),
+        this.standard = new StandardConsumption(new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper, signals,
+                sub -> latestOrSame(sub)),
                 new Acknowledger(chunks, receipts, b.clock), new StateReader(chunks, index, b.clock), maintenance);
         this.positions = new Positions(chunks, log);
         this.retention = new Retention(index, segments.objects());
@@ -204,6 +205,16 @@ public final class ShoalEngine implements QueueService {
 
     private SubscriptionStats stats(SubscriptionRef sub) {
         return consumption(sub).stats(sub);
+    }
+
+    /** The subscription as the catalog has it now, or as it was when it cannot be read (deleted meanwhile). */
+    private SubscriptionRef latestOrSame(SubscriptionRef sub) {
+        try {
+            SubscriptionRef now = cache.subscription(sub.queue().name(), sub.name());
+            return now.queue().id().equals(sub.queue().id()) ? now : sub;
+        } catch (NotFoundException gone) {
+            return sub;
+        }
     }
 
     /** The one place where standard and FIFO queues part ways on the consuming side. */

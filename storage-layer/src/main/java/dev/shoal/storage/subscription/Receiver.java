@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Receive for standard queues. Per partition, in a rotating order:
@@ -39,22 +40,31 @@ public final class Receiver {
     private final Clock clock;
     private final LongPoll longPoll;
     private final FreshClaims freshClaims;
+    private final UnaryOperator<SubscriptionRef> latest;
 
+    /**
+     * @param latest the subscription as it is now (settings changed while a long poll waits reach
+     *               its next look: SQS applies a new VisibilityTimeout to receives already waiting)
+     */
     public Receiver(ChunkTable chunks, LogIndex index, Deliveries deliveries, DeadLetterMover deadLetters, Clock clock,
-                    Sleeper sleeper, Signals signals) {
+                    Sleeper sleeper, Signals signals, UnaryOperator<SubscriptionRef> latest) {
         this.chunks = chunks;
         this.deliveries = deliveries;
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.longPoll = new LongPoll(clock, sleeper, signals);
         this.freshClaims = new FreshClaims(chunks, index, deliveries, clock);
+        this.latest = latest;
     }
 
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
-        Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         int max = request.maxMessages();
         return longPoll.receive(sub.queue().id(), sub.queue().id() + "#" + sub.name(), sub.queue().partitions(), max,
-                request.waitTime(), (partition, out) -> receivePartition(sub, partition, max - out.size(), visibility, out));
+                request.waitTime(), (partition, out) -> {
+                    SubscriptionRef now = latest.apply(sub);
+                    Duration visibility = request.visibilityOverride().orElse(now.settings().visibilityTimeout());
+                    receivePartition(now, partition, max - out.size(), visibility, out);
+                });
     }
 
     private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, List<ReceivedMessage> out) {

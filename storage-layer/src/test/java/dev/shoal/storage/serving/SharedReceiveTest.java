@@ -82,6 +82,41 @@ class SharedReceiveTest {
     }
 
     @Test
+    void aVisibilityTimeoutChangedWhileALongPollWaitsAppliesToWhatItReceives(AwsFixture aws) throws Exception {
+        ManualClock clock = new ManualClock();
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(onlyWokenBySignals(clock)).build();
+        engine.createQueue("q", QueueSettings.builder().build()); // visibility 30 s
+        Future<List<ReceivedMessage>> waiting = receivers.submit(() ->
+                engine.receive("q", SUB, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build()));
+        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofMillis(200)).until(() -> !waiting.isDone());
+
+        engine.updateQueue("q", QueueSettings.builder().defaultSubscription(
+                dev.shoal.storage.SubscriptionSettings.builder().visibilityTimeout(Duration.ofSeconds(5)).build()).build());
+        engine.produce("q", ProduceRequest.of(messages(1)));
+
+        assertEquals(1, waiting.get(10, TimeUnit.SECONDS).size());
+        clock.advance(Duration.ofSeconds(6));
+        assertEquals(List.of("m0"), engine.receive("q", SUB, ReceiveRequest.of(10)).stream().map(ReceivedMessage::bodyAsString).toList(),
+                "leased for the new 5 s, not the 30 s in force when the poll began");
+    }
+
+    private static Sleeper onlyWokenBySignals(ManualClock clock) {
+        return new Sleeper() {
+            public void sleep(Duration d) {
+                clock.advance(d);
+            }
+
+            public void sleepUntilSignalled(Signals.Signal signal, long seen, Duration max) {
+                try {
+                    signal.await(seen, Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
+    @Test
     void waitingReceiversOfAnIdleQueueShareTheirPolls(AwsFixture aws) throws Exception {
         long look = queries(aws, "look", 1, Duration.ZERO); // what every receive pays once: its first look
         long alone = queries(aws, "alone", 1, Duration.ofSeconds(2)) - look;
