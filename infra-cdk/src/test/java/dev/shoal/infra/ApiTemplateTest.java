@@ -22,6 +22,7 @@ class ApiTemplateTest {
         assertEquals(Map.of(
                 "ANY /v1/{proxy+}", "AWS_IAM",
                 "POST /", "NONE",
+                "POST /{account}/{queue}", "NONE",
                 "GET /health", "NONE"), authorizationByRoute);
     }
 

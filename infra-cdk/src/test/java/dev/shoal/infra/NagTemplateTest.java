@@ -45,6 +45,9 @@ class NagTemplateTest {
                 "The SQS face: SQS clients sign for service 'sqs', which API Gateway's IAM authorizer rejects, so the"
                         + " api function verifies each SigV4 signature itself against the SQS credentials secret;"
                         + " unsigned or wrongly signed requests get SQS's own errors. The stage throttles the route.")));
+        NagSuppressions.addResourceSuppressionsByPath(stack, root + "Http/HttpApi/POST--{account}--{queue}/Resource", List.of(rule("AwsSolutions-APIG4",
+                "The SQS face's query protocol, which clients post to their queue URL: as for POST /, the api function"
+                        + " verifies each SigV4 signature (service 'sqs') itself; the stage throttles the route.")));
         NagSuppressions.addResourceSuppressionsByPath(stack, root + "Http/HttpApi/GET--health/Resource", List.of(rule("AwsSolutions-APIG4",
                 "A liveness check for load balancers and smoke tests: it reads nothing and reveals nothing; the"
                         + " stage throttles it.")));

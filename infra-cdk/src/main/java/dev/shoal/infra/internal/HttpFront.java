@@ -50,7 +50,7 @@ public final class HttpFront extends Construct {
         super(scope, id);
         this.httpApi = HttpApi.Builder.create(this, "HttpApi")
                 .apiName(apiName)
-                .description("Shoal: native JSON API under /v1 (IAM), SQS JSON protocol at POST /")
+                .description("Shoal: native JSON API under /v1 (IAM), SQS JSON and query protocols at POST / and POST /{account}/{queue}")
                 .createDefaultStage(true)
                 .build();
         HttpLambdaIntegration integration = HttpLambdaIntegration.Builder.create("Api", api.live())
@@ -58,6 +58,8 @@ public final class HttpFront extends Construct {
                 .build();
         route("/v1/{proxy+}", HttpMethod.ANY, integration, new HttpIamAuthorizer());
         route("/", HttpMethod.POST, integration, new HttpNoneAuthorizer());
+        // The query protocol's clients (older SDKs) post to their queue URL; the function checks SigV4.
+        route("/{account}/{queue}", HttpMethod.POST, integration, new HttpNoneAuthorizer());
         route("/health", HttpMethod.GET, integration, new HttpNoneAuthorizer());
 
         this.accessLogs = LogGroup.Builder.create(this, "AccessLogs").retention(logRetention).removalPolicy(removal).build();
