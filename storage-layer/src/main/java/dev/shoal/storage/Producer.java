@@ -123,7 +123,7 @@ final class Producer {
         List<Integer> pending = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (int i : indexes) {
-            String key = Deduplication.keyOf(messages.get(i));
+            String key = Deduplication.keyOf(queue.settings(), messages.get(i));
             Integer first = firstWithKey.putIfAbsent(key, i);
             if (first == null) {
                 pending.add(i);
@@ -136,7 +136,7 @@ final class Producer {
         }
         for (int i : indexes) {
             if (results[i] == null) { // a repeat of an earlier message of this same batch
-                ProducedMessage first = results[firstWithKey.get(Deduplication.keyOf(messages.get(i)))];
+                ProducedMessage first = results[firstWithKey.get(Deduplication.keyOf(queue.settings(), messages.get(i)))];
                 results[i] = new ProducedMessage(first.id(), true);
             }
         }
@@ -198,7 +198,8 @@ final class Producer {
         List<SegmentRecord> records = new ArrayList<>(indexes.size());
         for (int i : indexes) {
             NewMessage m = messages.get(i);
-            long delay = m.delayOverride().orElse(queue.settings().deliveryDelay()).toMillis();
+            // FIFO queues have no per-message delay (a zero one is accepted, as SQS does): the queue's always applies
+            long delay = (queue.fifo() ? queue.settings().deliveryDelay() : m.delayOverride().orElse(queue.settings().deliveryDelay())).toMillis();
             records.add(new SegmentRecord(now, now + delay, m.groupId(), m.dedupId(), m.attributes(), m.bodyUnsafe()));
         }
         return records;

@@ -14,12 +14,28 @@ import java.util.Optional;
  * @param maxMessageBytes           the largest body plus attributes accepted, 1 B to 64 MiB
  * @param deleteOnAck               the janitor deletes segments as soon as every subscription acked them
  * @param defaultSubscription       settings of the subscription every queue has, named "default"
+ * @param deduplicationScope        FIFO only: deduplication ids are unique per queue (default) or per message group
+ * @param fifoThroughputLimit       FIFO only: perMessageGroupId (high-throughput FIFO) needs the messageGroup scope, and
+ *                                  without an explicit partition count gives the queue {@link Limits#HIGH_THROUGHPUT_FIFO_PARTITIONS}
  */
 public record QueueSettings(boolean fifo, int partitions, Duration retention, Duration deliveryDelay,
                             boolean contentBasedDeduplication, long maxMessageBytes, boolean deleteOnAck,
-                            SubscriptionSettings defaultSubscription) {
+                            SubscriptionSettings defaultSubscription, DeduplicationScope deduplicationScope,
+                            FifoThroughputLimit fifoThroughputLimit) {
 
     public QueueSettings {
+        deduplicationScope = deduplicationScope == null ? DeduplicationScope.QUEUE : deduplicationScope;
+        fifoThroughputLimit = fifoThroughputLimit == null ? FifoThroughputLimit.PER_QUEUE : fifoThroughputLimit;
+        if (!fifo && deduplicationScope != DeduplicationScope.QUEUE) {
+            throw new InvalidRequestException("deduplicationScope", "is only allowed on FIFO queues");
+        }
+        if (!fifo && fifoThroughputLimit != FifoThroughputLimit.PER_QUEUE) {
+            throw new InvalidRequestException("fifoThroughputLimit", "is only allowed on FIFO queues");
+        }
+        if (fifoThroughputLimit == FifoThroughputLimit.PER_MESSAGE_GROUP_ID && deduplicationScope != DeduplicationScope.MESSAGE_GROUP) {
+            throw new InvalidRequestException("fifoThroughputLimit",
+                    "perMessageGroupId is allowed only when deduplicationScope is messageGroup (high-throughput FIFO needs both)");
+        }
         Limits.checkRange("partitions", partitions, 1, Limits.MAX_PARTITIONS);
         if (retention != null) {
             Limits.checkRange("retention", retention, Limits.MIN_RETENTION, Duration.ofDays(365 * 100));
@@ -45,18 +61,21 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
     public Builder toBuilder() {
         return new Builder().fifo(fifo).partitions(partitions).retention(retention).deliveryDelay(deliveryDelay)
                 .contentBasedDeduplication(contentBasedDeduplication).maxMessageBytes(maxMessageBytes)
-                .deleteOnAck(deleteOnAck).defaultSubscription(defaultSubscription);
+                .deleteOnAck(deleteOnAck).defaultSubscription(defaultSubscription)
+                .deduplicationScope(deduplicationScope).fifoThroughputLimit(fifoThroughputLimit);
     }
 
     public static final class Builder {
         private boolean fifo;
-        private int partitions = 1;
+        private Integer partitions; // null: 1, or HIGH_THROUGHPUT_FIFO_PARTITIONS for a perMessageGroupId FIFO queue
         private Duration retention = Limits.DEFAULT_RETENTION;
         private Duration deliveryDelay = Duration.ZERO;
         private boolean contentBasedDeduplication;
         private long maxMessageBytes = Limits.DEFAULT_MAX_MESSAGE_BYTES;
         private boolean deleteOnAck;
         private SubscriptionSettings defaultSubscription = SubscriptionSettings.DEFAULT;
+        private DeduplicationScope deduplicationScope = DeduplicationScope.QUEUE;
+        private FifoThroughputLimit fifoThroughputLimit = FifoThroughputLimit.PER_QUEUE;
 
         public Builder fifo(boolean v) { this.fifo = v; return this; }
         public Builder partitions(int v) { this.partitions = v; return this; }
@@ -67,10 +86,14 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         public Builder maxMessageBytes(long v) { this.maxMessageBytes = v; return this; }
         public Builder deleteOnAck(boolean v) { this.deleteOnAck = v; return this; }
         public Builder defaultSubscription(SubscriptionSettings v) { this.defaultSubscription = v; return this; }
+        public Builder deduplicationScope(DeduplicationScope v) { this.deduplicationScope = v; return this; }
+        public Builder fifoThroughputLimit(FifoThroughputLimit v) { this.fifoThroughputLimit = v; return this; }
 
         public QueueSettings build() {
-            return new QueueSettings(fifo, partitions, retention, deliveryDelay, contentBasedDeduplication,
-                    maxMessageBytes, deleteOnAck, defaultSubscription);
+            int p = partitions != null ? partitions
+                    : fifo && fifoThroughputLimit == FifoThroughputLimit.PER_MESSAGE_GROUP_ID ? Limits.HIGH_THROUGHPUT_FIFO_PARTITIONS : 1;
+            return new QueueSettings(fifo, p, retention, deliveryDelay, contentBasedDeduplication,
+                    maxMessageBytes, deleteOnAck, defaultSubscription, deduplicationScope, fifoThroughputLimit);
         }
     }
 }

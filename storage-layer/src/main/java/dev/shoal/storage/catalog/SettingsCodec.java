@@ -1,6 +1,8 @@
 package dev.shoal.storage.catalog;
 
 import dev.shoal.storage.DeadLetterPolicy;
+import dev.shoal.storage.DeduplicationScope;
+import dev.shoal.storage.FifoThroughputLimit;
 import dev.shoal.storage.PushTarget;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.RetryPolicy;
@@ -28,6 +30,8 @@ final class SettingsCodec {
         item.put("contentDedup", bool(s.contentBasedDeduplication()));
         item.put("maxBytes", n(s.maxMessageBytes()));
         item.put("deleteOnAck", bool(s.deleteOnAck()));
+        item.put("dedupScope", s(s.deduplicationScope().text()));
+        item.put("throughputLimit", s(s.fifoThroughputLimit().text()));
         return item;
     }
 
@@ -41,8 +45,14 @@ final class SettingsCodec {
                 .contentBasedDeduplication(flag(item, "contentDedup"))
                 .maxMessageBytes(num(item, "maxBytes", 1))
                 .deleteOnAck(flag(item, "deleteOnAck"))
+                .deduplicationScope(DeduplicationScope.of("dedupScope", orElse(str(item, "dedupScope"), DeduplicationScope.QUEUE.text())))
+                .fifoThroughputLimit(FifoThroughputLimit.of("throughputLimit", orElse(str(item, "throughputLimit"), FifoThroughputLimit.PER_QUEUE.text())))
                 .defaultSubscription(defaultSubscription)
                 .build();
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value != null ? value : fallback; // queues written before the setting existed have the default
     }
 
     static Map<String, AttributeValue> subscription(SubscriptionSettings s) {

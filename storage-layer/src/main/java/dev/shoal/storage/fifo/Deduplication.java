@@ -1,8 +1,10 @@
 package dev.shoal.storage.fifo;
 
+import dev.shoal.storage.DeduplicationScope;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,7 +27,8 @@ import static dev.shoal.storage.dynamodb.ShoalTables.*;
  * FIFO deduplication: one item per deduplication id, written in the same transaction as the
  * segment that holds the message, on the condition that no unexpired item has that id. A
  * duplicate within the window finds the original's item and returns its id. The window is
- * measured from the original produce, and outlives the message's ack (as SQS's does).
+ * measured from the original produce, and outlives the message's ack (as SQS's does). Ids are
+ * unique per queue, or per message group under {@link DeduplicationScope#MESSAGE_GROUP}.
  */
 public final class Deduplication {
 
@@ -37,7 +40,20 @@ public final class Deduplication {
         this.table = tables.stateTable();
     }
 
-    /** The id a message is deduplicated by: its deduplication id, else the SHA-256 of its body. */
+    /**
+     * The key a message is deduplicated by on a queue: its deduplication id, else the SHA-256 of
+     * its body; with {@link DeduplicationScope#MESSAGE_GROUP} prefixed by its group (length first,
+     * so that no group and id pair can spell another's).
+     */
+    public static String keyOf(QueueSettings queue, NewMessage message) {
+        String key = keyOf(message);
+        if (queue.deduplicationScope() == DeduplicationScope.MESSAGE_GROUP) {
+            return "group:" + message.groupId().length() + ":" + message.groupId() + ":" + key;
+        }
+        return key;
+    }
+
+    /** The id a message is deduplicated by queue-wide: its deduplication id, else the SHA-256 of its body. */
     public static String keyOf(NewMessage message) {
         if (message.dedupId() != null) {
             return "id:" + message.dedupId();

@@ -3,6 +3,8 @@ package dev.shoal.functions.api.sqs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.functions.api.Json;
 import dev.shoal.storage.DeadLetterPolicy;
+import dev.shoal.storage.DeduplicationScope;
+import dev.shoal.storage.FifoThroughputLimit;
 import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.QueueDescription;
@@ -20,7 +22,9 @@ import java.util.Set;
 /**
  * SQS queue attributes to and from {@link QueueSettings}. Writable: VisibilityTimeout,
  * MessageRetentionPeriod, DelaySeconds, MaximumMessageSize, RedrivePolicy,
- * ContentBasedDeduplication, FifoQueue (at creation). ReceiveMessageWaitTimeSeconds is only
+ * ContentBasedDeduplication, DeduplicationScope, FifoThroughputLimit (FifoThroughputLimit=perMessageGroupId
+ * at creation spreads the groups over {@link Limits#HIGH_THROUGHPUT_FIFO_PARTITIONS} partitions),
+ * FifoQueue (at creation). ReceiveMessageWaitTimeSeconds is only
  * accepted as 0 (Shoal has no per-queue default wait; pass WaitTimeSeconds on ReceiveMessage).
  * A few SQS attributes whose only meaning is what Shoal does anyway are accepted with that
  * value; everything else is refused by name.
@@ -29,8 +33,6 @@ final class SqsQueueAttributes {
 
     /** SQS attributes accepted with the one value that describes Shoal's behaviour. */
     private static final Map<String, Set<String>> FIXED = Map.of(
-            "DeduplicationScope", Set.of("queue"),
-            "FifoThroughputLimit", Set.of("perQueue"),
             "SqsManagedSseEnabled", Set.of("true", "false"),
             "ReceiveMessageWaitTimeSeconds", Set.of("0"));
 
@@ -60,7 +62,12 @@ final class SqsQueueAttributes {
         }
         Map<String, String> rest = new LinkedHashMap<>(attributes);
         rest.remove("FifoQueue");
-        return apply(QueueSettings.builder().fifo(fifo).build(), rest);
+        QueueSettings settings = apply(QueueSettings.builder().fifo(fifo).build(), rest);
+        if (settings.fifoThroughputLimit() == FifoThroughputLimit.PER_MESSAGE_GROUP_ID) {
+            // high-throughput FIFO: groups are spread over partitions, which a FIFO queue fixes at creation
+            return settings.toBuilder().partitions(Limits.HIGH_THROUGHPUT_FIFO_PARTITIONS).build();
+        }
+        return settings;
     }
 
     /** {@code base} with the given attributes changed (SetQueueAttributes, or CreateQueue's comparison). */
@@ -77,6 +84,8 @@ final class SqsQueueAttributes {
                 case "MaximumMessageSize" -> q.maxMessageBytes(integer(name, value, 1, Limits.MAX_MESSAGE_BYTES));
                 case "ContentBasedDeduplication" -> q.contentBasedDeduplication(bool(name, value));
                 case "RedrivePolicy" -> sub.deadLetter(redrivePolicy(value));
+                case "DeduplicationScope" -> q.deduplicationScope(fifoOnly(base, name, () -> DeduplicationScope.of(name, value)));
+                case "FifoThroughputLimit" -> q.fifoThroughputLimit(fifoOnly(base, name, () -> FifoThroughputLimit.of(name, value)));
                 case "FifoQueue" -> {
                     if (bool(name, value) != base.fifo()) {
                         throw invalidValue(name, "a queue's type cannot change after it is created");
@@ -87,7 +96,7 @@ final class SqsQueueAttributes {
                     if (fixed == null) {
                         throw SqsException.sender("InvalidAttributeName", "Unknown or unsupported attribute " + name
                                 + ". Shoal supports VisibilityTimeout, MessageRetentionPeriod, DelaySeconds, MaximumMessageSize, "
-                                + "RedrivePolicy, FifoQueue, ContentBasedDeduplication.");
+                                + "RedrivePolicy, FifoQueue, ContentBasedDeduplication, DeduplicationScope, FifoThroughputLimit.");
                     }
                     if (!fixed.contains(value)) {
                         throw invalidValue(name, name.equals("ReceiveMessageWaitTimeSeconds")
@@ -155,13 +164,25 @@ final class SqsQueueAttributes {
         if (s.fifo()) {
             v.put("FifoQueue", "true");
             v.put("ContentBasedDeduplication", Boolean.toString(s.contentBasedDeduplication()));
-            v.put("DeduplicationScope", "queue");
-            v.put("FifoThroughputLimit", "perQueue");
+            v.put("DeduplicationScope", s.deduplicationScope().text());
+            v.put("FifoThroughputLimit", s.fifoThroughputLimit().text());
         }
         if (!all) {
             v.keySet().retainAll(names);
         }
         return v;
+    }
+
+    /** A FIFO attribute's value; on a standard queue SQS does not know the attribute. */
+    private static <T> T fifoOnly(QueueSettings base, String name, java.util.function.Supplier<T> value) {
+        if (!base.fifo()) {
+            throw SqsException.sender("InvalidAttributeName", "Unknown Attribute " + name + ".");
+        }
+        try {
+            return value.get();
+        } catch (InvalidRequestException e) {
+            throw invalidValue(name, e.getMessage());
+        }
     }
 
     private static long integer(String name, String value, long min, long max) {
@@ -199,6 +220,8 @@ final class SqsQueueAttributes {
             case "deliveryDelay" -> "DelaySeconds";
             case "maxMessageBytes" -> "MaximumMessageSize";
             case "contentBasedDeduplication" -> "ContentBasedDeduplication";
+            case "deduplicationScope" -> "DeduplicationScope";
+            case "fifoThroughputLimit" -> "FifoThroughputLimit";
             default -> field;
         };
     }
