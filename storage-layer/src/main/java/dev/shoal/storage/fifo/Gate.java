@@ -25,14 +25,15 @@ import java.util.Objects;
  * @param upTo           every offset of the group below this that was claimed is in pending (or was acked)
  * @param holds          the latest delivery of each position of a prefix of pending (null: never delivered)
  * @param due            epoch millis from which the group has a message to deliver (the head's visibility; the due index's sort key)
- * @param recentAcks     the last {@link #RECENT_ACKS} acks as {@code offset:lease}, so that a late ack with the receipt of an
+ * @param recentAcks     the last {@link #RECENT_ACKS} acks as {@code offset:leasePrefix}, so that a late ack with the receipt of an
  *                       earlier delivery of a message acked since is refused rather than reported done
  * @param version        optimistic version; every write is conditional on it
  */
 public record Gate(long gen, String group, List<Long> pending, List<Integer> receiveCounts, List<Long> firstReceived,
                    long upTo, List<Hold> holds, long due, List<String> recentAcks, long version) {
 
-    static final int RECENT_ACKS = 20;
+    /** Acks remembered: an SQS batch's worth. Each keeps 8 hex digits of its lease id, enough to tell deliveries apart. */
+    static final int RECENT_ACKS = 10;
 
     /**
      * One delivery of one message.
@@ -67,7 +68,7 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
     /** Whether {@code offset} was acked recently under a delivery other than {@code lease} (false when unknown). */
     boolean ackedUnderAnotherLease(long offset, String lease) {
         String prefix = offset + ":";
-        return recentAcks.stream().anyMatch(a -> a.startsWith(prefix) && !a.equals(prefix + lease));
+        return recentAcks.stream().anyMatch(a -> a.startsWith(prefix) && !a.equals(prefix + leasePrefix(lease)));
     }
 
     /** The delivery holding pending position {@code position}, or null if it was never delivered. */
@@ -120,7 +121,7 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
     /** Acks a delivered offset: it leaves the group, and the next message is deliverable as soon as it is visible. */
     Gate acked(long offset, long now) {
         List<String> acks = new ArrayList<>(recentAcks);
-        acks.add(offset + ":" + hold(indexOf(offset)).lease());
+        acks.add(offset + ":" + leasePrefix(hold(indexOf(offset)).lease()));
         Gate g = without(List.of(offset), now);
         return new Gate(gen, group, g.pending, g.receiveCounts, g.firstReceived, upTo, g.holds, g.due, acks, version);
     }
@@ -180,6 +181,10 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
         Hold head = hold(0);
         long d = head != null ? head.due() : Math.min(due, now);
         return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, holds, d, recentAcks, version);
+    }
+
+    private static String leasePrefix(String lease) {
+        return lease.length() <= 8 ? lease : lease.substring(0, 8);
     }
 
     private List<Hold> padded(int size) {
