@@ -1,6 +1,7 @@
 package dev.shoal.storage;
 
 import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.fifo.ChainDeduplication;
 import dev.shoal.storage.fifo.Deduplication;
 import dev.shoal.storage.fifo.ProducerSequences;
 import dev.shoal.storage.log.GuardFailedException;
@@ -81,6 +82,11 @@ final class Producer {
         LongFunction<TransactWriteItem> sequenceGuard = base ->
                 sequences.guard(queue, partition, request.producerId(), request.sequence(), base, all.size(), now);
         try {
+            if (queue.fifo() && ChainDeduplication.applies(queue.settings())) {
+                // duplicates are found there before the commit's transaction, which would check the sequence first: check it now
+                var committed = sequences.committedAtOrAfter(queue, partition, request.producerId(), request.sequence());
+                if (committed.isPresent()) throw new SequenceGuardFailed(committed.get());
+            }
             if (queue.fifo()) {
                 produceDeduplicated(queue, partition, request.messages(), all, now, results, sequenceGuard);
             } else {
@@ -130,9 +136,11 @@ final class Producer {
                 keys.add(key);
             }
         }
-        for (int from = 0; from < pending.size(); from += MAX_GUARDED_MESSAGES) {
-            commitGuarded(queue, partition, messages, pending.subList(from, Math.min(pending.size(), from + MAX_GUARDED_MESSAGES)),
-                    keys.subList(from, Math.min(keys.size(), from + MAX_GUARDED_MESSAGES)), now, results, sequenceGuard);
+        // checked against the chain, a batch needs no guard item per message: one segment, not one per 99 messages
+        int step = ChainDeduplication.applies(queue.settings()) ? Math.max(1, pending.size()) : MAX_GUARDED_MESSAGES;
+        for (int from = 0; from < pending.size(); from += step) {
+            commitGuarded(queue, partition, messages, pending.subList(from, Math.min(pending.size(), from + step)),
+                    keys.subList(from, Math.min(keys.size(), from + step)), now, results, sequenceGuard);
         }
         for (int i : indexes) {
             if (results[i] == null) { // a repeat of an earlier message of this same batch
@@ -153,13 +161,15 @@ final class Producer {
                 IndexEntry committed = log.append(queue, partition, records(queue, messages, todo, now), base -> {
                     List<TransactWriteItem> guards = new ArrayList<>(guardKeys.size() + 1);
                     if (sequenceGuard != null) guards.add(sequenceGuard.apply(base));
-                    for (int j = 0; j < guardKeys.size(); j++) {
-                        guards.add(deduplication.guard(queue, guardKeys.get(j), new MessageId(partition, base + j), now));
-                    }
+                    guards.addAll(deduplication.guards(queue, partition, guardKeys, base, now));
                     return guards;
                 });
                 assign(results, todo, partition, committed.baseOffset());
                 return;
+            } catch (ChainDeduplication.Duplicate duplicate) { // found in the partition's chain: no item was written
+                results[todo.get(duplicate.index())] = new ProducedMessage(duplicate.original(), true);
+                todo.remove(duplicate.index());
+                todoKeys.remove(duplicate.index());
             } catch (GuardFailedException duplicate) {
                 if (duplicate.guardIndex() < first) {
                     throw new SequenceGuardFailed(duplicate.existing());
