@@ -70,7 +70,7 @@ public final class ShoalEngine implements QueueService {
         SegmentStore segments = new SegmentStore(new S3ObjectStore(b.s3, b.bucket), b.segmentCacheBytes);
         LogIndex index = new LogIndex(b.dynamo, b.tables);
         this.log = new PartitionLog(index, segments, b.clock, b.sleeper);
-        this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables, log), new ProducerSequences(b.dynamo, b.tables), b.clock);
+        this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables, log, b.clock), new ProducerSequences(b.dynamo, b.tables), b.clock);
         ChunkTable chunks = new ChunkTable(b.dynamo, b.tables);
         ReceiptCodec receipts = new ReceiptCodec(b.receiptSecret);
         Deliveries deliveries = new Deliveries(segments, receipts);

@@ -71,15 +71,20 @@ public final class ChainDeduplication {
         final ArrayDeque<Seen> order = new ArrayDeque<>();
     }
 
+    /** A floor matters only while records below it are in the window; it expires (TTL) well after. */
+    static final java.time.Duration FLOOR_TTL = java.time.Duration.ofDays(1);
+
     private final PartitionLog log;
     private final DynamoDbClient dynamo;
     private final String table;
+    private final java.time.Clock clock;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-    public ChainDeduplication(PartitionLog log, DynamoDbClient dynamo, ShoalTables tables) {
+    public ChainDeduplication(PartitionLog log, DynamoDbClient dynamo, ShoalTables tables, java.time.Clock clock) {
         this.log = log;
         this.dynamo = dynamo;
         this.table = tables.stateTable();
+        this.clock = clock;
     }
 
     /** Whether a queue's deduplication is checked against its chains (else: per-message items). */
@@ -118,11 +123,12 @@ public final class ChainDeduplication {
 
     /** Forgets every key of the queue (purge): nothing committed so far counts any more. */
     public void forget(QueueRef queue) {
+        long expires = (clock.millis() + FLOOR_TTL.toMillis()) / 1000;
         for (int p = 0; p < queue.partitions(); p++) {
             long end = log.endOffset(queue, p);
             int partition = p;
             dynamo.putItem(b -> b.tableName(table).item(Map.of(STATE_PARTITION_KEY, s(floorKey(queue)),
-                    STATE_SORT_KEY, s(Integer.toString(partition)), "o", n(end))));
+                    STATE_SORT_KEY, s(Integer.toString(partition)), "o", n(end), STATE_TTL_ATTRIBUTE, n(expires))));
         }
     }
 

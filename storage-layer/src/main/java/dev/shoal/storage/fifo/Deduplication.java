@@ -40,10 +40,10 @@ public final class Deduplication {
     private final String table;
     private final ChainDeduplication chain;
 
-    public Deduplication(DynamoDbClient dynamo, ShoalTables tables, PartitionLog log) {
+    public Deduplication(DynamoDbClient dynamo, ShoalTables tables, PartitionLog log, java.time.Clock clock) {
         this.dynamo = dynamo;
         this.table = tables.stateTable();
-        this.chain = new ChainDeduplication(log, dynamo, tables);
+        this.chain = new ChainDeduplication(log, dynamo, tables, clock);
     }
 
     /**
