@@ -158,6 +158,7 @@ final class Producer {
         while (!todo.isEmpty()) {
             List<String> guardKeys = List.copyOf(todoKeys);
             try {
+                deduplication.precheck(queue, partition, todoKeys, now);
                 IndexEntry committed = log.append(queue, partition, records(queue, messages, todo, now), base -> {
                     List<TransactWriteItem> guards = new ArrayList<>(guardKeys.size() + 1);
                     if (sequenceGuard != null) guards.add(sequenceGuard.apply(base));
@@ -166,10 +167,12 @@ final class Producer {
                 });
                 assign(results, todo, partition, committed.baseOffset());
                 return;
-            } catch (ChainDeduplication.Duplicate duplicate) { // found in the partition's chain: no item was written
-                results[todo.get(duplicate.index())] = new ProducedMessage(duplicate.original(), true);
-                todo.remove(duplicate.index());
-                todoKeys.remove(duplicate.index());
+            } catch (ChainDeduplication.Duplicate duplicates) { // found in the partition's chain: no item was written
+                for (var d : duplicates.originals().descendingMap().entrySet()) { // from the end, so that indexes stay valid
+                    results[todo.get(d.getKey())] = new ProducedMessage(d.getValue(), true);
+                    todo.remove((int) d.getKey());
+                    todoKeys.remove((int) d.getKey());
+                }
             } catch (GuardFailedException duplicate) {
                 if (duplicate.guardIndex() < first) {
                     throw new SequenceGuardFailed(duplicate.existing());

@@ -16,6 +16,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.shoal.storage.dynamodb.Items.*;
@@ -40,23 +42,18 @@ import static dev.shoal.storage.dynamodb.ShoalTables.*;
  */
 public final class ChainDeduplication {
 
-    /** Thrown from inside a commit attempt: the key at {@code index} of the batch was committed before as {@code original}. */
+    /** Thrown from inside a commit attempt (or a check before it): keys of the batch committed before, by index, with the originals' ids. */
     public static final class Duplicate extends RuntimeException {
-        private final int index;
-        private final MessageId original;
+        private final NavigableMap<Integer, MessageId> originals;
 
-        Duplicate(int index, MessageId original) {
-            super("duplicate of " + original, null, false, false);
-            this.index = index;
-            this.original = original;
+        Duplicate(NavigableMap<Integer, MessageId> originals) {
+            super("duplicates of " + originals.values(), null, false, false);
+            this.originals = originals;
         }
 
-        public int index() {
-            return index;
-        }
-
-        public MessageId original() {
-            return original;
+        /** Batch index to the original's id, ascending. */
+        public NavigableMap<Integer, MessageId> originals() {
+            return originals;
         }
     }
 
@@ -97,7 +94,7 @@ public final class ChainDeduplication {
      * Checks {@code keys} (of {@link Deduplication#keyOf(QueueSettings, dev.shoal.storage.NewMessage)})
      * against everything the partition committed below {@code base} in the window.
      *
-     * @throws Duplicate for the first key that was committed before
+     * @throws Duplicate naming every key that was committed before
      */
     public void check(QueueRef queue, int partition, List<String> keys, long base, long now) {
         Window w = windows.computeIfAbsent(queue.partitionKey(partition), k -> new Window());
@@ -114,10 +111,12 @@ public final class ChainDeduplication {
             }
             readUpTo(w, queue, partition, base, now);
             trim(w, now);
+            NavigableMap<Integer, MessageId> found = new TreeMap<>();
             for (int j = 0; j < keys.size(); j++) {
                 Seen seen = w.keys.get(keys.get(j));
-                if (seen != null && inWindow(seen.timestamp(), now)) throw new Duplicate(j, seen.id());
+                if (seen != null && inWindow(seen.timestamp(), now)) found.put(j, seen.id());
             }
+            if (!found.isEmpty()) throw new Duplicate(found);
         }
     }
 

@@ -52,6 +52,17 @@ public final class Deduplication {
      * chain, which throws {@link ChainDeduplication.Duplicate} for a duplicate); else one
      * conditional put per key, in the same order.
      */
+    /**
+     * Before a batch's segment is written: throws {@link ChainDeduplication.Duplicate} for the keys
+     * the partition's chain already holds (a retried send then costs no segment). A no-op where
+     * the check is the items' (it happens in the commit).
+     */
+    public void precheck(QueueRef queue, int partition, List<String> keys, long nowMillis) {
+        if (ChainDeduplication.applies(queue.settings())) {
+            chain.check(queue, partition, keys, Long.MAX_VALUE, nowMillis);
+        }
+    }
+
     public List<TransactWriteItem> guards(QueueRef queue, int partition, List<String> keys, long base, long nowMillis) {
         if (ChainDeduplication.applies(queue.settings())) {
             chain.check(queue, partition, keys, base, nowMillis);

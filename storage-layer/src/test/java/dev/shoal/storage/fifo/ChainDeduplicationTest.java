@@ -62,6 +62,21 @@ class ChainDeduplicationTest {
     }
 
     @Test
+    void aRetriedBatchOfDuplicatesGetsTheOriginalIdsAndWritesNoSegment(AwsFixture aws) {
+        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        shoal.createQueue(Q, QueueSettings.builder().fifo(true).build());
+        List<NewMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) batch.add(msg("g" + i % 3, "send-" + i, "m" + i));
+        List<MessageId> ids = shoal.produce(Q, batch).stream().map(ProducedMessage::id).toList();
+        int objects = aws.s3().listObjectsV2(b -> b.bucket(aws.bucket())).keyCount();
+
+        List<ProducedMessage> retried = shoal.produce(Q, batch);
+        assertEquals(ids, retried.stream().map(ProducedMessage::id).toList());
+        assertTrue(retried.stream().allMatch(ProducedMessage::duplicate));
+        assertEquals(objects, aws.s3().listObjectsV2(b -> b.bucket(aws.bucket())).keyCount(), "no orphan segment");
+    }
+
+    @Test
     void aDuplicateSentThroughAnotherEngineIsFound(AwsFixture aws) {
         ShoalEngine one = TestEngines.engine(aws, clock);
         one.createQueue(Q, QueueSettings.builder().fifo(true).build());
