@@ -100,6 +100,16 @@ abstract class ShoalClientContract {
     }
 
     @Test
+    void aHighThroughputFifoQueueIsDescribedWithItsDeduplicationScopeAndThroughputLimit() {
+        QueueSettings settings = QueueSettings.builder().fifo(true).contentBasedDeduplication(true)
+                .deduplicationScope(dev.shoal.storage.DeduplicationScope.MESSAGE_GROUP)
+                .fifoThroughputLimit(dev.shoal.storage.FifoThroughputLimit.PER_MESSAGE_GROUP_ID).build();
+
+        assertEquals(settings, client.createQueue("fast.fifo", settings).settings());
+        assertEquals(settings, client.describeQueue("fast.fifo").settings());
+    }
+
+    @Test
     void creatingAQueueAgainWithTheSameSettingsIsANoOpAndWithOthersAConflict() {
         client.createQueue("orders");
 

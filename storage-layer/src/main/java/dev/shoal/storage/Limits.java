@@ -15,6 +15,8 @@ public final class Limits {
     public static final String DEFAULT_SUBSCRIPTION = "default";
 
     public static final int MAX_PARTITIONS = 256;
+    /** Partitions of a FIFO queue created with {@link FifoThroughputLimit#PER_MESSAGE_GROUP_ID} and no partition count. */
+    public static final int HIGH_THROUGHPUT_FIFO_PARTITIONS = 8;
     public static final int MAX_BATCH_MESSAGES = 1_000;
     public static final int MAX_RECEIVE_MESSAGES = 1_000;
     public static final long MAX_MESSAGE_BYTES = 64L * 1024 * 1024;

@@ -1,6 +1,7 @@
 package dev.shoal.storage;
 
 import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.fifo.ChainDeduplication;
 import dev.shoal.storage.fifo.Deduplication;
 import dev.shoal.storage.fifo.ProducerSequences;
 import dev.shoal.storage.log.GuardFailedException;
@@ -82,6 +83,11 @@ final class Producer {
         LongFunction<TransactWriteItem> sequenceGuard = base ->
                 sequences.guard(queue, partition, request.producerId(), request.sequence(), base, all.size(), now);
         try {
+            if (queue.fifo() && ChainDeduplication.applies(queue.settings())) {
+                // duplicates are found there before the commit's transaction, which would check the sequence first: check it now
+                var committed = sequences.committedAtOrAfter(queue, partition, request.producerId(), request.sequence());
+                if (committed.isPresent()) throw new SequenceGuardFailed(committed.get());
+            }
             if (queue.fifo()) {
                 produceDeduplicated(queue, partition, request.messages(), all, now, results, sequenceGuard);
             } else {
@@ -124,20 +130,22 @@ final class Producer {
         List<Integer> pending = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (int i : indexes) {
-            String key = Deduplication.keyOf(messages.get(i));
+            String key = Deduplication.keyOf(queue.settings(), messages.get(i));
             Integer first = firstWithKey.putIfAbsent(key, i);
             if (first == null) {
                 pending.add(i);
                 keys.add(key);
             }
         }
-        for (int from = 0; from < pending.size(); from += MAX_GUARDED_MESSAGES) {
-            commitGuarded(queue, partition, messages, pending.subList(from, Math.min(pending.size(), from + MAX_GUARDED_MESSAGES)),
-                    keys.subList(from, Math.min(keys.size(), from + MAX_GUARDED_MESSAGES)), now, results, sequenceGuard);
+        // checked against the chain, a batch needs no guard item per message: one segment, not one per 99 messages
+        int step = ChainDeduplication.applies(queue.settings()) ? Math.max(1, pending.size()) : MAX_GUARDED_MESSAGES;
+        for (int from = 0; from < pending.size(); from += step) {
+            commitGuarded(queue, partition, messages, pending.subList(from, Math.min(pending.size(), from + step)),
+                    keys.subList(from, Math.min(keys.size(), from + step)), now, results, sequenceGuard);
         }
         for (int i : indexes) {
             if (results[i] == null) { // a repeat of an earlier message of this same batch
-                ProducedMessage first = results[firstWithKey.get(Deduplication.keyOf(messages.get(i)))];
+                ProducedMessage first = results[firstWithKey.get(Deduplication.keyOf(queue.settings(), messages.get(i)))];
                 results[i] = new ProducedMessage(first.id(), true);
             }
         }
@@ -151,16 +159,21 @@ final class Producer {
         while (!todo.isEmpty()) {
             List<String> guardKeys = List.copyOf(todoKeys);
             try {
+                deduplication.precheck(queue, partition, todoKeys, now);
                 IndexEntry committed = log.append(queue, partition, records(queue, messages, todo, now), base -> {
                     List<TransactWriteItem> guards = new ArrayList<>(guardKeys.size() + 1);
                     if (sequenceGuard != null) guards.add(sequenceGuard.apply(base));
-                    for (int j = 0; j < guardKeys.size(); j++) {
-                        guards.add(deduplication.guard(queue, guardKeys.get(j), new MessageId(partition, base + j), now));
-                    }
+                    guards.addAll(deduplication.guards(queue, partition, guardKeys, base, now));
                     return guards;
                 });
                 assign(results, todo, partition, committed.baseOffset());
                 return;
+            } catch (ChainDeduplication.Duplicate duplicates) { // found in the partition's chain: no item was written
+                for (var d : duplicates.originals().descendingMap().entrySet()) { // from the end, so that indexes stay valid
+                    results[todo.get(d.getKey())] = new ProducedMessage(d.getValue(), true);
+                    todo.remove((int) d.getKey());
+                    todoKeys.remove((int) d.getKey());
+                }
             } catch (GuardFailedException duplicate) {
                 if (duplicate.guardIndex() < first) {
                     throw new SequenceGuardFailed(duplicate.existing());
@@ -202,7 +215,8 @@ final class Producer {
         List<SegmentRecord> records = new ArrayList<>(indexes.size());
         for (int i : indexes) {
             NewMessage m = messages.get(i);
-            long delay = m.delayOverride().orElse(queue.settings().deliveryDelay()).toMillis();
+            // FIFO queues have no per-message delay (a zero one is accepted, as SQS does): the queue's always applies
+            long delay = (queue.fifo() ? queue.settings().deliveryDelay() : m.delayOverride().orElse(queue.settings().deliveryDelay())).toMillis();
             records.add(new SegmentRecord(now, now + delay, m.groupId(), m.dedupId(), m.attributes(), m.bodyUnsafe()));
         }
         return records;

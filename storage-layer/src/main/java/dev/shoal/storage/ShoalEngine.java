@@ -71,7 +71,7 @@ public final class ShoalEngine implements QueueService {
         LogIndex index = new LogIndex(b.dynamo, b.tables);
         Signals signals = new Signals();
         this.log = new PartitionLog(index, segments, b.clock, b.sleeper, signals);
-        this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables), new ProducerSequences(b.tables), b.clock);
+        this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables, log, b.clock), new ProducerSequences(b.dynamo, b.tables), b.clock);
         ChunkTable chunks = new ChunkTable(b.dynamo, b.tables);
         ReceiptCodec receipts = new ReceiptCodec(b.receiptSecret);
         Deliveries deliveries = new Deliveries(segments, receipts);
@@ -85,7 +85,7 @@ public final class ShoalEngine implements QueueService {
         this.redriver = new Redriver(this, b.clock, b.sleeper);
         GateTable gates = new GateTable(b.dynamo, b.tables);
         this.fifo = new FifoConsumption(new FifoReceiver(gates, chunks, index, segments, deliveries, deadLetters,
-                new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper),
+                new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper, signals),
                 new FifoAcknowledger(gates, receipts, b.clock), new FifoState(gates, chunks, index, b.clock));
     }
 

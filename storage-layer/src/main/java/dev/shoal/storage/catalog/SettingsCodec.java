@@ -2,6 +2,8 @@ package dev.shoal.storage.catalog;
 
 import dev.shoal.storage.DeadLetterPolicy;
 import dev.shoal.storage.Limits;
+import dev.shoal.storage.DeduplicationScope;
+import dev.shoal.storage.FifoThroughputLimit;
 import dev.shoal.storage.PushTarget;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.RetryPolicy;
@@ -35,6 +37,8 @@ final class SettingsCodec {
             s.faceAttributes().forEach((k, v) -> face.put(k, s(v)));
             item.put("faceAttrs", AttributeValue.fromM(face));
         }
+        item.put("dedupScope", s(s.deduplicationScope().text()));
+        item.put("throughputLimit", s(s.fifoThroughputLimit().text()));
         return item;
     }
 
@@ -49,6 +53,8 @@ final class SettingsCodec {
                 .maxMessageBytes(num(item, "maxBytes", 1))
                 .deleteOnAck(flag(item, "deleteOnAck"))
                 .batchWindow(Duration.ofMillis(num(item, "batchWindowMs", Limits.DEFAULT_BATCH_WINDOW.toMillis())))
+                .deduplicationScope(DeduplicationScope.of("dedupScope", orElse(str(item, "dedupScope"), DeduplicationScope.QUEUE.text())))
+                .fifoThroughputLimit(FifoThroughputLimit.of("throughputLimit", orElse(str(item, "throughputLimit"), FifoThroughputLimit.PER_QUEUE.text())))
                 .defaultSubscription(defaultSubscription)
                 .faceAttributes(faceAttributes(item))
                 .build();
@@ -61,6 +67,10 @@ final class SettingsCodec {
             face.m().forEach((k, v) -> out.put(k, v.s()));
         }
         return out;
+    }
+
+    private static String orElse(String value, String fallback) {
+        return value != null ? value : fallback; // queues written before the setting existed have the default
     }
 
     static Map<String, AttributeValue> subscription(SubscriptionSettings s) {

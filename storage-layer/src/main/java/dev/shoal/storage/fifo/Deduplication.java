@@ -1,10 +1,13 @@
 package dev.shoal.storage.fifo;
 
+import dev.shoal.storage.DeduplicationScope;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.log.PartitionLog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -13,7 +16,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -22,28 +27,83 @@ import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.*;
 
 /**
- * FIFO deduplication: one item per deduplication id, written in the same transaction as the
+ * FIFO deduplication. Where it can, against the partition's recent chain, with no write at all
+ * ({@link ChainDeduplication}); elsewhere one item per deduplication id, written in the same transaction as the
  * segment that holds the message, on the condition that no unexpired item has that id. A
  * duplicate within the window finds the original's item and returns its id. The window is
- * measured from the original produce, and outlives the message's ack (as SQS's does).
+ * measured from the original produce, and outlives the message's ack (as SQS's does). Ids are
+ * unique per queue, or per message group under {@link DeduplicationScope#MESSAGE_GROUP}.
  */
 public final class Deduplication {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final ChainDeduplication chain;
 
-    public Deduplication(DynamoDbClient dynamo, ShoalTables tables) {
+    public Deduplication(DynamoDbClient dynamo, ShoalTables tables, PartitionLog log, java.time.Clock clock) {
         this.dynamo = dynamo;
         this.table = tables.stateTable();
+        this.chain = new ChainDeduplication(log, dynamo, tables, clock);
     }
 
-    /** The id a message is deduplicated by: its deduplication id, else the SHA-256 of its body. */
+    /**
+     * The guards of a batch committed at {@code base}, the j-th key naming message {@code base + j}:
+     * where {@link ChainDeduplication#applies} none (the batch is checked against the partition's
+     * chain, which throws {@link ChainDeduplication.Duplicate} for a duplicate); else one
+     * conditional put per key, in the same order.
+     */
+    /**
+     * Before a batch's segment is written: throws {@link ChainDeduplication.Duplicate} for the keys
+     * the partition's chain already holds (a retried send then costs no segment). A no-op where
+     * the check is the items' (it happens in the commit).
+     */
+    public void precheck(QueueRef queue, int partition, List<String> keys, long nowMillis) {
+        if (ChainDeduplication.applies(queue.settings())) {
+            chain.check(queue, partition, keys, Long.MAX_VALUE, nowMillis);
+        }
+    }
+
+    public List<TransactWriteItem> guards(QueueRef queue, int partition, List<String> keys, long base, long nowMillis) {
+        if (ChainDeduplication.applies(queue.settings())) {
+            chain.check(queue, partition, keys, base, nowMillis);
+            return List.of();
+        }
+        List<TransactWriteItem> guards = new ArrayList<>(keys.size());
+        for (int j = 0; j < keys.size(); j++) {
+            guards.add(guard(queue, keys.get(j), new MessageId(partition, base + j), nowMillis));
+        }
+        return guards;
+    }
+
+    /**
+     * The key a message is deduplicated by on a queue: its deduplication id, else the SHA-256 of
+     * its body; with {@link DeduplicationScope#MESSAGE_GROUP} prefixed by its group (length first,
+     * so that no group and id pair can spell another's).
+     */
+    public static String keyOf(QueueSettings queue, NewMessage message) {
+        return keyOf(queue, message.groupId(), message.dedupId(), message.bodyUnsafe());
+    }
+
+    /** As {@link #keyOf(QueueSettings, NewMessage)}, from a message's parts (a committed record's, too). */
+    static String keyOf(QueueSettings queue, String groupId, String dedupId, byte[] body) {
+        String key = keyOf(dedupId, body);
+        if (queue.deduplicationScope() == DeduplicationScope.MESSAGE_GROUP) {
+            return "group:" + groupId.length() + ":" + groupId + ":" + key;
+        }
+        return key;
+    }
+
+    /** The id a message is deduplicated by queue-wide: its deduplication id, else the SHA-256 of its body. */
     public static String keyOf(NewMessage message) {
-        if (message.dedupId() != null) {
-            return "id:" + message.dedupId();
+        return keyOf(message.dedupId(), message.bodyUnsafe());
+    }
+
+    private static String keyOf(String dedupId, byte[] body) {
+        if (dedupId != null) {
+            return "id:" + dedupId;
         }
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(message.bodyUnsafe()));
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -74,6 +134,7 @@ public final class Deduplication {
 
     /** Forgets every deduplication id of the queue (purge). */
     public void clear(QueueRef queue) {
+        chain.forget(queue);
         dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
                         .expressionAttributeValues(Map.of(":pk", s(partitionKey(queue))))
                         .projectionExpression(STATE_PARTITION_KEY + ", " + STATE_SORT_KEY))

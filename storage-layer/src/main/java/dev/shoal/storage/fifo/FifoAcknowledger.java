@@ -15,7 +15,6 @@ import dev.shoal.storage.subscription.ReceiptCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +22,19 @@ import java.util.Optional;
 
 /**
  * Ack, nack and change visibility on FIFO queues. Receipts are grouped by their group's gate,
- * and each gate is written once per batch. The lease is the group's: a nack or a visibility
- * change holds the whole group back (its later messages must wait for the nacked one), and
- * acking with an expired lease is rejected, as SQS FIFO does.
+ * and each gate is written once per batch. Visibility is per message, as SQS's: a visibility
+ * change moves that message alone. A nack gives back the message and the later messages of the
+ * same delivery (the consumer does not go on with a group past a failed message). Acking after
+ * the message's visibility ran out is rejected, as SQS FIFO does.
  */
 public final class FifoAcknowledger {
 
     static final int MAX_ATTEMPTS = 8;
 
-    /** What an entry does to its message's gate; throws to fail that entry alone. */
+    /** What an entry does to its message's gate, given the delivery that holds it; throws to fail that entry alone. */
     @FunctionalInterface
     interface Change {
-        Gate apply(Gate gate, int position, long now);
+        Gate apply(Gate gate, long offset, Gate.Hold hold, long now);
     }
 
     private final GateTable gates;
@@ -50,13 +50,11 @@ public final class FifoAcknowledger {
     public List<ReceiptResult> ack(SubscriptionRef sub, List<String> handles) {
         Map<String, Change> changes = new LinkedHashMap<>();
         for (String h : handles) {
-            changes.put(h, (gate, position, now) -> {
-                if (gate.due() <= now) {
-                    throw new ConflictException("ReceiptHandleExpired", "receipt handle has expired: the lease ended before the ack; receive the message again");
+            changes.put(h, (gate, offset, hold, now) -> {
+                if (hold.due() <= now) {
+                    throw new ConflictException("ReceiptHandleExpired", "receipt handle has expired: the visibility timeout ended before the ack; receive the message again");
                 }
-                BitSet bit = new BitSet();
-                bit.set(position);
-                return gate.ackedAt(bit, now);
+                return gate.acked(offset, now);
             });
         }
         return apply(sub, changes, true);
@@ -64,22 +62,21 @@ public final class FifoAcknowledger {
 
     public List<ReceiptResult> nack(SubscriptionRef sub, Map<String, NackEntry> entries) {
         Map<String, Change> changes = new LinkedHashMap<>();
-        entries.forEach((h, entry) -> changes.put(h, (gate, position, now) -> {
-            Duration d = entry.explicitDelay().orElseGet(() -> sub.settings().retryPolicy().backoff(gate.receiveCounts().get(position)));
-            Gate nacked = gate.rescheduled(true, now + d.toMillis());
-            return entry.counted() ? nacked : nacked.withLeaseUncounted();
+        entries.forEach((h, entry) -> changes.put(h, (gate, offset, hold, now) -> {
+            Duration d = entry.explicitDelay().orElseGet(() -> sub.settings().retryPolicy().backoff(gate.receiveCounts().get(gate.indexOf(offset))));
+            return gate.nacked(offset, now + d.toMillis(), entry.counted(), now);
         }));
         return apply(sub, changes, false);
     }
 
     public List<ReceiptResult> changeVisibility(SubscriptionRef sub, Map<String, Duration> timeouts) {
         Map<String, Change> changes = new LinkedHashMap<>();
-        timeouts.forEach((h, t) -> changes.put(h, (gate, position, now) -> {
+        timeouts.forEach((h, t) -> changes.put(h, (gate, offset, hold, now) -> {
             long due = now + t.toMillis();
-            if (due > gate.leasedAt() + Limits.MAX_VISIBILITY_TIMEOUT.toMillis()) {
+            if (due > hold.leasedAt() + Limits.MAX_VISIBILITY_TIMEOUT.toMillis()) {
                 throw new InvalidRequestException("visibilityTimeout", "would keep the message invisible for more than 12h after it was received");
             }
-            return gate.rescheduled(false, due);
+            return gate.withVisibility(offset, due, now);
         }));
         return apply(sub, changes, false);
     }
@@ -119,24 +116,25 @@ public final class FifoAcknowledger {
             for (var e : entries) {
                 String h = e.getKey();
                 Receipt r = e.getValue();
-                int position = gate == null ? -1 : gate.indexOf(r.offset());
+                int position = updated == null ? -1 : updated.indexOf(r.offset());
+                if (position < 0 && updated != null && updated.ackedUnderAnotherLease(r.offset(), r.lease())) {
+                    results.put(h, ReceiptResult.failed(h, new ConflictException("ReceiptSuperseded",
+                            "the message was delivered again and acked since this receipt was issued")));
+                    continue;
+                }
                 if (position < 0) {
                     results.put(h, ack ? ReceiptResult.ok(h) : ReceiptResult.failed(h,
                             new ConflictException("MessageNotInflight", "message " + r.partition() + "-" + r.offset() + " was already acked")));
                     continue;
                 }
-                if (!r.lease().equals(gate.lease()) || position >= gate.leased()) {
+                Gate.Hold hold = updated.hold(position);
+                if (hold == null || !r.lease().equals(hold.lease())) {
                     results.put(h, ReceiptResult.failed(h, new ConflictException("ReceiptSuperseded",
                             "the message was delivered again since this receipt was issued; use the newest receipt")));
                     continue;
                 }
-                if (gate.acked().get(position)) {
-                    results.put(h, ack ? ReceiptResult.ok(h) : ReceiptResult.failed(h,
-                            new ConflictException("MessageNotInflight", "message " + r.partition() + "-" + r.offset() + " was already acked")));
-                    continue;
-                }
                 try {
-                    updated = changes.get(h).apply(updated, updated.indexOf(r.offset()), now);
+                    updated = changes.get(h).apply(updated, r.offset(), hold, now);
                     applied.add(h);
                 } catch (ShoalException ex) {
                     results.put(h, ReceiptResult.failed(h, ex));

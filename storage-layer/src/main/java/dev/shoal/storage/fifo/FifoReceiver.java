@@ -11,6 +11,7 @@ import dev.shoal.storage.segment.SegmentRecord;
 import dev.shoal.storage.subscription.ChunkTable;
 import dev.shoal.storage.subscription.DeadLetterMover;
 import dev.shoal.storage.subscription.Deliveries;
+import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.subscription.LongPoll;
 import dev.shoal.storage.subscription.Receipt;
 
@@ -21,18 +22,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Receive for FIFO queues. Per partition: lease the gates that are due (one conditional write
  * per group, however many of its messages it returns), oldest first; if more is wanted, claim
  * the next records after the frontier into their groups' gates and lease those. A group's
  * messages come out in offset order, as many as the receive asks for, and no later message of
- * a group is handed out while its gate is leased. Partitions and waiting as {@link LongPoll} does.
+ * a group is handed out while an earlier one is in flight (visibility is per message, see
+ * {@link Gate}). Partitions and waiting as {@link LongPoll} does.
  */
 public final class FifoReceiver {
 
@@ -50,7 +51,7 @@ public final class FifoReceiver {
     private final LongPoll longPoll;
 
     public FifoReceiver(GateTable gates, ChunkTable cursors, LogIndex index, SegmentStore segments, Deliveries deliveries,
-                        DeadLetterMover deadLetters, ReceiveAttempts attempts, Clock clock, Sleeper sleeper) {
+                        DeadLetterMover deadLetters, ReceiveAttempts attempts, Clock clock, Sleeper sleeper, Signals signals) {
         this.gates = gates;
         this.cursors = cursors;
         this.claims = new FifoClaims(gates, index, segments);
@@ -59,7 +60,7 @@ public final class FifoReceiver {
         this.deadLetters = deadLetters;
         this.attempts = attempts;
         this.clock = clock;
-        this.longPoll = new LongPoll(clock, sleeper);
+        this.longPoll = new LongPoll(clock, sleeper, signals);
     }
 
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
@@ -71,7 +72,8 @@ public final class FifoReceiver {
         }
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         int max = request.maxMessages();
-        List<ReceivedMessage> got = longPoll.receive(sub.queue().partitions(), max, request.waitTime(),
+        List<ReceivedMessage> got = longPoll.receive(sub.queue().id(), sub.queue().id() + "#" + sub.name(), sub.queue().partitions(), max,
+                request.waitTime(),
                 (partition, out) -> receivePartition(sub, partition, max, visibility, out));
         if (request.receiveAttemptId() != null) {
             attempts.remember(sub, request.receiveAttemptId(), got);
@@ -85,20 +87,25 @@ public final class FifoReceiver {
         long now = clock.millis();
         var cursor = cursors.head(stateKey, sub.startOffset(partition)).cursor();
         long gen = cursor.gen();
-        // Claim first, so that a group's newest messages can go out with its older ones in this receive.
-        Set<String> candidates = new LinkedHashSet<>();
-        long claimed = 0;
-        for (int round = 0; round < MAX_ROUNDS && claimed < max; round++) {
+        // Claim first, so that a group's newest messages can go out with its older ones in this receive,
+        // and go on claiming while the groups claimed so far cannot fill it (they are in flight): a short
+        // poll finds another group's message behind a busy one, as SQS's does.
+        Map<String, Gate> candidates = new LinkedHashMap<>(); // null: not read yet
+        for (int round = 0; round < MAX_ROUNDS && deliverable(candidates, now) < max; round++) {
             long frontier = cursor.frontier(gates.newestClaimEnd(stateKey, gen).orElse(0L));
-            Optional<FifoClaims.Claim> claim = claims.claimNext(stateKey, logKey, gen, frontier, now);
+            // a small claim first (its cost is a gate write per group), growing while the groups found are busy
+            int limit = Math.max(max, 10) << round;
+            Optional<FifoClaims.Claim> claim = claims.claimNext(stateKey, logKey, gen, frontier, limit, now);
             if (claim.isEmpty()) break;
-            candidates.addAll(claim.get().groups());
-            claimed += claim.get().end() - claim.get().start();
+            candidates.putAll(claim.get().gates());
         }
-        candidates.addAll(gates.dueGroups(stateKey, gen, now, Math.max(max, 25)));
+        for (String group : gates.dueGroups(stateKey, gen, now, Math.max(max, 25))) {
+            candidates.putIfAbsent(group, null);
+        }
         List<Gate> visible = new ArrayList<>();
-        for (String group : candidates) {
-            gates.get(stateKey, gen, group).filter(g -> g.visibleAt(now)).ifPresent(visible::add);
+        for (var e : candidates.entrySet()) {
+            Optional<Gate> gate = e.getValue() != null ? Optional.of(e.getValue()) : gates.get(stateKey, gen, e.getKey());
+            gate.filter(g -> g.visibleAt(now)).ifPresent(visible::add);
         }
         visible.sort(Comparator.comparing(g -> g.pending().getFirst()));
         for (Gate gate : visible) {
@@ -107,38 +114,47 @@ public final class FifoReceiver {
         }
     }
 
-    private void lease(SubscriptionRef sub, int partition, String logKey, Gate read, int want, Duration visibility, long now,
+    private static int deliverable(Map<String, Gate> gates, long now) {
+        int n = 0;
+        for (Gate g : gates.values()) {
+            if (g != null) n += g.deliverable(now);
+        }
+        return n;
+    }
+
+    private void lease(SubscriptionRef sub, int partition, String logKey, Gate gate, int want, Duration visibility, long now,
                        List<ReceivedMessage> out) {
         String stateKey = sub.stateKey(partition);
-        Gate gate = read.withoutAcked();
+        int deliverable = gate.deliverable(now);
         var dlq = sub.settings().deadLetterPolicy();
-        if (dlq.isPresent() && !gate.pending().isEmpty() && gate.receiveCounts().getFirst() >= dlq.get().maxReceiveCount()) {
+        if (dlq.isPresent() && gate.receiveCounts().getFirst() >= dlq.get().maxReceiveCount()) {
             int dead = 0;
-            while (dead < gate.pending().size() && gate.receiveCounts().get(dead) >= dlq.get().maxReceiveCount()) dead++;
+            while (dead < deliverable && gate.receiveCounts().get(dead) >= dlq.get().maxReceiveCount()) dead++;
             List<Long> offsets = gate.pending().subList(0, dead);
             Map<Long, SegmentRecord> records = reader.read(logKey, offsets);
-            List<SegmentRecord> deadRecords = offsets.stream().map(records::get).toList();
-            String marker = gate.gen() + "#" + gate.group() + "#" + offsets.getFirst();
-            if (deadLetters.moveRecords(sub, partition, offsets, deadRecords, gate.receiveCounts().getFirst(), marker, now)) {
-                gates.put(stateKey, gate.withoutHead(dead, now), read);
+            if (records.size() < offsets.size()) {
+                dropExpired(stateKey, gate, offsets, records, now);
+                return;
             }
-            return; // the rest of the group goes out on the next receive
+            String marker = gate.gen() + "#" + gate.group() + "#" + offsets.getFirst();
+            if (deadLetters.moveRecords(sub, partition, offsets, offsets.stream().map(records::get).toList(),
+                    gate.receiveCounts().getFirst(), marker, now)) {
+                gates.put(stateKey, gate.withoutHead(dead, now), gate);
+                return; // the rest of the group goes out on the next receive
+            }
+            // the dead-letter queue does not exist (deleted since): deliver again rather than hold the group for good
         }
-        if (gate.pending().isEmpty()) {
-            gates.put(stateKey, gate, read); // leaves the due index
-            return;
-        }
-        int count = Math.min(want, gate.pending().size());
+        int count = Math.min(want, deliverable);
         List<Long> offsets = gate.pending().subList(0, count);
         Map<Long, SegmentRecord> records = reader.read(logKey, offsets);
         if (records.size() < count) {
-            // some of these messages are past retention: drop them, the group goes on without them
-            gates.put(stateKey, gate.without(offsets.stream().filter(o -> !records.containsKey(o)).toList(), now), read);
+            dropExpired(stateKey, gate, offsets, records, now);
             return;
         }
         String lease = newLease();
-        Gate leased = gate.leasedTo(lease, count, now, now + visibility.toMillis());
-        if (!gates.put(stateKey, leased, read)) {
+        long leasedAt = clock.millis(); // not the receive's start: the claims before may have taken a while
+        Gate leased = gate.leasedTo(lease, count, leasedAt, leasedAt + visibility.toMillis());
+        if (!gates.put(stateKey, leased, gate)) {
             return; // another receiver leased it first
         }
         for (int i = 0; i < count; i++) {
@@ -146,23 +162,26 @@ public final class FifoReceiver {
         }
     }
 
+    /** Some of these messages are past retention: they leave the group, which goes on without them on the next receive. */
+    private void dropExpired(String stateKey, Gate gate, List<Long> offsets, Map<Long, SegmentRecord> records, long now) {
+        gates.put(stateKey, gate.without(offsets.stream().filter(o -> !records.containsKey(o)).toList(), now), gate);
+    }
+
     private ReceivedMessage message(SubscriptionRef sub, int partition, Gate gate, int position, SegmentRecord r) {
         long offset = gate.pending().get(position);
-        Receipt receipt = new Receipt(sub.queue().id(), sub.name(), partition, gate.gen(), offset, gate.lease(), gate.group());
+        Receipt receipt = new Receipt(sub.queue().id(), sub.name(), partition, gate.gen(), offset, gate.hold(position).lease(), gate.group());
         return new ReceivedMessage(new MessageId(partition, offset), r.body(), r.attributes(), r.groupId(), r.dedupId(),
                 gate.receiveCounts().get(position), Instant.ofEpochMilli(r.timestampMillis()),
                 Instant.ofEpochMilli(gate.firstReceived().get(position)), deliveries.receipt(receipt));
     }
 
-    /** For a repeated receive attempt: the message as delivered, if its lease is unchanged and nothing of it was acked. */
+    /** For a repeated receive attempt: the message as delivered, if it is still pending under the same delivery and was not nacked. */
     private Optional<ReceivedMessage> stillLeased(SubscriptionRef sub, ReceiveAttempts.Delivered d) {
         String stateKey = sub.stateKey(d.partition());
         Optional<Gate> gate = gates.get(stateKey, d.gen(), d.group());
-        if (gate.isEmpty() || !d.lease().equals(gate.get().lease()) || gate.get().delayed() || !gate.get().acked().isEmpty()) {
-            return Optional.empty();
-        }
-        int position = gate.get().indexOf(d.offset());
-        if (position < 0 || position >= gate.get().leased()) {
+        int position = gate.map(g -> g.indexOf(d.offset())).orElse(-1);
+        Gate.Hold hold = position < 0 ? null : gate.get().hold(position);
+        if (hold == null || !d.lease().equals(hold.lease()) || hold.nacked()) {
             return Optional.empty();
         }
         SegmentRecord r = reader.read(sub.queue().partitionKey(d.partition()), List.of(d.offset())).get(d.offset());

@@ -38,14 +38,10 @@ public final class FifoState {
             visible += Math.max(0, end - frontier);
             for (Gate g : gates.all(stateKey, cursor.gen())) {
                 if (g.pending().isEmpty()) continue;
-                int leasedUnacked = g.leased() - g.acked().cardinality();
-                if (g.inFlightAt(now)) {
-                    inFlight += leasedUnacked;
-                    visible += g.pending().size() - g.leased();
-                } else if (g.delayed() && g.due() > now) {
-                    delayed += g.pending().size() - g.acked().cardinality();
-                } else {
-                    visible += g.pending().size() - g.acked().cardinality();
+                for (int i = 0; i < g.pending().size(); i++) {
+                    if (g.inFlightAt(i, now)) inFlight++;
+                    else if (g.waitingAt(i, now)) delayed++;
+                    else visible++;
                 }
                 long first = g.pending().getFirst();
                 if (oldestOffset < 0 || first < oldestOffset) oldestOffset = first;

@@ -1,15 +1,21 @@
 package dev.shoal.storage.fifo;
 
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A message group's consumer state in one subscription-partition: the group's claimed but not
- * yet acked offsets in order ({@code pending}), and at most one lease over a prefix of them.
- * Because a group has a single lease, no later message of the group is delivered while an
- * earlier one is in flight or waiting out a backoff; other groups have their own gates and go
- * on in parallel.
+ * yet acked offsets in order ({@code pending}), and per message the delivery that holds it
+ * ({@code holds}). Visibility is per message, as SQS's: a group delivers the longest prefix of
+ * its pending messages that is visible, so no message is handed out while an earlier one of its
+ * group is in flight, and an earlier message whose visibility ran out comes back even while a
+ * later one's was extended. Other groups have their own gates and go on in parallel.
+ *
+ * <p>Acked messages leave {@code pending} at once. Only a prefix of {@code pending} was ever
+ * delivered, so {@code holds} is at most as long as {@code pending}, and positions past its end
+ * were never delivered.
  *
  * @param gen            subscription generation
  * @param group          the message group id
@@ -17,111 +23,180 @@ import java.util.List;
  * @param receiveCounts  deliveries of each pending offset so far
  * @param firstReceived  epoch millis of each pending offset's first delivery, 0 if none
  * @param upTo           every offset of the group below this that was claimed is in pending (or was acked)
- * @param leased         how many offsets at the head of pending the current lease covers (0: no lease)
- * @param acked          bit i: pending offset i of the lease is acked
- * @param lease          lease id, or null
- * @param delayed        the lease was nacked: the group waits for {@code due}
- * @param due            epoch millis when the group is visible again
- * @param leasedAt       epoch millis the current lease began
+ * @param holds          the latest delivery of each position of a prefix of pending (null: never delivered)
+ * @param due            epoch millis from which the group has a message to deliver (the head's visibility; the due index's sort key)
+ * @param recentAcks     the last {@link #RECENT_ACKS} acks as {@code offset:leasePrefix}, so that a late ack with the receipt of an
+ *                       earlier delivery of a message acked since is refused rather than reported done
  * @param version        optimistic version; every write is conditional on it
  */
 public record Gate(long gen, String group, List<Long> pending, List<Integer> receiveCounts, List<Long> firstReceived,
-                   long upTo, int leased, BitSet acked, String lease, boolean delayed, long due, long leasedAt, long version) {
+                   long upTo, List<Hold> holds, long due, List<String> recentAcks, long version) {
+
+    /** Acks remembered: an SQS batch's worth. Each keeps 8 hex digits of its lease id, enough to tell deliveries apart. */
+    static final int RECENT_ACKS = 10;
+
+    /**
+     * One delivery of one message.
+     *
+     * @param lease    the lease id its receipt carries
+     * @param due      epoch millis when it is visible again
+     * @param leasedAt epoch millis it was received (visibility can reach at most 12 h past it)
+     * @param nacked   given back with a backoff: waiting, not in flight
+     */
+    public record Hold(String lease, long due, long leasedAt, boolean nacked) {
+        public Hold {
+            Objects.requireNonNull(lease, "lease");
+        }
+
+        Hold rescheduled(long newDue, boolean nack) {
+            return new Hold(lease, newDue, leasedAt, nack);
+        }
+    }
 
     public Gate {
         pending = List.copyOf(pending);
         receiveCounts = List.copyOf(receiveCounts);
         firstReceived = List.copyOf(firstReceived);
-        acked = (BitSet) acked.clone();
+        holds = trimmed(holds, pending.size());
+        recentAcks = List.copyOf(recentAcks.subList(Math.max(0, recentAcks.size() - RECENT_ACKS), recentAcks.size()));
     }
 
     static Gate empty(long gen, String group) {
-        return new Gate(gen, group, List.of(), List.of(), List.of(), 0, 0, new BitSet(), null, false, 0, 0, -1);
+        return new Gate(gen, group, List.of(), List.of(), List.of(), 0, List.of(), 0, List.of(), -1);
+    }
+
+    /** Whether {@code offset} was acked recently under a delivery other than {@code lease} (false when unknown). */
+    boolean ackedUnderAnotherLease(long offset, String lease) {
+        String prefix = offset + ":";
+        return recentAcks.stream().anyMatch(a -> a.startsWith(prefix) && !a.equals(prefix + leasePrefix(lease)));
+    }
+
+    /** The delivery holding pending position {@code position}, or null if it was never delivered. */
+    Hold hold(int position) {
+        return position < holds.size() ? holds.get(position) : null;
+    }
+
+    /** How many messages at the head can be delivered at {@code now}: up to the first one that is not visible. */
+    int deliverable(long now) {
+        for (int i = 0; i < holds.size(); i++) {
+            Hold h = holds.get(i);
+            if (h != null && h.due() > now) return i;
+        }
+        return pending.size();
     }
 
     boolean visibleAt(long now) {
-        return !pending.isEmpty() && due <= now;
+        return deliverable(now) > 0;
     }
 
-    boolean inFlightAt(long now) {
-        return leased > 0 && !delayed && due > now;
+    /** Whether position {@code i} is leased and its visibility has not run out (nacked ones are waiting, not in flight). */
+    boolean inFlightAt(int i, long now) {
+        Hold h = hold(i);
+        return h != null && !h.nacked() && h.due() > now;
+    }
+
+    /** Whether position {@code i} was given back and waits out its backoff. */
+    boolean waitingAt(int i, long now) {
+        Hold h = hold(i);
+        return h != null && h.nacked() && h.due() > now;
     }
 
     int indexOf(long offset) {
         return pending.indexOf(offset);
     }
 
-    /** Drops the acked offsets of an ended lease, so that the next lease starts at the earliest unacked one. */
-    Gate withoutAcked() {
-        if (acked.isEmpty()) {
-            return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, 0, new BitSet(), lease, false, due, leasedAt, version);
-        }
-        List<Long> p = new ArrayList<>();
-        List<Integer> rc = new ArrayList<>();
-        List<Long> fr = new ArrayList<>();
-        for (int i = 0; i < pending.size(); i++) {
-            if (i < leased && acked.get(i)) continue;
-            p.add(pending.get(i));
-            rc.add(receiveCounts.get(i));
-            fr.add(firstReceived.get(i));
-        }
-        return new Gate(gen, group, p, rc, fr, upTo, 0, new BitSet(), lease, false, due, leasedAt, version);
-    }
-
-    /** A new lease over the first {@code count} pending offsets. */
-    Gate leasedTo(String newLease, int count, long now, long visibleAgain) {
+    /** A new lease over the first {@code count} pending offsets (all visible: see {@link #deliverable}). */
+    Gate leasedTo(String lease, int count, long now, long visibleAgain) {
         List<Integer> rc = new ArrayList<>(receiveCounts);
         List<Long> fr = new ArrayList<>(firstReceived);
+        List<Hold> h = padded(count);
         for (int i = 0; i < count; i++) {
             rc.set(i, rc.get(i) + 1);
             if (fr.get(i) == 0) fr.set(i, now);
+            h.set(i, new Hold(lease, visibleAgain, now, false));
         }
-        return new Gate(gen, group, pending, rc, fr, upTo, count, new BitSet(), newLease, false, visibleAgain, now, version);
+        return new Gate(gen, group, pending, rc, fr, upTo, h, 0, recentAcks, version).withDue(now);
     }
 
-    /** Acks lease positions; when the whole lease is acked the group moves on at once. */
-    Gate ackedAt(BitSet positions, long now) {
-        BitSet bits = (BitSet) acked.clone();
-        bits.or(positions);
-        Gate g = new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, leased, bits, lease, delayed, due, leasedAt, version);
-        if (bits.cardinality() < leased) {
-            return g;
-        }
-        Gate released = g.withoutAcked();
-        return new Gate(gen, group, released.pending, released.receiveCounts, released.firstReceived, upTo, 0, new BitSet(), null,
-                false, now, leasedAt, version);
+    /** Acks a delivered offset: it leaves the group, and the next message is deliverable as soon as it is visible. */
+    Gate acked(long offset, long now) {
+        List<String> acks = new ArrayList<>(recentAcks);
+        acks.add(offset + ":" + leasePrefix(hold(indexOf(offset)).lease()));
+        Gate g = without(List.of(offset), now);
+        return new Gate(gen, group, g.pending, g.receiveCounts, g.firstReceived, upTo, g.holds, g.due, acks, version);
     }
 
-    /** The current lease's delivery did not count (the messages never reached a handler). */
-    Gate withLeaseUncounted() {
+    /** Sets the visibility of one delivered message (its group's later messages keep theirs). */
+    Gate withVisibility(long offset, long newDue, long now) {
+        int p = indexOf(offset);
+        List<Hold> h = new ArrayList<>(holds);
+        h.set(p, h.get(p).rescheduled(newDue, false));
+        return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, h, due, recentAcks, version).withDue(now);
+    }
+
+    /**
+     * Gives back one delivered message and every later message of the same delivery: a consumer
+     * that failed a message does not go on with its group's later ones. {@code counted=false}
+     * takes those deliveries back from the receive counts (they never reached a handler).
+     */
+    Gate nacked(long offset, long newDue, boolean counted, long now) {
+        int p = indexOf(offset);
+        String lease = holds.get(p).lease();
+        List<Hold> h = new ArrayList<>(holds);
         List<Integer> rc = new ArrayList<>(receiveCounts);
-        for (int i = 0; i < leased; i++) {
-            rc.set(i, Math.max(0, rc.get(i) - 1));
+        for (int i = p; i < h.size(); i++) {
+            if (h.get(i) == null || !h.get(i).lease().equals(lease)) continue;
+            h.set(i, h.get(i).rescheduled(newDue, true));
+            if (!counted) rc.set(i, Math.max(0, rc.get(i) - 1));
         }
-        return new Gate(gen, group, pending, rc, firstReceived, upTo, leased, acked, lease, delayed, due, leasedAt, version);
+        return new Gate(gen, group, pending, rc, firstReceived, upTo, h, due, recentAcks, version).withDue(now);
     }
 
-    Gate rescheduled(boolean nacked, long newDue) {
-        return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, leased, acked, lease, nacked, newDue, leasedAt, version);
-    }
-
-    /** Drops the given pending offsets (expired by retention); the lease, if any, ends. */
-    Gate without(List<Long> gone, long now) {
+    /** Drops the given pending offsets (acked, past retention); the others keep their deliveries. */
+    Gate without(Collection<Long> gone, long now) {
         List<Long> p = new ArrayList<>();
         List<Integer> rc = new ArrayList<>();
         List<Long> fr = new ArrayList<>();
+        List<Hold> h = new ArrayList<>();
         for (int i = 0; i < pending.size(); i++) {
             if (gone.contains(pending.get(i))) continue;
             p.add(pending.get(i));
             rc.add(receiveCounts.get(i));
             fr.add(firstReceived.get(i));
+            h.add(hold(i));
         }
-        return new Gate(gen, group, p, rc, fr, upTo, 0, new BitSet(), null, false, now, leasedAt, version);
+        return new Gate(gen, group, p, rc, fr, upTo, h, due, recentAcks, version).withDue(now);
     }
 
     /** Drops the first {@code count} pending offsets (dead-lettered). */
     Gate withoutHead(int count, long now) {
-        return new Gate(gen, group, pending.subList(count, pending.size()), receiveCounts.subList(count, receiveCounts.size()),
-                firstReceived.subList(count, firstReceived.size()), upTo, 0, new BitSet(), null, false, now, leasedAt, version);
+        return without(pending.subList(0, count), now);
+    }
+
+    /**
+     * The gate with its {@code due} recomputed: the head's visibility when the head was delivered,
+     * else the time it has been deliverable since (kept when earlier, so older groups sort first).
+     */
+    private Gate withDue(long now) {
+        Hold head = hold(0);
+        long d = head != null ? head.due() : Math.min(due, now);
+        return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, holds, d, recentAcks, version);
+    }
+
+    private static String leasePrefix(String lease) {
+        return lease.length() <= 8 ? lease : lease.substring(0, 8);
+    }
+
+    private List<Hold> padded(int size) {
+        List<Hold> h = new ArrayList<>(holds);
+        while (h.size() < size) h.add(null);
+        return h;
+    }
+
+    /** Holds past the pending list, and trailing nulls, carry nothing: dropped so that equal gates are equal. */
+    private static List<Hold> trimmed(List<Hold> holds, int max) {
+        int end = Math.min(holds.size(), max);
+        while (end > 0 && holds.get(end - 1) == null) end--;
+        return java.util.Collections.unmodifiableList(new ArrayList<>(holds.subList(0, end)));
     }
 }

@@ -4,6 +4,7 @@ import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -70,9 +71,10 @@ public final class GateTable {
      * Appends a claimed range's offsets of one group, once: the condition on {@code upTo} makes
      * a repeated claim of the same offsets (a retry, a racing claimer) a no-op.
      *
-     * @return false when some of these offsets were appended before (the caller reads the gate and appends the rest)
+     * @return the gate as appended, or empty when some of these offsets were appended before (the caller reads
+     *         the gate and appends the rest) or the gate is full
      */
-    public boolean append(String stateKey, long gen, String group, List<Long> offsets, long upTo, long now) {
+    public Optional<Gate> append(String stateKey, long gen, String group, List<Long> offsets, long upTo, long now) {
         List<AttributeValue> offs = offsets.stream().map(o -> n(o)).toList();
         List<AttributeValue> zeros = offsets.stream().map(o -> n(0)).toList();
         Map<String, AttributeValue> values = new HashMap<>();
@@ -88,16 +90,16 @@ public final class GateTable {
         values.put(":one", n(1));
         values.put(":max", n(MAX_PENDING));
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(stateKey, gen, group))
+            var updated = dynamo.updateItem(b -> b.tableName(table).key(key(stateKey, gen, group))
                     .updateExpression("SET pending = list_append(if_not_exists(pending, :empty), :offs), "
                             + "rc = list_append(if_not_exists(rc, :empty), :zeros), fr = list_append(if_not_exists(fr, :empty), :zeros), "
                             + "upTo = :upTo, gen = :gen, dg = :dg, " + DUE_INDEX_SORT_KEY + " = if_not_exists(" + DUE_INDEX_SORT_KEY + ", :now), "
                             + "v = if_not_exists(v, :zero) + :one")
                     .conditionExpression("(attribute_not_exists(upTo) OR upTo <= :first) AND (attribute_not_exists(pending) OR size(pending) < :max)")
-                    .expressionAttributeValues(values));
-            return true;
+                    .expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(decode(updated.attributes()));
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -153,12 +155,9 @@ public final class GateTable {
         item.put("rc", AttributeValue.fromL(g.receiveCounts().stream().map(c -> n(c)).toList()));
         item.put("fr", AttributeValue.fromL(g.firstReceived().stream().map(t -> n(t)).toList()));
         item.put("upTo", n(g.upTo()));
-        item.put("leased", n(g.leased()));
-        item.put("ack", b(g.acked().toByteArray()));
-        if (g.lease() != null) item.put("lease", s(g.lease()));
-        item.put("nacked", bool(g.delayed()));
+        item.put("holds", AttributeValue.fromL(g.holds().stream().map(GateTable::encode).toList()));
         item.put(DUE_INDEX_SORT_KEY, n(g.due()));
-        item.put("la", n(g.leasedAt()));
+        item.put("acks", AttributeValue.fromL(g.recentAcks().stream().map(a -> s(a)).toList()));
         item.put("v", n(version));
         if (!g.pending().isEmpty()) {
             item.put(DUE_INDEX_PARTITION_KEY, s(dueGroup(stateKey, g.gen())));
@@ -169,10 +168,38 @@ public final class GateTable {
     static Gate decode(Map<String, AttributeValue> item) {
         String sk = str(item, STATE_SORT_KEY);
         long gen = num(item, "gen", 0);
+        String group = sk.substring(gatePrefix(gen).length());
+        List<Long> pending = longs(item, "pending");
+        List<Integer> rc = ints(item, "rc");
+        List<Long> fr = longs(item, "fr");
+        long upTo = num(item, "upTo", 0), due = num(item, DUE_INDEX_SORT_KEY, 0), version = num(item, "v", 0);
+        AttributeValue holds = item.get("holds");
+        if (holds != null && holds.hasL()) {
+            AttributeValue acks = item.get("acks");
+            List<String> recent = acks == null || !acks.hasL() ? List.of() : acks.l().stream().map(AttributeValue::s).toList();
+            return new Gate(gen, group, pending, rc, fr, upTo, holds.l().stream().map(GateTable::hold).toList(), due, recent, version);
+        }
+        // written before per-message holds: one lease over the first `leased` positions, whose acked ones were still pending
+        String lease = str(item, "lease");
         byte[] bits = bytes(item, "ack");
-        return new Gate(gen, sk.substring(gatePrefix(gen).length()), longs(item, "pending"), ints(item, "rc"), longs(item, "fr"),
-                num(item, "upTo", 0), (int) num(item, "leased", 0), bits == null ? new BitSet() : BitSet.valueOf(bits),
-                str(item, "lease"), flag(item, "nacked"), num(item, DUE_INDEX_SORT_KEY, 0), num(item, "la", 0), num(item, "v", 0));
+        BitSet acked = bits == null ? new BitSet() : BitSet.valueOf(bits);
+        int leased = lease == null ? 0 : (int) Math.min(num(item, "leased", 0), pending.size());
+        List<Gate.Hold> h = new ArrayList<>();
+        for (int i = 0; i < leased; i++) h.add(new Gate.Hold(lease, due, num(item, "la", 0), flag(item, "nacked")));
+        List<Long> ackedOffsets = new ArrayList<>();
+        for (int i = 0; i < leased; i++) if (acked.get(i)) ackedOffsets.add(pending.get(i));
+        return new Gate(gen, group, pending, rc, fr, upTo, h, due, List.of(), version).without(ackedOffsets, due);
+    }
+
+    /** A hold as one string, {@code lease|due|leasedAt|n}; "" for a position never delivered. */
+    private static AttributeValue encode(Gate.Hold h) {
+        return s(h == null ? "" : h.lease() + "|" + h.due() + "|" + h.leasedAt() + "|" + (h.nacked() ? 1 : 0));
+    }
+
+    private static Gate.Hold hold(AttributeValue v) {
+        if (v.s().isEmpty()) return null;
+        String[] f = v.s().split("\\|");
+        return new Gate.Hold(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), f[3].equals("1"));
     }
 
     private static List<Long> longs(Map<String, AttributeValue> item, String name) {

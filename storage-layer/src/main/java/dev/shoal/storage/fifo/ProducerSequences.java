@@ -2,6 +2,7 @@ package dev.shoal.storage.fifo;
 
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.dynamodb.ShoalTables;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.*;
@@ -26,10 +28,23 @@ public final class ProducerSequences {
     /** Producers idle this long are forgotten (TTL); their next batch starts a new history. */
     static final Duration IDLE_EXPIRY = Duration.ofDays(7);
 
+    private final DynamoDbClient dynamo;
     private final String table;
 
-    public ProducerSequences(ShoalTables tables) {
+    public ProducerSequences(DynamoDbClient dynamo, ShoalTables tables) {
+        this.dynamo = dynamo;
         this.table = tables.stateTable();
+    }
+
+    /**
+     * The producer's item when it already committed {@code sequence} or a later batch on the
+     * partition. For batches whose duplicates are found before their commit's transaction (see
+     * {@link ChainDeduplication}), so that the sequence is still checked first.
+     */
+    public Optional<Map<String, AttributeValue>> committedAtOrAfter(QueueRef queue, int partition, String producerId, long sequence) {
+        var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
+                STATE_PARTITION_KEY, s("producer#" + queue.partitionKey(partition)), STATE_SORT_KEY, s(producerId)))).item();
+        return item == null || item.isEmpty() || num(item, "seq", -1) < sequence ? Optional.empty() : Optional.of(item);
     }
 
     /** What the item says about the producer's last committed batch. */

@@ -62,19 +62,10 @@ public final class LongPoll {
     private final Signals signals;
     private final Map<String, PollTurn> turns = new ConcurrentHashMap<>();
 
-    public LongPoll(Clock clock, Sleeper sleeper) {
-        this(clock, sleeper, new Signals());
-    }
-
     public LongPoll(Clock clock, Sleeper sleeper, Signals signals) {
         this.clock = clock;
         this.sleeper = sleeper;
         this.signals = signals;
-    }
-
-    /** As {@link #receive(String, String, int, int, Duration, PartitionReceive)}, for a receiver that shares no waits. */
-    public List<ReceivedMessage> receive(int partitions, int max, Duration wait, PartitionReceive partition) {
-        return receive(new Signals().of(""), new PollTurn(), "", partitions, max, wait, partition);
     }
 
     /**

@@ -18,7 +18,8 @@ final class Wire {
 
     record QueueBody(Boolean fifo, Integer partitions, String retention, String deliveryDelay,
                      Boolean contentBasedDeduplication, Long maxMessageBytes, Boolean deleteOnAck, String batchWindow,
-                     String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter, PushBody push) {
+                     String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter, PushBody push,
+                     String deduplicationScope, String fifoThroughputLimit) {
     }
 
     record SubscriptionBody(String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter, PushBody push) {

@@ -14,6 +14,8 @@ import dev.shoal.client.internal.http.Wire.StatsView;
 import dev.shoal.client.internal.http.Wire.SubscriptionBody;
 import dev.shoal.client.internal.http.Wire.SubscriptionView;
 import dev.shoal.storage.DeadLetterPolicy;
+import dev.shoal.storage.DeduplicationScope;
+import dev.shoal.storage.FifoThroughputLimit;
 import dev.shoal.storage.MessageAttribute;
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.NewMessage;
@@ -52,7 +54,8 @@ final class WireCodec {
         return new QueueBody(s.fifo(), s.partitions(), s.retention() == null ? UNLIMITED : WireDurations.format(s.retention()),
                 WireDurations.format(s.deliveryDelay()), s.contentBasedDeduplication(), s.maxMessageBytes(), s.deleteOnAck(),
                 WireDurations.format(s.batchWindow()),
-                sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push());
+                sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push(),
+                s.fifo() ? s.deduplicationScope().text() : null, s.fifo() ? s.fifoThroughputLimit().text() : null);
     }
 
     static SubscriptionBody subscriptionBody(SubscriptionSettings s) {
@@ -77,6 +80,8 @@ final class WireCodec {
         if (b.maxMessageBytes() != null) s.maxMessageBytes(b.maxMessageBytes());
         if (b.deleteOnAck() != null) s.deleteOnAck(b.deleteOnAck());
         if (b.batchWindow() != null) s.batchWindow(WireDurations.parse(b.batchWindow()));
+        if (b.deduplicationScope() != null) s.deduplicationScope(DeduplicationScope.of("deduplicationScope", b.deduplicationScope()));
+        if (b.fifoThroughputLimit() != null) s.fifoThroughputLimit(FifoThroughputLimit.of("fifoThroughputLimit", b.fifoThroughputLimit()));
         s.defaultSubscription(subscriptionSettings(new SubscriptionBody(b.visibilityTimeout(), b.retryPolicy(), b.deadLetter(), b.push())));
         return s.build();
     }

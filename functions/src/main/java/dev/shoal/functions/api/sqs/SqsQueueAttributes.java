@@ -3,6 +3,8 @@ package dev.shoal.functions.api.sqs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.functions.api.Json;
 import dev.shoal.storage.DeadLetterPolicy;
+import dev.shoal.storage.DeduplicationScope;
+import dev.shoal.storage.FifoThroughputLimit;
 import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.QueueDescription;
@@ -22,19 +24,15 @@ import java.util.TreeMap;
 /**
  * SQS queue attributes to and from {@link QueueSettings}. Writable and applied: VisibilityTimeout,
  * MessageRetentionPeriod, DelaySeconds, MaximumMessageSize, RedrivePolicy,
- * ContentBasedDeduplication, FifoQueue (at creation), ReceiveMessageWaitTimeSeconds (the default
- * wait of a ReceiveMessage that names none). Accepted, stored and returned but not enforced
- * (Shoal has no IAM or KMS of its own): Policy, RedriveAllowPolicy, KmsMasterKeyId,
- * KmsDataKeyReusePeriodSeconds, SqsManagedSseEnabled (true unless a KMS key is set, as in SQS).
- * FIFO-only attributes are refused on standard queues; everything else is refused by name.
- * Booleans are read case-insensitively, as SQS does.
+ * ContentBasedDeduplication, DeduplicationScope, FifoThroughputLimit (FifoThroughputLimit=perMessageGroupId
+ * at creation spreads the groups over {@link Limits#HIGH_THROUGHPUT_FIFO_PARTITIONS} partitions),
+ * FifoQueue (at creation), ReceiveMessageWaitTimeSeconds (the default wait of a ReceiveMessage that
+ * names none). Accepted, stored and returned but not enforced (Shoal has no IAM or KMS of its own):
+ * Policy, RedriveAllowPolicy, KmsMasterKeyId, KmsDataKeyReusePeriodSeconds, SqsManagedSseEnabled
+ * (true unless a KMS key is set, as in SQS). FIFO-only attributes are refused on standard queues;
+ * everything else is refused by name. Booleans are read case-insensitively, as SQS does.
  */
 final class SqsQueueAttributes {
-
-    /** SQS attributes accepted with the one value that describes Shoal's behaviour. */
-    private static final Map<String, Set<String>> FIXED = Map.of(
-            "DeduplicationScope", Set.of("queue"),
-            "FifoThroughputLimit", Set.of("perQueue"));
 
     /** Attributes SQS only knows on FIFO queues: on a standard queue they are unknown names. */
     private static final Set<String> FIFO_ONLY = Set.of("ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit");
@@ -69,7 +67,12 @@ final class SqsQueueAttributes {
         }
         Map<String, String> rest = new LinkedHashMap<>(attributes);
         rest.remove("FifoQueue");
-        return apply(queue, QueueSettings.builder().fifo(fifo).build(), rest);
+        QueueSettings settings = apply(queue, QueueSettings.builder().fifo(fifo).build(), rest);
+        if (settings.fifoThroughputLimit() == FifoThroughputLimit.PER_MESSAGE_GROUP_ID) {
+            // high-throughput FIFO: groups are spread over partitions, which a FIFO queue fixes at creation
+            return settings.toBuilder().partitions(Limits.HIGH_THROUGHPUT_FIFO_PARTITIONS).build();
+        }
+        return settings;
     }
 
     /** {@code base} with the given attributes changed (SetQueueAttributes, or CreateQueue's comparison). */
@@ -90,6 +93,8 @@ final class SqsQueueAttributes {
                 case "MaximumMessageSize" -> q.maxMessageBytes(integer(name, value, 1, Limits.MAX_MESSAGE_BYTES));
                 case "ContentBasedDeduplication" -> q.contentBasedDeduplication(bool(name, value));
                 case "RedrivePolicy" -> redrive(queue, value, sub, stored);
+                case "DeduplicationScope" -> q.deduplicationScope(parsed(name, () -> DeduplicationScope.of(name, value)));
+                case "FifoThroughputLimit" -> q.fifoThroughputLimit(parsed(name, () -> FifoThroughputLimit.of(name, value)));
                 case "FifoQueue" -> {
                     if (bool(name, value) != base.fifo()) {
                         throw invalidValue(name, "a queue's type cannot change after it is created");
@@ -103,15 +108,7 @@ final class SqsQueueAttributes {
                     if (!value.isEmpty()) json(name, value);
                     storeOrRemove(stored, name, value);
                 }
-                default -> {
-                    Set<String> fixed = FIXED.get(name);
-                    if (fixed == null) {
-                        throw unknownAttribute(name);
-                    }
-                    if (!fixed.contains(value)) {
-                        throw invalidValue(name, "Shoal only supports " + String.join(" or ", fixed));
-                    }
-                }
+                default -> throw unknownAttribute(name);
             }
         }
         try {
@@ -223,8 +220,8 @@ final class SqsQueueAttributes {
         if (s.fifo()) {
             v.put("FifoQueue", "true");
             v.put("ContentBasedDeduplication", Boolean.toString(s.contentBasedDeduplication()));
-            v.put("DeduplicationScope", "queue");
-            v.put("FifoThroughputLimit", "perQueue");
+            v.put("DeduplicationScope", s.deduplicationScope().text());
+            v.put("FifoThroughputLimit", s.fifoThroughputLimit().text());
         }
         if (!all) {
             v.keySet().retainAll(names);
@@ -234,6 +231,15 @@ final class SqsQueueAttributes {
 
     private static String redriveJson(String arn, int maxReceiveCount) {
         return "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":" + maxReceiveCount + "}";
+    }
+
+    /** An attribute's value as the engine reads it, its refusal as SQS's InvalidAttributeValue. */
+    private static <T> T parsed(String name, java.util.function.Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (InvalidRequestException e) {
+            throw invalidValue(name, e.getMessage());
+        }
     }
 
     private static long integer(String name, String value, long min, long max) {
@@ -272,6 +278,8 @@ final class SqsQueueAttributes {
             case "deliveryDelay" -> "DelaySeconds";
             case "maxMessageBytes" -> "MaximumMessageSize";
             case "contentBasedDeduplication" -> "ContentBasedDeduplication";
+            case "deduplicationScope" -> "DeduplicationScope";
+            case "fifoThroughputLimit" -> "FifoThroughputLimit";
             default -> field;
         };
     }

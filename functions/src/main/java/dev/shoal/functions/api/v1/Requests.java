@@ -17,7 +17,7 @@ public final class Requests {
     public record QueueBody(Boolean fifo, Integer partitions, String retention, String deliveryDelay,
                             Boolean contentBasedDeduplication, Long maxMessageBytes, Boolean deleteOnAck, String batchWindow,
                             String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter,
-                            PushBody push) {
+                            PushBody push, String deduplicationScope, String fifoThroughputLimit) {
     }
 
     /** PUT /v1/queues/{queue}/subscriptions/{subscription}. */

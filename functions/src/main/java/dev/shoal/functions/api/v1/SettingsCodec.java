@@ -11,6 +11,8 @@ import dev.shoal.functions.api.v1.Responses.QueueView;
 import dev.shoal.functions.api.v1.Responses.StatsView;
 import dev.shoal.functions.api.v1.Responses.SubscriptionView;
 import dev.shoal.storage.DeadLetterPolicy;
+import dev.shoal.storage.DeduplicationScope;
+import dev.shoal.storage.FifoThroughputLimit;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.PushTarget;
 import dev.shoal.storage.PushTarget.EventFormat;
@@ -51,6 +53,8 @@ final class SettingsCodec {
         if (body.maxMessageBytes() != null) b.maxMessageBytes(body.maxMessageBytes());
         if (body.deleteOnAck() != null) b.deleteOnAck(body.deleteOnAck());
         if (body.batchWindow() != null) b.batchWindow(Durations.parse("batchWindow", body.batchWindow()));
+        if (body.deduplicationScope() != null) b.deduplicationScope(DeduplicationScope.of("deduplicationScope", body.deduplicationScope()));
+        if (body.fifoThroughputLimit() != null) b.fifoThroughputLimit(FifoThroughputLimit.of("fifoThroughputLimit", body.fifoThroughputLimit()));
         b.defaultSubscription(subscriptionSettings(
                 new SubscriptionBody(body.visibilityTimeout(), body.retryPolicy(), body.deadLetter(), body.push())));
         return b.build();
@@ -125,7 +129,8 @@ final class SettingsCodec {
                 s.retention() == null ? UNLIMITED : Durations.format(s.retention()),
                 Durations.format(s.deliveryDelay()), s.contentBasedDeduplication(), s.maxMessageBytes(), s.deleteOnAck(),
                 Durations.format(s.batchWindow()),
-                sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push());
+                sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push(),
+                s.fifo() ? s.deduplicationScope().text() : null, s.fifo() ? s.fifoThroughputLimit().text() : null);
         return new QueueView(q.name(), settings, time(q.createdAt()), stats(q.stats()));
     }
 
