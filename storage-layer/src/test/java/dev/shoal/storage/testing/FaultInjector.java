@@ -7,7 +7,9 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.time.Duration;
@@ -33,7 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FaultInjector implements ExecutionInterceptor {
 
-    public enum Fault { THROTTLE, SERVER_ERROR, NO_ANSWER, SERVER_ERROR_AFTER_APPLYING, LOST_RESPONSE, LATENCY }
+    public enum Fault {
+        THROTTLE, SERVER_ERROR, NO_ANSWER, SERVER_ERROR_AFTER_APPLYING, LOST_RESPONSE, LATENCY,
+        /** A transaction cancelled because its items were throttled ({@code ThrottlingError} reasons). */
+        THROTTLED_TRANSACTION
+    }
 
     private record Rule(Set<String> operations, Fault fault, AtomicInteger left, double probability) {
         boolean matches(String operation) {
@@ -84,7 +90,7 @@ public final class FaultInjector implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        Fault fault = pick(attributes, Set.of(Fault.THROTTLE, Fault.SERVER_ERROR, Fault.NO_ANSWER, Fault.LATENCY));
+        Fault fault = pick(attributes, Set.of(Fault.THROTTLE, Fault.SERVER_ERROR, Fault.NO_ANSWER, Fault.LATENCY, Fault.THROTTLED_TRANSACTION));
         if (fault == null) return;
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         switch (fault) {
@@ -93,6 +99,12 @@ public final class FaultInjector implements ExecutionInterceptor {
             case SERVER_ERROR -> throw serviceError(attributes, 500, "InternalServerError", "injected: " + operation + " failed with 500");
             case NO_ANSWER -> throw SdkClientException.create("injected: " + operation + " timed out before reaching the store");
             case LATENCY -> pause();
+            case THROTTLED_TRANSACTION -> throw TransactionCanceledException.builder().statusCode(400)
+                    .message("injected: " + operation + " cancelled, [ThrottlingError]")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("TransactionCanceledException").serviceName("DynamoDb").build())
+                    .cancellationReasons(CancellationReason.builder().code("ThrottlingError").message("Throughput exceeds the limit").build(),
+                            CancellationReason.builder().code("None").build())
+                    .build();
             default -> { }
         }
     }
