@@ -121,8 +121,9 @@ public final class FifoReceiver {
             String marker = gate.gen() + "#" + gate.group() + "#" + offsets.getFirst();
             if (deadLetters.moveRecords(sub, partition, offsets, deadRecords, gate.receiveCounts().getFirst(), marker, now)) {
                 gates.put(stateKey, gate.withoutHead(dead, now), read);
+                return; // the rest of the group goes out on the next receive
             }
-            return; // the rest of the group goes out on the next receive
+            // the dead-letter queue is gone: the group is delivered again, as in SQS, rather than blocked for good
         }
         if (gate.pending().isEmpty()) {
             gates.put(stateKey, gate, read); // leaves the due index

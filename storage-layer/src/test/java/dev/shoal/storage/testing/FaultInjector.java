@@ -41,7 +41,7 @@ public final class FaultInjector implements ExecutionInterceptor {
         THROTTLED_TRANSACTION
     }
 
-    private record Rule(Set<String> operations, Fault fault, AtomicInteger left, double probability) {
+    private record Rule(Set<String> operations, Fault fault, AtomicInteger skip, AtomicInteger left, double probability) {
         boolean matches(String operation) {
             return operations.contains("*") || operations.contains(operation);
         }
@@ -65,13 +65,18 @@ public final class FaultInjector implements ExecutionInterceptor {
 
     /** The next {@code times} matching requests get {@code fault}. */
     public FaultInjector times(String operation, Fault fault, int times) {
-        rules.add(new Rule(Set.of(operation), fault, new AtomicInteger(times), 1.0));
+        return afterSkipping(operation, 0, fault, times);
+    }
+
+    /** Lets {@code skip} matching requests through, then the next {@code times} get {@code fault}. */
+    public FaultInjector afterSkipping(String operation, int skip, Fault fault, int times) {
+        rules.add(new Rule(Set.of(operation), fault, new AtomicInteger(skip), new AtomicInteger(times), 1.0));
         return this;
     }
 
     /** Each matching request gets {@code fault} with {@code probability}, without end. */
     public FaultInjector randomly(Set<String> operations, Fault fault, double probability) {
-        rules.add(new Rule(Set.copyOf(operations), fault, new AtomicInteger(Integer.MAX_VALUE), probability));
+        rules.add(new Rule(Set.copyOf(operations), fault, new AtomicInteger(), new AtomicInteger(Integer.MAX_VALUE), probability));
         return this;
     }
 
@@ -125,6 +130,7 @@ public final class FaultInjector implements ExecutionInterceptor {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         for (Rule rule : rules) {
             if (!phase.contains(rule.fault()) || !rule.matches(operation)) continue;
+            if (rule.skip().get() > 0 && rule.skip().getAndDecrement() > 0) continue;
             boolean fire;
             synchronized (random) {
                 fire = rule.probability() >= 1.0 || random.nextDouble() < rule.probability();
