@@ -11,6 +11,7 @@ import dev.shoal.functions.dispatcher.RoutingTargetInvoker;
 import dev.shoal.functions.janitor.EngineMaintenance;
 import dev.shoal.functions.janitor.JanitorHandler;
 import dev.shoal.functions.runtime.ReceiptSecret;
+import dev.shoal.storage.ErrorBoundary;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.local.EmbeddedAws;
@@ -118,7 +119,7 @@ public final class LocalLauncher implements AutoCloseable {
                     .build();
             ApiConfig config = new ApiConfig(ApiConfig.DEFAULT_ACCOUNT_ID, options.region(),
                     new AccessKeys(Map.of(options.accessKey(), options.secretKey())), null, Clock.systemUTC());
-            ApiHandler handler = new ApiHandler(new ApiRouter(engine, config));
+            ApiHandler handler = new ApiHandler(new ApiRouter(ErrorBoundary.around(engine), config));
             // one thread per task: a dispatch pass waiting on a slow target must not hold the janitor up
             ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "shoal-timers");
