@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,14 +118,12 @@ class FaultInjectionSuiteTest {
             others.add(pool.submit(() -> chaos(shoal, setup, stop)));
             for (Future<?> p : producers) p.get();
             producing.set(false);
-            long drainUntil = System.currentTimeMillis() + DRAIN.toMillis();
             Set<String> expected = expectedAcked(inv);
             // faults stay on for a while after producing stops, then the queue is drained without them
-            while (System.currentTimeMillis() < drainUntil && !inv.acked().containsAll(expected)
-                    && !(System.currentTimeMillis() > deadline + 20_000 && quiet(setup))) {
+            awaitQuietly(() -> {
                 if (System.currentTimeMillis() > deadline + 10_000) f.disable();
-                Thread.sleep(50);
-            }
+                return inv.acked().containsAll(expected) || System.currentTimeMillis() > deadline + 20_000 && quiet(setup);
+            });
             stop.set(true);
             for (Future<?> o : others) o.get();
         }
@@ -172,11 +171,10 @@ class FaultInjectionSuiteTest {
                 consumers.add(pool.submit(() -> consume(shoal, "faulty.fifo", consumer, inv, stop)));
             }
             for (Future<?> p : producers) p.get();
-            long drainUntil = System.currentTimeMillis() + DRAIN.toMillis();
-            while (System.currentTimeMillis() < drainUntil && !inv.acked().containsAll(inv.produced())) {
+            awaitQuietly(() -> {
                 if (System.currentTimeMillis() > deadline + 10_000) f.disable();
-                Thread.sleep(50);
-            }
+                return inv.acked().containsAll(inv.produced());
+            });
             stop.set(true);
             for (Future<?> c : consumers) c.get();
         }
@@ -293,6 +291,15 @@ class FaultInjectionSuiteTest {
                 LOG.debug("maintenance pass failed: {}", e.toString());
             }
             pause(300);
+        }
+    }
+
+    /** Waits for the drain, at most {@link #DRAIN}; the checks afterwards say what did not settle. */
+    private static void awaitQuietly(java.util.concurrent.Callable<Boolean> settled) {
+        try {
+            await().atMost(DRAIN).pollInterval(Duration.ofMillis(100)).until(settled);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            LOG.warn("the drain did not settle within {}", DRAIN);
         }
     }
 
