@@ -14,12 +14,15 @@ import java.util.Map;
  * Moves dead letters back, by consuming the dead-letter queue's default subscription: each
  * batch is produced to its target and only then acked, so a redrive interrupted anywhere loses
  * nothing and resumes where it stopped (a message produced but not acked may be moved twice).
- * Rate-limited by pausing between batches.
+ * Rate-limited by pausing between batches. One call stops after {@link #CALL_BUDGET} and says
+ * that messages remain; calling again goes on where it stopped.
  */
 final class Redriver {
 
     private static final int BATCH = 100;
     private static final Duration LEASE = Duration.ofMinutes(2);
+    /** One call works this long at most: well inside API Gateway's 30 s and a Lambda's timeout. */
+    static final Duration CALL_BUDGET = Duration.ofSeconds(20);
 
     private final QueueService service;
     private final Clock clock;
@@ -33,7 +36,11 @@ final class Redriver {
 
     RedriveResult redrive(QueueRef dlq, RedriveRequest request) {
         long moved = 0;
+        long deadline = clock.millis() + CALL_BUDGET.toMillis();
         while (moved < request.maxMessages()) {
+            if (clock.millis() >= deadline) {
+                return new RedriveResult(moved, true); // out of time for this call: the caller calls again
+            }
             int want = (int) Math.min(BATCH, Math.min(request.maxMessages() - moved, request.maxPerSecond()));
             long started = clock.millis();
             List<ReceivedMessage> batch = service.receive(dlq.name(), Limits.DEFAULT_SUBSCRIPTION,
@@ -54,7 +61,7 @@ final class Redriver {
             long spentMillis = clock.millis() - started;
             long budgetMillis = batch.size() * 1000L / request.maxPerSecond();
             if (budgetMillis > spentMillis) {
-                sleeper.sleep(Duration.ofMillis(budgetMillis - spentMillis));
+                sleeper.sleep(Duration.ofMillis(Math.min(budgetMillis - spentMillis, Math.max(0, deadline - clock.millis()))));
             }
         }
         return new RedriveResult(moved, true);

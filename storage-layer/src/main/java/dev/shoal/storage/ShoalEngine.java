@@ -79,8 +79,8 @@ public final class ShoalEngine implements QueueService {
         this.maintenance = new Maintenance(chunks);
         this.standard = new StandardConsumption(new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper, signals,
                 sub -> latestOrSame(sub)),
-                new Acknowledger(chunks, receipts, b.clock), new StateReader(chunks, index, b.clock), maintenance);
-        this.positions = new Positions(chunks, log);
+                new Acknowledger(chunks, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance);
+        this.positions = new Positions(chunks, log, b.sleeper);
         this.retention = new Retention(index, segments.objects());
         this.redriver = new Redriver(this, b.clock, b.sleeper);
         GateTable gates = new GateTable(b.dynamo, b.tables);

@@ -2,6 +2,7 @@ package dev.shoal.client.internal;
 
 import dev.shoal.client.AckMessagesRequest;
 import dev.shoal.client.ChangeVisibilityRequest;
+import dev.shoal.client.ClientClosedException;
 import dev.shoal.client.NackMessagesRequest;
 import dev.shoal.client.ProduceMessagesRequest;
 import dev.shoal.client.ReceiveMessagesRequest;
@@ -74,7 +75,7 @@ public final class DefaultShoalClient implements ShoalClient {
 
     private <T> T call(String operation, String queue, boolean idempotent, Supplier<T> call) {
         if (closed.get()) {
-            throw new IllegalStateException("this ShoalClient is closed");
+            throw new ClientClosedException("this ShoalClient is closed");
         }
         return calls.call(operation, queue, idempotent, call);
     }

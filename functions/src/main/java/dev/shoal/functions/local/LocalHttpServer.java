@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -40,12 +41,16 @@ import java.util.function.Function;
 public final class LocalHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalHttpServer.class);
+    /** The longest long poll (20 s) and some room for its answer. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(25);
+    private static final Duration LEAVE_GRACE = Duration.ofMillis(500);
     private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+    private final InFlight inFlight = new InFlight();
 
     private LocalHttpServer(HttpServer server, ExecutorService executor, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
         this.server = server;
@@ -93,6 +98,18 @@ public final class LocalHttpServer implements AutoCloseable {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
+        if (!inFlight.enter()) {
+            refuseWhileStopping(exchange);
+            return;
+        }
+        try {
+            serveAdmitted(exchange);
+        } finally {
+            inFlight.leave();
+        }
+    }
+
+    private void serveAdmitted(HttpExchange exchange) throws IOException {
         try (exchange) {
             APIGatewayV2HTTPResponse response;
             String length = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -199,9 +216,57 @@ public final class LocalHttpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A request that came in on a kept-alive connection after shutdown began: nothing of it is
+     * done; 503 tells every client to retry (elsewhere, or after the restart).
+     */
+    private static void refuseWhileStopping(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = "{\"code\":\"ServiceUnavailable\",\"message\":\"the server is stopping; retry the request\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("content-type", "application/json");
+            exchange.getResponseHeaders().set("retry-after", "1");
+            exchange.getResponseHeaders().set("connection", "close");
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    /** How many requests are being served now. */
+    int inFlight() {
+        return inFlight.count();
+    }
+
+    /**
+     * Stops gracefully: closes the listening socket and admits no new request at once, lets the
+     * requests in flight finish for up to {@code drain}, then closes every connection and
+     * interrupts what is left. Waits no longer than needed: it returns as soon as the last
+     * request in flight has been answered.
+     *
+     * @return true when every request in flight was answered within {@code drain}
+     */
+    public boolean stop(Duration drain) {
+        inFlight.close();
+        // the JDK server closes its socket at once, then waits for its exchanges up to the delay
+        server.stop((int) Math.max(1, (drain.toMillis() + 999) / 1000));
+        boolean drained;
+        try {
+            // a handler leaves a moment after the JDK counts its exchange written
+            drained = inFlight.awaitIdle(LEAVE_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            LOG.warn("{} requests still in flight after {}; interrupting them", inFlight.count(), drain);
+        }
+        executor.shutdownNow();
+        return drained;
+    }
+
+    /** {@link #stop(Duration)} with a drain long enough for the longest long poll (20 s). */
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdownNow();
+        stop(DEFAULT_DRAIN);
     }
 }

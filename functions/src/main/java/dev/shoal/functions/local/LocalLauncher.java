@@ -12,6 +12,7 @@ import dev.shoal.functions.dispatcher.RoutingTargetInvoker;
 import dev.shoal.functions.janitor.EngineMaintenance;
 import dev.shoal.functions.janitor.JanitorHandler;
 import dev.shoal.functions.runtime.ReceiptSecret;
+import dev.shoal.storage.ErrorBoundary;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.local.EmbeddedAws;
@@ -46,6 +47,10 @@ public final class LocalLauncher implements AutoCloseable {
     static final Duration JANITOR_PERIOD = Duration.ofSeconds(60);
     /** Locally there is no stream to nudge the dispatcher: it looks every second instead. */
     static final Duration DISPATCHER_PERIOD = Duration.ofSeconds(1);
+    /** How long requests in flight get to finish on shutdown: the longest long poll (20 s) and room for its answer. */
+    static final Duration DRAIN = LocalHttpServer.DEFAULT_DRAIN;
+    /** How long a janitor or dispatcher pass in progress gets to finish on shutdown. */
+    static final Duration TIMERS_DRAIN = Duration.ofSeconds(15);
     /** A pass starts batches for this long, then ends once they are settled, so new push subscriptions are picked up. */
     static final Duration DISPATCH_PASS = Duration.ofSeconds(10);
 
@@ -84,9 +89,10 @@ public final class LocalLauncher implements AutoCloseable {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("shoal local: stopping...");
+            System.out.println("shoal local: stopping (answering the requests in flight, up to " + DRAIN.toSeconds() + " s)...");
             launcher.close();
             System.out.println(launcher.usage().summary());
+            System.out.println("shoal local: stopped");
             stopped.countDown();
         }, "shoal-shutdown"));
         System.out.println(launcher.banner());
@@ -121,17 +127,18 @@ public final class LocalLauncher implements AutoCloseable {
                     .build();
             ApiConfig config = new ApiConfig(ApiConfig.DEFAULT_ACCOUNT_ID, options.region(),
                     new AccessKeys(Map.of(options.accessKey(), options.secretKey())), null, Clock.systemUTC(), true);
-            ApiHandler handler = new ApiHandler(new ApiRouter(engine, config));
+            ApiHandler handler = new ApiHandler(new ApiRouter(ErrorBoundary.around(engine), config));
             LocalRoutes routes = new LocalRoutes(event -> handler.handleRequest(event, null), meter, Clock.systemUTC());
-            LocalHttpServer server = LocalHttpServer.start("127.0.0.1", options.port(), routes);
-            started.add(server);
             // one thread per task: a dispatch pass waiting on a slow target must not hold the janitor up
             ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "shoal-timers");
                 t.setDaemon(true);
                 return t;
             });
-            started.add(timers::shutdownNow);
+            // closed in reverse: the API drains first, then the timers, then the clients and emulators
+            started.add(() -> stopTimers(timers));
+            LocalHttpServer server = LocalHttpServer.start("127.0.0.1", options.port(), routes);
+            started.add(() -> server.stop(DRAIN));
             for (BackgroundTask task : backgroundTasks(engine, new SqsSource(options.region(), ApiConfig.DEFAULT_ACCOUNT_ID))) {
                 schedule(timers, task);
             }
@@ -175,6 +182,11 @@ public final class LocalLauncher implements AutoCloseable {
         return routes.usage();
     }
 
+    /** How many API requests are being served now (for tests and the shutdown log). */
+    public int requestsInFlight() {
+        return server.inFlight();
+    }
+
     String banner() {
         String url = endpoint().toString();
         return """
@@ -193,10 +205,25 @@ public final class LocalLauncher implements AutoCloseable {
                 ApiConfig.DEFAULT_ACCOUNT_ID);
     }
 
-    /** Stops the API (in-flight requests get a second), the timers, the emulators; releases the data folder. */
+    /**
+     * Stops gracefully, in this order: the API stops accepting and answers the requests in flight
+     * (up to {@link #DRAIN}); the timers start no new pass and let a pass in progress end (up to
+     * {@link #TIMERS_DRAIN}); the SDK clients close; the emulators stop, DynamoDB Local closing
+     * its database files; the data folder is released. Nothing the engine acknowledged is
+     * buffered in memory (every commit is written before it is answered), so there is nothing
+     * else to flush.
+     */
     @Override
     public void close() {
         closeAll(resources);
+    }
+
+    private static void stopTimers(ScheduledExecutorService timers) throws InterruptedException {
+        timers.shutdown();
+        if (!timers.awaitTermination(TIMERS_DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("a background pass outlasted {}; interrupting it", TIMERS_DRAIN);
+            timers.shutdownNow();
+        }
     }
 
     private static void closeAll(List<AutoCloseable> resources) {

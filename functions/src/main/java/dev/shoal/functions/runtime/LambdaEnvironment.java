@@ -4,6 +4,7 @@ import dev.shoal.functions.api.ApiConfig;
 import dev.shoal.functions.api.ApiRouter;
 import dev.shoal.functions.api.HttpRequest;
 import dev.shoal.functions.api.auth.AccessKeys;
+import dev.shoal.storage.ErrorBoundary;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.regions.Region;
@@ -57,7 +58,7 @@ public record LambdaEnvironment(Map<String, String> env) {
         String account = optional("SHOAL_ACCOUNT_ID").orElseGet(() -> accountOf(receiptArn));
         String publicEndpoint = optional("SHOAL_PUBLIC_ENDPOINT").orElse(null);
         Derived<DeploymentSecrets, ApiRouter> routers = new Derived<>(secrets, s -> new ApiRouter(
-                engine(aws, ReceiptSecret.decode(s.receiptSecret())),
+                ErrorBoundary.around(engine(aws, ReceiptSecret.decode(s.receiptSecret()))),
                 new ApiConfig(account, aws.region().id(), s.sqsCredentials().map(AccessKeys::fromJson).orElse(AccessKeys.NONE),
                         publicEndpoint, Clock.systemUTC())));
         routers.get(); // at init: a function that cannot read its secrets fails to start, not on its first request

@@ -5,8 +5,10 @@ import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.NotFoundException;
 import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.StoreErrors;
 import dev.shoal.storage.SubscriptionSettings;
 import dev.shoal.storage.dynamodb.ShoalTables;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -19,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,6 +41,8 @@ public final class QueueCatalog {
 
     static final String QUEUES = "queues";
     static final String DELETED = "deleted-queues";
+    /** A transaction takes 100 items: the queue, the marker, and this many subscriptions. */
+    static final int SUBSCRIPTIONS_IN_DELETE = 98;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DynamoDbClient dynamo;
@@ -138,20 +143,44 @@ public final class QueueCatalog {
         return names;
     }
 
-    /** Removes the queue and its subscriptions from the catalog; its data becomes the janitor's. */
+    /**
+     * Removes the queue and its subscriptions from the catalog in one transaction (the queue
+     * item, the default subscription, the deletion marker for the janitor, and up to
+     * {@value #SUBSCRIPTIONS_IN_DELETE} other subscriptions), so no crash can leave a queue
+     * without its default subscription. Subscriptions beyond that are deleted after it: the
+     * queue is already gone then, and the marker names them for the janitor.
+     *
+     * @throws NotFoundException when the queue does not exist, or was deleted (and perhaps
+     *         created again) concurrently
+     */
     public void delete(String name) {
         QueueRef queue = require(name);
-        List<SubscriptionRef> subs = subscriptions(queue);
+        List<SubscriptionRef> subs = new ArrayList<>(subscriptions(queue));
+        subs.sort(Comparator.comparing((SubscriptionRef sub) -> !Limits.DEFAULT_SUBSCRIPTION.equals(sub.name())));
         Map<String, AttributeValue> marker = new HashMap<>(key(DELETED, queue.id()));
         marker.put("name", s(name));
         marker.put("partitions", n(queue.partitions()));
         marker.put("deletedAt", n(clock.millis()));
         marker.put("subs", AttributeValue.fromL(subs.stream().map(sub -> s(sub.name())).toList()));
-        dynamo.putItem(b -> b.tableName(table).item(marker));
-        for (SubscriptionRef sub : subs) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(QUEUES, name))
+                .conditionExpression("id = :id").expressionAttributeValues(Map.of(":id", s(queue.id())))).build());
+        writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(marker)).build());
+        int inTransaction = Math.min(subs.size(), SUBSCRIPTIONS_IN_DELETE);
+        for (SubscriptionRef sub : subs.subList(0, inTransaction)) {
+            writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(subsKey(queue.id()), sub.name()))).build());
+        }
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(writes));
+        } catch (SdkException e) {
+            if (StoreErrors.classify(e) == StoreErrors.Kind.CONDITION_FAILED) {
+                throw NotFoundException.queue(name); // deleted by someone else meanwhile
+            }
+            throw StoreErrors.translate(e, "the deletion of queue '" + name + "'");
+        }
+        for (SubscriptionRef sub : subs.subList(inTransaction, subs.size())) {
             dynamo.deleteItem(b -> b.tableName(table).key(key(subsKey(queue.id()), sub.name())));
         }
-        dynamo.deleteItem(b -> b.tableName(table).key(key(QUEUES, name)));
     }
 
     /** A deleted queue whose data the janitor has not removed yet. */

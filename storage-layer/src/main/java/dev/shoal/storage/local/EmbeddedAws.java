@@ -10,11 +10,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.dynamodb.services.local.main.ServerRunner;
-import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * The embedded AWS stack: DynamoDB Local and an S3 emulator (S3Proxy) in this JVM, each
- * serving its real wire protocol on a free loopback port, so Shoal talks to them through the
+ * serving its real wire protocol on a free port of 127.0.0.1 (never another interface: the
+ * emulators accept any credentials), so Shoal talks to them through the
  * ordinary AWS SDK clients. Data lives in memory, or under a folder when one is given (the
  * local launcher), so that a restart finds the queues and messages of the run before.
  *
@@ -39,12 +36,12 @@ public final class EmbeddedAws implements AwsStack {
     public static final String SECRET_KEY = "shoallocalsecret";
     public static final Region REGION = Region.US_EAST_1;
 
-    private final DynamoDBProxyServer dynamoServer;
+    private final LoopbackDynamoDb dynamoServer;
     private final S3Proxy s3Proxy;
     private final URI dynamoEndpoint;
     private final URI s3Endpoint;
 
-    private EmbeddedAws(DynamoDBProxyServer dynamoServer, URI dynamoEndpoint, S3Proxy s3Proxy, URI s3Endpoint) {
+    private EmbeddedAws(LoopbackDynamoDb dynamoServer, URI dynamoEndpoint, S3Proxy s3Proxy, URI s3Endpoint) {
         this.dynamoServer = dynamoServer;
         this.dynamoEndpoint = dynamoEndpoint;
         this.s3Proxy = s3Proxy;
@@ -64,31 +61,25 @@ public final class EmbeddedAws implements AwsStack {
     private static EmbeddedAws start(Optional<Path> dataDir) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            int dynamoPort = freePort();
-            List<String> args = new ArrayList<>(List.of("-port", Integer.toString(dynamoPort), "-disableTelemetry"));
-            if (dataDir.isPresent()) {
-                Path dynamoDir = Files.createDirectories(dataDir.get().resolve("dynamodb"));
-                args.addAll(List.of("-dbPath", dynamoDir.toString(), "-sharedDb"));
-            } else {
-                args.addAll(List.of("-inMemory", "-sharedDb"));
-            }
-            DynamoDBProxyServer dynamo = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-            dynamo.start();
-            started.add(dynamo::stop);
+            Optional<Path> dynamoDir = dataDir.isPresent()
+                    ? Optional.of(Files.createDirectories(dataDir.get().resolve("dynamodb"))) : Optional.empty();
+            LoopbackDynamoDb dynamo = LoopbackDynamoDb.start(dynamoDir);
+            started.add(dynamo);
 
-            URI s3Endpoint = URI.create("http://127.0.0.1:" + freePort());
             var blobStore = dataDir.isPresent()
                     ? new FilesystemNio2BlobStore(Files.createDirectories(dataDir.get().resolve("s3")).toString())
                     : new TransientNio2BlobStore();
+            // port 0: the kernel picks a free port at bind time, on loopback only
             S3Proxy s3 = S3Proxy.builder()
                     .blobStore(blobStore)
-                    .endpoint(s3Endpoint)
+                    .endpoint(URI.create("http://" + LoopbackDynamoDb.HOST + ":0"))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                     .build();
             s3.start();
             started.add(s3::stop);
             waitUntilStarted(s3);
-            return new EmbeddedAws(dynamo, URI.create("http://127.0.0.1:" + dynamoPort), s3, s3Endpoint);
+            URI s3Endpoint = URI.create("http://" + LoopbackDynamoDb.HOST + ":" + s3.getPort());
+            return new EmbeddedAws(dynamo, dynamo.endpoint(), s3, s3Endpoint);
         } catch (Exception e) {
             for (AutoCloseable c : started.reversed()) {
                 try {
@@ -107,13 +98,6 @@ public final class EmbeddedAws implements AwsStack {
         }
         if (!"STARTED".equals(s3.getState())) {
             throw new IllegalStateException("S3Proxy did not start: " + s3.getState());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 
@@ -149,7 +133,7 @@ public final class EmbeddedAws implements AwsStack {
             throw new IllegalStateException("could not stop S3Proxy", e);
         } finally {
             try {
-                dynamoServer.stop();
+                dynamoServer.close();
             } catch (Exception e) {
                 throw new IllegalStateException("could not stop DynamoDB Local", e);
             }

@@ -5,9 +5,9 @@ import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import dev.shoal.storage.StoreErrors;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.Clock;
 import java.util.List;
@@ -22,9 +22,12 @@ import java.util.function.LongFunction;
  *   <li>put the entry there, on the condition that the offset is free;</li>
  *   <li>if another segment took it, back off (jittered) and go to 1; if the holder is this very
  *       segment, an earlier attempt of ours won (an SDK retry after a lost response): done;</li>
- *   <li>if the store did not answer (timeout, connection), read the entry at that offset: ours
- *       means done, another's means retry, none means put again at the same offset, never at a
- *       new one, because the lost attempt may still land there.</li>
+ *   <li>if the outcome is ambiguous (a timeout, a lost answer, a 5xx; or a throttle after an
+ *       SDK attempt that was one of those: see {@link StoreErrors#mayHaveApplied}), read the
+ *       entry at that offset: ours means done, another's means retry, none means put again at
+ *       the same offset, never at a new one, because the lost attempt may still land there;</li>
+ *   <li>if the store throttled and no attempt can still land, stop with
+ *       {@link RetryableException} ({@code ServiceUnavailable}): nothing was written.</li>
  * </ol>
  * When attempts run out while the outcome is unknown, it throws
  * {@link CommitStateUnknownException} and nothing is cleaned up.
@@ -58,14 +61,14 @@ public final class Committer {
     public IndexEntry commit(IndexEntry entry, LongFunction<List<TransactWriteItem>> guards) {
         String pk = entry.partitionKey();
         Long pinnedBase = null; // set while an attempt's outcome is unknown: retry there only
-        boolean unknown = false;
         RuntimeException lastFailure = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             long base;
             try {
                 base = pinnedBase != null ? pinnedBase : index.last(pk).map(IndexEntry::endOffset).orElse(0L);
-            } catch (SdkClientException e) {
+            } catch (SdkException e) {
                 lastFailure = e;
+                stopIfNothingPending(e, pinnedBase, pk);
                 sleeper.sleep(Backoff.COMMIT.delay(attempt));
                 continue;
             }
@@ -79,23 +82,23 @@ public final class Committer {
                     return holder.get(); // our own earlier attempt won
                 }
                 pinnedBase = null;
-                unknown = false;
-            } catch (TransactionCanceledException conflict) {
-                // another transaction touched a guard item at the same time: nothing was written
-                lastFailure = conflict;
-            } catch (SdkClientException ambiguous) {
-                lastFailure = ambiguous;
-                unknown = true;
-                Optional<IndexEntry> holder = readQuietly(pk, base);
-                if (holder.isPresent() && holder.get().segmentKey().equals(entry.segmentKey())) {
-                    return holder.get();
+            } catch (SdkException failed) {
+                lastFailure = failed;
+                if (StoreErrors.mayHaveApplied(failed)) {
+                    // a timeout, a lost answer, a 5xx, or a throttle after an attempt that did one of those
+                    Optional<IndexEntry> holder = readQuietly(pk, base);
+                    if (holder.isPresent() && holder.get().segmentKey().equals(entry.segmentKey())) {
+                        return holder.get();
+                    }
+                    pinnedBase = holder.isPresent() ? null : base;
+                } else {
+                    // nothing of this attempt landed: a throttle, or a transaction that lost to another
+                    stopIfNothingPending(failed, pinnedBase, pk);
                 }
-                pinnedBase = holder.isPresent() ? null : base;
-                unknown = holder.isEmpty();
             }
             sleeper.sleep(Backoff.COMMIT.delay(attempt));
         }
-        if (unknown) {
+        if (pinnedBase != null) {
             throw new CommitStateUnknownException("commit of segment " + entry.segmentKey()
                     + " could not be confirmed or ruled out; it may be in the log", lastFailure);
         }
@@ -103,10 +106,22 @@ public final class Committer {
         throw new RetryableException("too much contention on partition " + pk + "; retry the produce", lastFailure);
     }
 
+    /**
+     * Throttled, or a request the store rejects: when no earlier attempt may still land, stop
+     * (nothing was written; hammering a throttled table helps nobody). While one may, keep
+     * going: only this loop can still settle it.
+     */
+    private static void stopIfNothingPending(SdkException e, Long pinnedBase, String pk) {
+        StoreErrors.Kind kind = StoreErrors.classify(e);
+        if (pinnedBase == null && (kind == StoreErrors.Kind.THROTTLED || kind == StoreErrors.Kind.OTHER)) {
+            throw StoreErrors.translate(e, "the commit to partition " + pk);
+        }
+    }
+
     private Optional<IndexEntry> readQuietly(String pk, long base) {
         try {
             return index.at(pk, base);
-        } catch (SdkClientException e) {
+        } catch (SdkException e) {
             return Optional.empty();
         }
     }

@@ -1,5 +1,6 @@
 package dev.shoal.storage.s3;
 
+import dev.shoal.storage.RetryableException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -54,7 +55,13 @@ public final class S3ObjectStore implements ObjectStore {
         for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
             List<ObjectIdentifier> ids = keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH)).stream()
                     .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
-            s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
+            var response = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true).build()));
+            // a 200 can still report keys S3 did not delete; the caller must come back for them
+            if (response.hasErrors() && !response.errors().isEmpty()) {
+                var first = response.errors().getFirst();
+                throw new RetryableException("S3 did not delete " + response.errors().size() + " of " + ids.size()
+                        + " objects (first: " + first.key() + ", " + first.code() + "); they are deleted on a later pass", null);
+            }
         }
     }
 

@@ -7,6 +7,8 @@ import dev.shoal.storage.Limits;
 import dev.shoal.storage.NackEntry;
 import dev.shoal.storage.ReceiptResult;
 import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.log.Backoff;
 import dev.shoal.storage.catalog.SubscriptionRef;
 
 import java.time.Clock;
@@ -23,8 +25,10 @@ import java.util.function.Function;
 /**
  * Ack, nack and change visibility, batched: receipts are grouped by the chunk that holds their
  * message, and each chunk is written once (a conditional update, or a split when only some of
- * its messages change schedule). A lost race re-reads the chunk and tries again, a bounded
- * number of times.
+ * its messages change schedule). A lost race re-reads the chunk and tries again after a
+ * jittered backoff, a bounded number of times; throttling stops the call at once with
+ * {@code ServiceUnavailable} (from {@link ChunkTable}). A split that would need more than one
+ * transaction's items is done in rounds.
  *
  * <p>Receipt rules: a receipt whose lease was superseded (the message was delivered again) can
  * neither ack, extend nor nack; a receipt whose lease merely expired still acks, as in SQS
@@ -33,15 +37,23 @@ import java.util.function.Function;
 public final class Acknowledger {
 
     static final int MAX_ATTEMPTS = 8;
+    /** A DynamoDB transaction takes at most 100 items. */
+    static final int MAX_PIECES = 99;
 
     private final ChunkTable chunks;
     private final ReceiptCodec receipts;
     private final Clock clock;
+    private final Sleeper sleeper;
 
     public Acknowledger(ChunkTable chunks, ReceiptCodec receipts, Clock clock) {
+        this(chunks, receipts, clock, Sleeper.SYSTEM);
+    }
+
+    public Acknowledger(ChunkTable chunks, ReceiptCodec receipts, Clock clock, Sleeper sleeper) {
         this.chunks = chunks;
         this.receipts = receipts;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /** What to do to one message: return its new schedule, or null to ack it. May throw to fail that entry. */
@@ -120,7 +132,9 @@ public final class Acknowledger {
         Receipt any = decoded.get(handles.getFirst());
         String stateKey = sub.stateKey(any.partition());
         List<String> pending = new ArrayList<>(handles);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
+        // lost races count against the bound; rounds that only continue a split that was too big do not
+        int lostRaces = 0;
+        while (!pending.isEmpty() && lostRaces < MAX_ATTEMPTS) {
             Map<Long, List<String>> byChunk = new LinkedHashMap<>();
             Map<Long, Chunk> found = new HashMap<>();
             for (String h : pending) {
@@ -135,10 +149,15 @@ public final class Acknowledger {
                 byChunk.computeIfAbsent(chunk.start(), k -> new ArrayList<>()).add(h);
             }
             List<String> retry = new ArrayList<>();
+            boolean raced = false;
             for (var e : byChunk.entrySet()) {
-                if (!applyToChunk(stateKey, found.get(e.getKey()), e.getValue(), decoded, operations, results)) {
-                    retry.addAll(e.getValue());
-                }
+                Outcome outcome = applyToChunk(stateKey, found.get(e.getKey()), e.getValue(), decoded, operations, results);
+                retry.addAll(outcome.left());
+                raced |= outcome.lostRace();
+            }
+            if (raced) {
+                lostRaces++;
+                sleeper.sleep(Backoff.LOST_RACE.delay(lostRaces));
             }
             pending = retry;
         }
@@ -147,12 +166,18 @@ public final class Acknowledger {
         }
     }
 
-    /** Applies the entries to one chunk; false when the chunk changed under us (retry). */
-    private boolean applyToChunk(String stateKey, Chunk chunk, List<String> handles, Map<String, Receipt> decoded,
+    /** What is left of one chunk's entries after a write: all of them when the race was lost, some when the split was cut short. */
+    private record Outcome(List<String> left, boolean lostRace) {
+        static final Outcome DONE = new Outcome(List.of(), false);
+    }
+
+    /** Applies the entries to one chunk, or as many as one transaction can take (the rest are left for the next round). */
+    private Outcome applyToChunk(String stateKey, Chunk chunk, List<String> handles, Map<String, Receipt> decoded,
                                  Function<String, Operation> operations, Map<String, ReceiptResult> results) {
         long now = clock.millis();
         BitSet acked = (BitSet) chunk.acked().clone();
         Map<Long, Splitter.Schedule> changes = new HashMap<>();
+        Map<Long, String> changed = new HashMap<>();
         List<String> applied = new ArrayList<>();
         for (String h : handles) {
             Receipt r = decoded.get(h);
@@ -171,27 +196,54 @@ public final class Acknowledger {
                 Splitter.Schedule schedule = op.apply(chunk, now);
                 if (schedule == null) {
                     acked.set((int) (r.offset() - chunk.start()));
+                    applied.add(h);
                 } else {
                     changes.put(r.offset(), schedule);
+                    changed.put(r.offset(), h);
                 }
-                applied.add(h);
             } catch (ShoalException e) {
                 results.put(h, ReceiptResult.failed(h, e));
             }
         }
-        if (applied.isEmpty()) {
-            return true;
-        }
         Chunk updated = chunk.withAcked(acked);
-        List<Chunk> pieces = changes.isEmpty() ? List.of(updated) : Splitter.split(updated, changes);
-        if (pieces.size() > 99) {
-            // DynamoDB transactions take at most 100 items: split what fits now, the rest on the next round
-            return false;
+        Map<Long, Splitter.Schedule> fits = fitting(updated, changes);
+        List<String> left = new ArrayList<>();
+        changed.forEach((offset, h) -> (fits.containsKey(offset) ? applied : left).add(h));
+        if (applied.isEmpty()) {
+            return Outcome.DONE;
         }
+        List<Chunk> pieces = fits.isEmpty() ? List.of(updated) : Splitter.split(updated, fits);
         if (!chunks.replace(stateKey, chunk, pieces, now)) {
-            return false;
+            List<String> all = new ArrayList<>(applied);
+            all.addAll(left);
+            return new Outcome(all, true);
         }
         applied.forEach(h -> results.put(h, ReceiptResult.ok(h)));
-        return true;
+        return new Outcome(left, false);
+    }
+
+    /**
+     * The changes, in offset order, that split the chunk into at most {@link #MAX_PIECES} pieces
+     * (a DynamoDB transaction takes 100 items). The rest wait for the next round, when the
+     * chunk is already cut and each of its pieces is written on its own.
+     */
+    static Map<Long, Splitter.Schedule> fitting(Chunk chunk, Map<Long, Splitter.Schedule> changes) {
+        if (changes.isEmpty() || Splitter.split(chunk, changes).size() <= MAX_PIECES) {
+            return changes;
+        }
+        List<Long> offsets = changes.keySet().stream().sorted().toList();
+        int lo = 1;
+        int hi = offsets.size() - 1;
+        while (lo < hi) { // the longest prefix of the changes that fits
+            int mid = (lo + hi + 1) >>> 1;
+            if (Splitter.split(chunk, prefix(changes, offsets, mid)).size() <= MAX_PIECES) lo = mid; else hi = mid - 1;
+        }
+        return prefix(changes, offsets, lo);
+    }
+
+    private static Map<Long, Splitter.Schedule> prefix(Map<Long, Splitter.Schedule> changes, List<Long> offsets, int n) {
+        Map<Long, Splitter.Schedule> first = new HashMap<>();
+        for (int i = 0; i < n; i++) first.put(offsets.get(i), changes.get(offsets.get(i)));
+        return first;
     }
 }

@@ -3,13 +3,13 @@ package dev.shoal.storage.subscription;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import dev.shoal.storage.StoreErrors;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static dev.shoal.storage.dynamodb.Items.*;
+import static dev.shoal.storage.StoreErrors.guard;
 import static dev.shoal.storage.dynamodb.ShoalTables.*;
 
 /**
@@ -25,13 +26,15 @@ import static dev.shoal.storage.dynamodb.ShoalTables.*;
  * share one partition key; chunks sort by generation and start offset ({@code c#<gen>#<start>}),
  * and the cursor ({@code cursor}) sorts after them, so one query returns the cursor and the
  * newest chunk. Chunks that are not done carry the {@code due} index keys; done chunks drop
- * them and get a TTL, so DynamoDB removes them for free.
+ * them and stay until maintenance has raised the floor past them and deletes them. They have
+ * no TTL: an expired done chunk at the frontier would let its acked messages be delivered
+ * again, so correctness must not depend on maintenance running in time.
+ *
+ * <p>Errors leave as Shoal's kinds ({@link StoreErrors}); lost races are answers, not errors.
  */
 public final class ChunkTable {
 
     static final String CURSOR = "cursor";
-    /** Done chunks linger this long before TTL removes them; maintenance moves the floor past them long before. */
-    static final Duration DONE_TTL = Duration.ofDays(1);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -43,10 +46,10 @@ public final class ChunkTable {
 
     /** The cursor and the newest chunk of the cursor's generation, in one query. */
     public Head head(String stateKey, long defaultStart) {
-        var items = dynamo.query(b -> b.tableName(table)
+        var items = guard("the read of " + stateKey, () -> dynamo.query(b -> b.tableName(table)
                 .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " <= :cursor")
                 .expressionAttributeValues(Map.of(":pk", s(stateKey), ":cursor", s(CURSOR)))
-                .scanIndexForward(false).limit(2).consistentRead(true)).items();
+                .scanIndexForward(false).limit(2).consistentRead(true)).items());
         Cursor cursor = new Cursor(0, defaultStart, defaultStart);
         Chunk newest = null;
         for (Map<String, AttributeValue> item : items) {
@@ -71,10 +74,10 @@ public final class ChunkTable {
 
     /** Start offsets of up to {@code limit} chunks of the generation due at or before {@code nowMillis}, soonest first. */
     public List<Long> dueStarts(String stateKey, long gen, long nowMillis, int limit) {
-        var response = dynamo.query(b -> b.tableName(table).indexName(DUE_INDEX)
+        var response = guard("the read of " + stateKey, () -> dynamo.query(b -> b.tableName(table).indexName(DUE_INDEX)
                 .keyConditionExpression(DUE_INDEX_PARTITION_KEY + " = :dg AND " + DUE_INDEX_SORT_KEY + " <= :now")
                 .expressionAttributeValues(Map.of(":dg", s(dueGroup(stateKey, gen)), ":now", n(nowMillis)))
-                .limit(limit));
+                .limit(limit)));
         List<Long> starts = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
             starts.add(startOf(str(item, STATE_SORT_KEY)));
@@ -83,16 +86,17 @@ public final class ChunkTable {
     }
 
     public Optional<Chunk> get(String stateKey, long gen, long start) {
-        var item = dynamo.getItem(b -> b.tableName(table).key(key(stateKey, gen, start)).consistentRead(true)).item();
+        var item = guard("the read of " + stateKey, () -> dynamo.getItem(b -> b.tableName(table).key(key(stateKey, gen, start))
+                .consistentRead(true)).item());
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(decode(item));
     }
 
     /** The chunk of the generation that holds {@code offset}, if it was delivered. */
     public Optional<Chunk> containing(String stateKey, long gen, long offset) {
-        var items = dynamo.query(b -> b.tableName(table)
+        var items = guard("the read of " + stateKey, () -> dynamo.query(b -> b.tableName(table)
                 .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
                 .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(sortKey(gen, 0)), ":hi", s(sortKey(gen, offset))))
-                .scanIndexForward(false).limit(1).consistentRead(true)).items();
+                .scanIndexForward(false).limit(1).consistentRead(true)).items());
         return items.isEmpty() ? Optional.empty() : Optional.of(decode(items.getFirst())).filter(c -> c.contains(offset));
     }
 
@@ -102,7 +106,7 @@ public final class ChunkTable {
                 .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
                 .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(sortKey(gen, from)), ":hi", s(sortKey(gen, Long.MAX_VALUE))))
                 .limit(limit).consistentRead(true).build();
-        return dynamo.query(request).items().stream().map(ChunkTable::decode).toList();
+        return guard("the read of " + stateKey, () -> dynamo.query(request).items()).stream().map(ChunkTable::decode).toList();
     }
 
     /** Claims new chunks at the frontier: all are put, or none when any start is taken (another receiver won). */
@@ -116,8 +120,8 @@ public final class ChunkTable {
                 dynamo.transactWriteItems(b -> b.transactItems(puts));
             }
             return true;
-        } catch (ConditionalCheckFailedException | TransactionCanceledException e) {
-            return false;
+        } catch (SdkException e) {
+            return lostRace(e, "the claim of messages in " + stateKey);
         }
     }
 
@@ -146,35 +150,77 @@ public final class ChunkTable {
             }
             dynamo.transactWriteItems(b -> b.transactItems(writes));
             return true;
-        } catch (ConditionalCheckFailedException | TransactionCanceledException e) {
-            return false;
+        } catch (SdkException e) {
+            return lostRace(e, "the update of messages in " + stateKey);
         }
     }
 
-    public void writeCursor(String stateKey, Cursor cursor) {
-        Map<String, AttributeValue> item = new HashMap<>(Map.of(STATE_PARTITION_KEY, s(stateKey), STATE_SORT_KEY, s(CURSOR)));
-        item.put("gen", n(cursor.gen()));
-        item.put("genStart", n(cursor.genStart()));
-        item.put("floor", n(cursor.floor()));
-        dynamo.putItem(b -> b.tableName(table).item(item));
+    /**
+     * False when {@code e} is a lost race (a condition failed, or another transaction touched
+     * the same items): the caller reads again and retries after a backoff. Anything else, a
+     * cancelled transaction whose items were throttled included, is thrown as Shoal's kind
+     * ({@code ServiceUnavailable} for throttling, 5xx and no answer): retrying at once would
+     * only add load.
+     */
+    private static boolean lostRace(SdkException e, String what) {
+        StoreErrors.Kind kind = StoreErrors.classify(e);
+        if (kind == StoreErrors.Kind.CONDITION_FAILED || kind == StoreErrors.Kind.TRANSACTION_CONFLICT) {
+            return false;
+        }
+        throw StoreErrors.translate(e, what);
     }
 
-    /** Moves the floor up (never down, never across generations). */
-    public void raiseFloor(String stateKey, long gen, long floor) {
+    /**
+     * Replaces the cursor {@code read} by {@code next} (seek, purge), on the condition that no
+     * other seek or purge moved it since it was read. False when one did: read again.
+     */
+    public boolean moveCursor(String stateKey, Cursor read, Cursor next) {
+        Map<String, AttributeValue> item = new HashMap<>(Map.of(STATE_PARTITION_KEY, s(stateKey), STATE_SORT_KEY, s(CURSOR)));
+        item.put("gen", n(next.gen()));
+        item.put("genStart", n(next.genStart()));
+        item.put("floor", n(next.floor()));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ") OR gen = :g")
+                    .expressionAttributeValues(Map.of(":g", n(read.gen()))));
+            return true;
+        } catch (SdkException e) {
+            return lostRace(e, "the move of " + stateKey);
+        }
+    }
+
+    /**
+     * Moves the floor up (never down, never across generations), creating the cursor of a
+     * partition that has none yet. True when the stored floor is now {@code floor}; false when
+     * another pass moved it as far or a seek started a new generation.
+     */
+    public boolean raiseFloor(String stateKey, Cursor read, long floor) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(Map.of(STATE_PARTITION_KEY, s(stateKey), STATE_SORT_KEY, s(CURSOR)))
-                    .updateExpression("SET floor = :f").conditionExpression("gen = :g AND floor < :f")
-                    .expressionAttributeValues(Map.of(":f", n(floor), ":g", n(gen))));
+                    .updateExpression("SET floor = :f, gen = if_not_exists(gen, :g), genStart = if_not_exists(genStart, :gs)")
+                    .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ") OR (gen = :g AND floor < :f)")
+                    .expressionAttributeValues(Map.of(":f", n(floor), ":g", n(read.gen()), ":gs", n(read.genStart()))));
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            // someone moved it as far or further, or a seek started a new generation
+            return false;
+        } catch (RuntimeException e) {
+            throw StoreErrors.translate(e, "the floor of " + stateKey);
+        }
+    }
+
+    /** Deletes done chunks that the floor has passed (maintenance, after raising the floor). */
+    public void deleteDone(String stateKey, List<Chunk> done) {
+        for (Chunk c : done) {
+            guard("the cleanup of " + stateKey, () -> dynamo.deleteItem(d -> d.tableName(table).key(key(stateKey, c.gen(), c.start()))
+                    .conditionExpression("done = :t").expressionAttributeValues(Map.of(":t", bool(true)))));
         }
     }
 
     /** Deletes every item of the subscription-partition (subscription or queue deletion). */
     public void deleteAll(String stateKey) {
-        dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
+        guard("the deletion of " + stateKey, () -> dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
                         .expressionAttributeValues(Map.of(":pk", s(stateKey))).projectionExpression(STATE_PARTITION_KEY + ", " + STATE_SORT_KEY))
-                .items().forEach(item -> dynamo.deleteItem(d -> d.tableName(table).key(item)));
+                .items().forEach(item -> dynamo.deleteItem(d -> d.tableName(table).key(item))));
     }
 
     /**
@@ -243,8 +289,8 @@ public final class ChunkTable {
         item.put("fr", n(c.firstReceivedAt()));
         item.put("v", n(c.version()));
         if (c.done()) {
+            // no TTL: the frontier may rest on this chunk until maintenance has raised the floor past it
             item.put("done", bool(true));
-            item.put(STATE_TTL_ATTRIBUTE, n((nowMillis + DONE_TTL.toMillis()) / 1000));
         } else {
             item.put(DUE_INDEX_PARTITION_KEY, s(dueGroup(stateKey, c.gen())));
         }

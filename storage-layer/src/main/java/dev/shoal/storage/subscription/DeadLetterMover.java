@@ -64,7 +64,12 @@ public final class DeadLetterMover {
         this.stateTable = tables.stateTable();
     }
 
-    /** Moves the chunk's unacked messages; returns false when the dead-letter queue does not exist (they stay). */
+    /**
+     * Moves the chunk's unacked messages. Returns false when the dead-letter queue does not
+     * exist (deleted after the policy was set): nothing is moved, and the caller delivers the
+     * messages again as if there were no policy, as SQS does, so that a deleted dead-letter
+     * queue never stalls its sources.
+     */
     public boolean move(SubscriptionRef sub, int partition, Chunk chunk, long now) {
         List<SegmentRecord> records = deliveries.records(chunk);
         List<Long> offsets = new java.util.ArrayList<>();
@@ -91,7 +96,8 @@ public final class DeadLetterMover {
         String dlqName = sub.settings().deadLetter().queue();
         Optional<QueueRef> dlq = catalog.find(dlqName);
         if (dlq.isEmpty()) {
-            log.warn("dead-letter queue {} of {}/{} does not exist; message stays", dlqName, sub.queue().name(), sub.name());
+            log.warn("dead-letter queue {} of {}/{} does not exist; delivering its messages again instead", dlqName,
+                    sub.queue().name(), sub.name());
             return false;
         }
         Map<Integer, List<SegmentRecord>> byTarget = new TreeMap<>();

@@ -2,12 +2,14 @@ package dev.shoal.storage.subscription;
 
 import dev.shoal.storage.catalog.SubscriptionRef;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Keeps a subscription's consumer state small: raises each partition's ack floor past chunks
- * that are done (so that TTL may remove them and counts start from the floor), and deletes
- * chunks that seek or purge left in older generations.
+ * that are done (so that counts start from the floor), then deletes those chunks, and deletes
+ * chunks that seek or purge left in older generations. Never needed for correctness: a
+ * subscription that maintenance never visits keeps its done chunks and delivers nothing twice.
  */
 public final class Maintenance {
 
@@ -23,30 +25,40 @@ public final class Maintenance {
     public long[] run(SubscriptionRef sub) {
         long[] floors = new long[sub.queue().partitions()];
         for (int p = 0; p < floors.length; p++) {
-            String stateKey = sub.stateKey(p);
-            ChunkTable.Head head = chunks.head(stateKey, sub.startOffset(p));
-            Cursor cursor = head.cursor();
-            long floor = cursor.floor();
-            boolean blocked = false;
-            List<Chunk> page;
-            do {
-                page = chunks.from(stateKey, cursor.gen(), floor, PAGE);
-                for (Chunk c : page) {
-                    if (!c.done()) {
-                        floor = Math.max(floor, c.start());
-                        blocked = true;
-                        break;
-                    }
-                    floor = c.end();
-                }
-            } while (!blocked && page.size() == PAGE);
-            if (floor > cursor.floor()) {
-                chunks.raiseFloor(stateKey, cursor.gen(), floor);
-            }
-            chunks.deleteOldGenerations(stateKey, cursor.gen(), 100);
-            floors[p] = floor;
+            floors[p] = runPartition(sub.stateKey(p), sub.startOffset(p));
         }
         return floors;
+    }
+
+    private long runPartition(String stateKey, long defaultStart) {
+        Cursor cursor = chunks.head(stateKey, defaultStart).cursor();
+        long floor = cursor.floor();
+        boolean blocked = false;
+        List<Chunk> passed = new ArrayList<>();
+        List<Chunk> page;
+        long from = 0; // done chunks below the floor are deleted as we go, so this scan starts near the floor
+        do {
+            page = chunks.from(stateKey, cursor.gen(), from, PAGE);
+            for (Chunk c : page) {
+                if (!c.done()) {
+                    floor = Math.max(floor, c.start());
+                    blocked = true;
+                    break;
+                }
+                floor = Math.max(floor, c.end());
+                passed.add(c);
+                from = c.end();
+            }
+        } while (!blocked && page.size() == PAGE);
+        long confirmed = cursor.floor();
+        if (floor > cursor.floor() && chunks.raiseFloor(stateKey, cursor, floor)) {
+            confirmed = floor;
+        }
+        // only chunks the stored floor has passed: until then the frontier may rest on the newest of them
+        long safe = confirmed;
+        chunks.deleteDone(stateKey, passed.stream().filter(c -> c.end() <= safe).toList());
+        chunks.deleteOldGenerations(stateKey, cursor.gen(), 100);
+        return confirmed;
     }
 
     /** Removes all consumer state of the subscription (when it is deleted). */

@@ -1,23 +1,36 @@
 package dev.shoal.storage.subscription;
 
 import dev.shoal.storage.InvalidRequestException;
+import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.SeekTarget;
+import dev.shoal.storage.Sleeper;
 import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.log.Backoff;
 import dev.shoal.storage.log.PartitionLog;
 
 /**
  * Seek and purge: a subscription's partition moves to a new generation starting at the target
  * offset. The old generation's chunks become invisible at once (the {@code due} index is keyed
  * by generation) and maintenance deletes them later; nothing needs to be rewritten per message.
+ * Each move is conditional on the generation it read, so two seeks or a seek and a purge at
+ * once both take effect, one after the other, instead of one silently overwriting the other.
  */
 public final class Positions {
 
+    static final int MAX_ATTEMPTS = 8;
+
     private final ChunkTable chunks;
     private final PartitionLog log;
+    private final Sleeper sleeper;
 
     public Positions(ChunkTable chunks, PartitionLog log) {
+        this(chunks, log, Sleeper.SYSTEM);
+    }
+
+    public Positions(ChunkTable chunks, PartitionLog log, Sleeper sleeper) {
         this.chunks = chunks;
         this.log = log;
+        this.sleeper = sleeper;
     }
 
     public void seek(SubscriptionRef sub, SeekTarget target) {
@@ -44,7 +57,13 @@ public final class Positions {
 
     private void moveTo(SubscriptionRef sub, int partition, long offset) {
         String stateKey = sub.stateKey(partition);
-        Cursor current = chunks.head(stateKey, sub.startOffset(partition)).cursor();
-        chunks.writeCursor(stateKey, new Cursor(current.gen() + 1, offset, offset));
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Cursor current = chunks.head(stateKey, sub.startOffset(partition)).cursor();
+            if (chunks.moveCursor(stateKey, current, new Cursor(current.gen() + 1, offset, offset))) {
+                return;
+            }
+            sleeper.sleep(Backoff.LOST_RACE.delay(attempt));
+        }
+        throw new RetryableException("too many concurrent seeks and purges of partition " + partition + "; retry", null);
     }
 }

@@ -85,8 +85,8 @@ public final class Receiver {
     private void redeliver(SubscriptionRef sub, int partition, Chunk chunk, int want, Duration visibility, long now, List<ReceivedMessage> out) {
         String stateKey = sub.stateKey(partition);
         var dlq = sub.settings().deadLetterPolicy();
-        if (dlq.isPresent() && chunk.receiveCount() >= dlq.get().maxReceiveCount()) {
-            deadLetters.move(sub, partition, chunk, now);
+        // a dead-letter queue that is gone moves nothing: the message is delivered again, as in SQS
+        if (dlq.isPresent() && chunk.receiveCount() >= dlq.get().maxReceiveCount() && deadLetters.move(sub, partition, chunk, now)) {
             return;
         }
         long[] unacked = chunk.unackedOffsets();

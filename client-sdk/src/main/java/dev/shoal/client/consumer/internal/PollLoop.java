@@ -1,5 +1,6 @@
 package dev.shoal.client.consumer.internal;
 
+import dev.shoal.client.ClientClosedException;
 import dev.shoal.client.ReceiveMessagesRequest;
 import dev.shoal.client.RetryOptions;
 import dev.shoal.client.ShoalClient;
@@ -16,7 +17,8 @@ import java.util.List;
 /**
  * The consumer's receive loop: reserve room, long-poll for at most that many messages, track
  * their leases, hand them to the dispatcher. A receive that fails (after the client's own
- * retries) is tried again after a backoff. Once stopping, whatever a receive in progress
+ * retries) is tried again after a backoff, whatever the failure, unless the client itself was
+ * closed ({@link ClientClosedException}): a consumer must not stop for good on one odd answer. Once stopping, whatever a receive in progress
  * brings back is released at once rather than handled.
  */
 public final class PollLoop implements Runnable {
@@ -76,9 +78,9 @@ public final class PollLoop implements Runnable {
                 if (!running || settlement.killed()) {
                     return;
                 }
-                if (e instanceof IllegalStateException) {
-                    LOG.error("receive on {}/{} cannot go on (the client was closed before the consumer?); the poll loop stops: {}",
-                            template.queue(), template.subscription(), e.toString());
+                if (e instanceof ClientClosedException) {
+                    LOG.error("receive on {}/{} cannot go on: the client was closed before the consumer; the poll loop stops",
+                            template.queue(), template.subscription());
                     return;
                 }
                 failures++;

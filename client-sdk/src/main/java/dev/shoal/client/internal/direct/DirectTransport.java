@@ -14,6 +14,7 @@ import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.RedriveRequest;
 import dev.shoal.storage.RedriveResult;
 import dev.shoal.storage.SeekTarget;
+import dev.shoal.storage.ErrorBoundary;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.SubscriptionDescription;
 import dev.shoal.storage.SubscriptionSettings;
@@ -34,14 +35,14 @@ public final class DirectTransport implements Transport {
     }
 
     public static DirectTransport of(DirectConfig config) {
-        return new DirectTransport(ShoalEngine.builder()
+        return new DirectTransport(ErrorBoundary.around(ShoalEngine.builder()
                 .dynamo(config.dynamo())
                 .s3(config.s3())
                 .tables(config.tables())
                 .bucket(config.bucket())
                 .receiptSecret(config.receiptSecret())
                 .segmentCacheBytes(config.segmentCacheBytes())
-                .build());
+                .build()));
     }
 
     @Override
