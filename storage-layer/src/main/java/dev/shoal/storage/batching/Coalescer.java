@@ -34,8 +34,9 @@ public final class Coalescer<T, R> {
     }
 
     /**
-     * Called by a fresh leader, with its own item and the size of the key's previous batch, before
-     * it takes its batch: the place to linger for more callers.
+     * Called by every leader (fresh, or handed the lead by the batch before), with its own item and
+     * the size of the key's previous batch, before it takes its batch: the place to linger for
+     * more callers.
      */
     @FunctionalInterface
     public interface Linger<T> {
@@ -68,10 +69,8 @@ public final class Coalescer<T, R> {
     public R submit(String key, T item) {
         Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
         Waiter<T, R> waiter = new Waiter<>(item);
-        if (lane.join(waiter)) {
+        if (lane.join(waiter) || waiter.awaitTurn()) { // this caller leads: it arrived first, or was handed the lead
             linger.beforeBatch(key, item, lane.previousBatchSize());
-            lane.lead(waiter);
-        } else if (waiter.awaitTurn()) {
             lane.lead(waiter);
         }
         return waiter.result();

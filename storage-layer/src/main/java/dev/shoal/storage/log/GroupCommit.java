@@ -7,6 +7,7 @@ import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.SegmentRecord;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The window is a dial between latency and cost, and it is only worth waiting when others are
  * arriving at the same time: a fresh flush lingers for the window only when the partition's
  * previous flush served several callers (callers do overlap) and, at the recent rate of callers,
- * at least {@value #CALLERS_WORTH_WAITING_FOR} more are due within the window. A lone caller, a
- * sequential one, a slow trickle, or a process serving one request at a time (standard Lambda)
- * never waits.
+ * at least {@value #CALLERS_WORTH_WAITING_FOR} more are due within the window. Then the partition
+ * flushes at most once per window: each flush, whether its leader arrived fresh or was handed
+ * the lead by the flush before, waits out what is left of the window since the previous flush
+ * began. A lone caller, a sequential one, a slow trickle, or a process serving one request at a
+ * time (standard Lambda) never waits.
  */
 final class GroupCommit {
 
@@ -46,6 +49,7 @@ final class GroupCommit {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Map<String, Arrivals> arrivals = new ConcurrentHashMap<>();
+    private final Map<String, Long> flushStarts = new ConcurrentHashMap<>();
 
     /** @param flush writes and commits one segment of the given records */
     GroupCommit(Flush flush, Clock clock, Sleeper sleeper) {
@@ -68,10 +72,17 @@ final class GroupCommit {
         return coalescer.submit(key, new Pending(queue, partition, records, crowded));
     }
 
+    /** At most one flush of a crowded partition per window: the leader waits out what is left of it. */
     private void linger(String key, Pending leader, int previousFlushCallers) {
         if (leader.crowded() && previousFlushCallers > 1) {
-            sleeper.sleep(leader.queue().settings().batchWindow());
+            long window = leader.queue().settings().batchWindow().toMillis();
+            Long previousStart = flushStarts.get(key);
+            long left = previousStart == null ? window : previousStart + window - clock.millis();
+            if (left > 0) {
+                sleeper.sleep(Duration.ofMillis(Math.min(left, window)));
+            }
         }
+        flushStarts.put(key, clock.millis());
     }
 
     private static List<Outcome<Long>> run(Flush flush, List<Pending> batch) {

@@ -76,7 +76,9 @@ class GroupCommitLingerTest {
 
         clock.advance(Duration.ofMillis(2));
         assertEquals(6, groupCommit.append(queue, 0, one()));
-        assertEquals(List.of(WINDOW), lingers, "callers overlap and come every few ms: the next flush waits for more");
+        assertEquals(1, lingers.size(), "callers overlap and come every few ms: the next flush waits for more");
+        assertTrue(!lingers.getFirst().isNegative() && !lingers.getFirst().isZero() && lingers.getFirst().compareTo(WINDOW) <= 0,
+                "at most a window: " + lingers);
     }
 
     @Test
