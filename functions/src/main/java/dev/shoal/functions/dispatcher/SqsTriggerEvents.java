@@ -13,11 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -103,7 +100,7 @@ public final class SqsTriggerEvents implements EventEncoder {
 
     private void record(JsonGenerator g, ReceivedMessage m, boolean fifo, String arn) throws IOException {
         String body = new String(m.body(), StandardCharsets.UTF_8);
-        Map<String, MessageAttribute> attributes = producerAttributes(m.attributes());
+        Map<String, MessageAttribute> attributes = new TreeMap<>(SqsStoredAttributes.userAttributes(m.attributes()));
         g.writeStartObject();
         g.writeStringField("messageId", itemIdentifier(m));
         g.writeStringField("receiptHandle", m.receipt());
@@ -144,7 +141,7 @@ public final class SqsTriggerEvents implements EventEncoder {
         }
         g.writeStringField("SenderId", source.accountId());
         if (fifo) {
-            g.writeStringField("MessageDeduplicationId", m.dedupId() != null ? m.dedupId() : sha256(body));
+            g.writeStringField("MessageDeduplicationId", m.dedupId() != null ? m.dedupId() : SqsStoredAttributes.contentDeduplicationId(body));
         }
         // the first delivery's time; a message delivered before that was recorded reports this one's send time
         g.writeStringField("ApproximateFirstReceiveTimestamp", millis(m.firstReceivedAt() != null ? m.firstReceivedAt() : m.sentAt()));
@@ -172,25 +169,6 @@ public final class SqsTriggerEvents implements EventEncoder {
             g.writeEndObject();
         }
         g.writeEndObject();
-    }
-
-    /** The producer's attributes in name order, without those Shoal keeps for itself (provenance, the trace header). */
-    static Map<String, MessageAttribute> producerAttributes(Map<String, MessageAttribute> all) {
-        Map<String, MessageAttribute> out = new TreeMap<>();
-        all.forEach((name, value) -> {
-            if (!name.startsWith(Limits.RESERVED_ATTRIBUTE_PREFIX) && !name.equals(TRACE_HEADER)) {
-                out.put(name, value);
-            }
-        });
-        return out;
-    }
-
-    private static String sha256(String body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
     }
 
     private static String millis(Instant t) {

@@ -4,6 +4,7 @@ import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.SegmentRecord;
 import dev.shoal.storage.testing.ManualClock;
+import dev.shoal.storage.testing.Parked;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class GroupCommitLingerTest {
             clock.advance(Duration.ofMillis(2));
             crowd.add(append());
             int queued = i + 1;
-            await().until(() -> crowdWaiting() >= queued);
+            await().until(() -> Parked.callersWaitingForABatch() >= queued);
         }
         firstFlushMayEnd.countDown();
         assertEquals(0, first.get(10, TimeUnit.SECONDS));
@@ -95,12 +96,5 @@ class GroupCommitLingerTest {
             }
         }
         assertEquals(List.of(), lingers);
-    }
-
-    private long crowdWaiting() {
-        return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getState() == Thread.State.WAITING)
-                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("awaitTurn")))
-                .count();
     }
 }

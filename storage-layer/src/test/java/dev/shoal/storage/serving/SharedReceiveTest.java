@@ -13,6 +13,7 @@ import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.ManualClock;
+import dev.shoal.storage.testing.Parked;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,20 +57,7 @@ class SharedReceiveTest {
         ManualClock clock = new ManualClock();
         // Backoffs move the manual clock; a long poll's wait returns only when its signal moves,
         // never because a polling interval passed: the receive can only see the message by being woken.
-        Sleeper onlyWokenBySignals = new Sleeper() {
-            public void sleep(Duration d) {
-                clock.advance(d);
-            }
-
-            public void sleepUntilSignalled(Signals.Signal signal, long seen, Duration max) {
-                try {
-                    signal.await(seen, Duration.ofSeconds(30));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
-        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(onlyWokenBySignals).build();
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(onlyWokenBySignals(clock)).build();
         engine.createQueue("q", QueueSettings.builder().build());
         Future<List<ReceivedMessage>> waiting = receivers.submit(() ->
                 engine.receive("q", SUB, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build()));
@@ -158,7 +146,7 @@ class SharedReceiveTest {
         for (int i = 0; i < 9; i++) {
             got.add(receivers.submit(() -> engine.receive("q", SUB, ReceiveRequest.of(10))));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> queuedThreads() >= 9);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Parked.callersWaitingForABatch() >= 9);
         claims.release();
 
         Set<String> bodies = new HashSet<>();
@@ -195,7 +183,7 @@ class SharedReceiveTest {
             List<String> mine = receiptsOf(all.subList(i * 10, i * 10 + 10));
             acks.add(receivers.submit(() -> engine.ack("q", SUB, mine)));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> queuedThreads() >= 9);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Parked.callersWaitingForABatch() >= 9);
         chunkWrites.release();
 
         for (Future<List<ReceiptResult>> f : acks) {
@@ -210,13 +198,5 @@ class SharedReceiveTest {
 
     private static List<String> receiptsOf(List<ReceivedMessage> messages) {
         return messages.stream().map(ReceivedMessage::receipt).toList();
-    }
-
-    /** Receiver threads parked behind the claim in flight. */
-    private static long queuedThreads() {
-        return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getState() == Thread.State.WAITING)
-                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("awaitTurn")))
-                .count();
     }
 }

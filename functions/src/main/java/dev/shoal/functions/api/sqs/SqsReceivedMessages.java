@@ -2,14 +2,10 @@ package dev.shoal.functions.api.sqs;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shoal.storage.Limits;
 import dev.shoal.storage.MessageAttribute;
 import dev.shoal.storage.ReceivedMessage;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +60,7 @@ final class SqsReceivedMessages {
             ObjectNode a = o.putObject("Attributes");
             attributes.forEach(a::put);
         }
-        Map<String, MessageAttribute> selected = SqsMessageAttributes.select(userAttributes(m.attributes()), c.attributeNames());
+        Map<String, MessageAttribute> selected = SqsMessageAttributes.select(SqsStoredAttributes.userAttributes(m.attributes()), c.attributeNames());
         if (!selected.isEmpty()) {
             o.put("MD5OfMessageAttributes", SqsMd5.ofAttributes(selected));
             o.set("MessageAttributes", SqsMessageAttributes.toJson(selected));
@@ -85,27 +81,10 @@ final class SqsReceivedMessages {
         if (c.fifo()) {
             a.put("SequenceNumber", Long.toString(m.id().offset()));
             // content-based deduplication: SQS reports the body's SHA-256 as the id
-            a.put("MessageDeduplicationId", m.dedupId() != null ? m.dedupId() : sha256(body));
+            a.put("MessageDeduplicationId", m.dedupId() != null ? m.dedupId() : SqsStoredAttributes.contentDeduplicationId(body));
         }
         if (kept.containsKey(TRACE_HEADER)) a.put("AWSTraceHeader", kept.get(TRACE_HEADER).stringValue());
         if (kept.containsKey(SOURCE_QUEUE)) a.put("DeadLetterQueueSourceArn", c.urls().arn(kept.get(SOURCE_QUEUE).stringValue()));
         return a;
-    }
-
-    /** The user's own attributes: none of the names Shoal reserves for itself. */
-    static Map<String, MessageAttribute> userAttributes(Map<String, MessageAttribute> attributes) {
-        Map<String, MessageAttribute> out = new LinkedHashMap<>();
-        attributes.forEach((k, v) -> {
-            if (!k.startsWith(Limits.RESERVED_ATTRIBUTE_PREFIX) && !k.equals(TRACE_HEADER)) out.put(k, v);
-        });
-        return out;
-    }
-
-    private static String sha256(String body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
     }
 }

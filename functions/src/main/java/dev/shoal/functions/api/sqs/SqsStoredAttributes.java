@@ -1,9 +1,20 @@
 package dev.shoal.functions.api.sqs;
 
+import dev.shoal.storage.Limits;
+import dev.shoal.storage.MessageAttribute;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * Names under which the SQS face stores SQS system attributes among a message's attributes. They
- * sit under SQS's reserved "Amazon." prefix, which clients cannot send, and are never returned as
- * message attributes (so they never change MD5OfMessageAttributes). The trigger events read them too.
+ * SQS system attributes as the SQS face keeps and derives them, for its answers and for the
+ * trigger events alike. What it stores sits among a message's attributes under SQS's reserved
+ * "Amazon." prefix, which clients cannot send, and is never returned as a message attribute (so
+ * it never changes MD5OfMessageAttributes).
  */
 public final class SqsStoredAttributes {
 
@@ -11,5 +22,23 @@ public final class SqsStoredAttributes {
     public static final String TRACE_HEADER = "Amazon.SQS.AWSTraceHeader";
 
     private SqsStoredAttributes() {
+    }
+
+    /** The sender's own attributes, in their order: none of the names Shoal or the SQS face keep for themselves. */
+    public static Map<String, MessageAttribute> userAttributes(Map<String, MessageAttribute> attributes) {
+        Map<String, MessageAttribute> out = new LinkedHashMap<>();
+        attributes.forEach((k, v) -> {
+            if (!k.startsWith(Limits.RESERVED_ATTRIBUTE_PREFIX) && !k.equals(TRACE_HEADER)) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** The MessageDeduplicationId SQS reports for content-based deduplication: the body's SHA-256, in hex. */
+    public static String contentDeduplicationId(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 }
