@@ -36,13 +36,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The storage engine: {@link QueueService} over S3 and DynamoDB. Build one per process and
@@ -60,7 +58,7 @@ public final class ShoalEngine implements QueueService {
     private final Consumption fifo;
     private final Positions positions;
     private final Maintenance maintenance;
-    private final Retention retention;
+    private final JanitorPass janitor;
     private final Redriver redriver;
 
     private ShoalEngine(Builder b) {
@@ -81,12 +79,12 @@ public final class ShoalEngine implements QueueService {
                 sub -> latestOrSame(sub)),
                 new Acknowledger(chunks, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance);
         this.positions = new Positions(chunks, log, b.sleeper);
-        this.retention = new Retention(index, segments.objects());
         this.redriver = new Redriver(this, b.clock, b.sleeper);
         GateTable gates = new GateTable(b.dynamo, b.tables);
         this.fifo = new FifoConsumption(new FifoReceiver(gates, chunks, index, segments, deliveries, deadLetters,
                 new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper, signals),
                 new FifoAcknowledger(gates, receipts, b.clock), new FifoState(gates, chunks, index, b.clock));
+        this.janitor = new JanitorPass(catalog, this::consumption, new Retention(index, segments.objects()), maintenance);
     }
 
     public static Builder builder() {
@@ -327,51 +325,7 @@ public final class ShoalEngine implements QueueService {
      * deleted queues, and gathers counts. Idempotent; safe to run from several places at once.
      */
     public MaintenanceReport maintenance(Instant now) {
-        List<MaintenanceReport.SubscriptionReport> reports = new ArrayList<>();
-        long segments = 0, orphans = 0, purged = 0;
-        List<QueueRef> queues = new ArrayList<>();
-        for (String name : catalog.list("")) {
-            catalog.find(name).ifPresent(queues::add);
-        }
-        Set<String> deadLetterQueues = new HashSet<>();
-        Map<QueueRef, List<SubscriptionRef>> subscriptions = new LinkedHashMap<>();
-        for (QueueRef queue : queues) {
-            List<SubscriptionRef> subs = catalog.subscriptions(queue);
-            subscriptions.put(queue, subs);
-            subs.forEach(s -> s.settings().deadLetterPolicy().ifPresent(d -> deadLetterQueues.add(d.queue())));
-        }
-        for (var e : subscriptions.entrySet()) {
-            QueueRef queue = e.getKey();
-            long[] lowest = null;
-            for (SubscriptionRef sub : e.getValue()) {
-                long[] floors = consumption(sub).maintain(sub);
-                lowest = lowest == null ? floors : min(lowest, floors);
-                reports.add(new MaintenanceReport.SubscriptionReport(queue.name(), sub.name(), stats(sub),
-                        deadLetterQueues.contains(queue.name())));
-            }
-            Retention.Result r = retention.run(queue, lowest, now);
-            segments += r.segments();
-            orphans += r.orphans();
-        }
-        for (QueueCatalog.DeletedQueue deleted : catalog.deletedQueues()) {
-            for (int p = 0; p < deleted.partitions(); p++) {
-                segments += retention.purgeDeleted(deleted.id(), p);
-                for (String sub : deleted.subscriptions()) {
-                    maintenance.forgetState(deleted.id() + "#" + sub + "#" + p);
-                }
-            }
-            catalog.forgetDeletedQueue(deleted.id());
-            purged++;
-        }
-        return new MaintenanceReport(reports, segments, orphans, purged);
-    }
-
-    private static long[] min(long[] a, long[] b) {
-        long[] out = new long[Math.max(a.length, b.length)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.min(i < a.length ? a[i] : Long.MAX_VALUE, i < b.length ? b[i] : Long.MAX_VALUE);
-        }
-        return out;
+        return janitor.run(now);
     }
 
     public static final class Builder {

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -140,7 +141,7 @@ public final class LocalHttpServer implements AutoCloseable {
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
         URI uri = exchange.getRequestURI();
         String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
-        Instant now = Instant.now();
+        Instant now = Clock.systemUTC().instant(); // the local stand-in for API Gateway: wiring
         String contentType = headers.getOrDefault("content-type", "");
         // a text body that is not valid UTF-8 travels as base64, as it arrived: decoding it would
         // change its bytes, and then its SigV4 payload hash, so bad input would look like a bad signature

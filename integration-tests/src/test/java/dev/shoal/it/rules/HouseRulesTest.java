@@ -1,0 +1,118 @@
+package dev.shoal.it.rules;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * The house rules (shared/STYLE.md), checked over the main sources of the modules that ship:
+ * the engine, the functions, the SDK and the CLI. (The benchmark harness measures real time by
+ * design, and the CDK app runs at synth time; they are not checked.) This module runs last in
+ * the build, so a violation anywhere fails {@code ./shoal test}.
+ */
+class HouseRulesTest {
+
+    private static final List<String> SHIPPED = List.of("storage-layer", "functions", "client-sdk", "cli");
+    /** Time and randomness come in through an injected Clock, Sleeper or source; wiring uses Clock.systemUTC(). */
+    private static final Pattern UNINJECTED = Pattern.compile("Instant\\.now\\(\\)|System\\.currentTimeMillis\\(\\)|new Random\\(");
+    private static final int MAX_CLASS_LINES = 400;
+    private static final Pattern INTERNAL_IMPORT = Pattern.compile("^import (dev\\.shoal\\.\\w+)(\\.[\\w.]*)?\\.internal\\.", Pattern.MULTILINE);
+
+    private static Path root() {
+        Path here = Path.of("").toAbsolutePath();
+        return Files.isDirectory(here.resolve("storage-layer")) ? here : here.getParent();
+    }
+
+    private static List<Path> sources(String module) {
+        Path dir = root().resolve(module).resolve("src/main/java");
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theShippedModulesAreFound() {
+        for (String module : SHIPPED) {
+            assertFalse(sources(module).isEmpty(), "no sources found for " + module + " under " + root());
+        }
+    }
+
+    @Test
+    void timeAndRandomnessAreInjectedNeverReadDirectly() {
+        List<String> found = new ArrayList<>();
+        for (String module : SHIPPED) {
+            for (Path file : sources(module)) {
+                String[] lines = read(file).split("\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    if (UNINJECTED.matcher(lines[i]).find()) {
+                        found.add(root().relativize(file) + ":" + (i + 1) + ": " + lines[i].trim());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "take a Clock (Clock.systemUTC() in wiring), a Sleeper or an injected random source instead");
+    }
+
+    @Test
+    void noClassIsLongerThan400Lines() {
+        List<String> found = new ArrayList<>();
+        for (String module : SHIPPED) {
+            for (Path file : sources(module)) {
+                long lines = read(file).lines().count();
+                if (lines > MAX_CLASS_LINES) {
+                    found.add(root().relativize(file) + ": " + lines + " lines");
+                }
+            }
+        }
+        assertEquals(List.of(), found, "split classes over " + MAX_CLASS_LINES + " lines by what they do");
+    }
+
+    @Test
+    void noModuleUsesAnotherModulesInternalPackages() {
+        List<String> found = new ArrayList<>();
+        for (String module : SHIPPED) {
+            for (Path file : sources(module)) {
+                Matcher m = INTERNAL_IMPORT.matcher(read(file));
+                while (m.find()) {
+                    String owner = m.group(1); // dev.shoal.client, dev.shoal.storage, ...
+                    String own = ownPackageRoot(module);
+                    if (!owner.equals(own)) {
+                        found.add(root().relativize(file) + " imports " + m.group().substring("import ".length()));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "internal packages are their module's own: use the module's public API");
+    }
+
+    private static String ownPackageRoot(String module) {
+        return switch (module) {
+            case "storage-layer" -> "dev.shoal.storage";
+            case "functions" -> "dev.shoal.functions";
+            case "client-sdk" -> "dev.shoal.client";
+            case "cli" -> "dev.shoal.cli";
+            default -> throw new IllegalArgumentException(module);
+        };
+    }
+}
