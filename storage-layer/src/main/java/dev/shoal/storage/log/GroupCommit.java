@@ -48,8 +48,7 @@ final class GroupCommit {
     private final Coalescer<Pending, Long> coalescer;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final Map<String, Arrivals> arrivals = new ConcurrentHashMap<>();
-    private final Map<String, Long> flushStarts = new ConcurrentHashMap<>();
+    private final Map<String, Pace> paces = new ConcurrentHashMap<>();
 
     /** @param flush writes and commits one segment of the given records */
     GroupCommit(Flush flush, Clock clock, Sleeper sleeper) {
@@ -67,22 +66,23 @@ final class GroupCommit {
     long append(QueueRef queue, int partition, List<SegmentRecord> records) {
         String key = queue.partitionKey(partition);
         long window = queue.settings().batchWindow().toMillis();
-        double gap = arrivals.computeIfAbsent(key, k -> new Arrivals()).arrive(clock.millis());
+        double gap = paces.computeIfAbsent(key, k -> new Pace()).arrive(clock.millis());
         boolean crowded = window > 0 && gap * CALLERS_WORTH_WAITING_FOR <= window;
         return coalescer.submit(key, new Pending(queue, partition, records, crowded));
     }
 
     /** At most one flush of a crowded partition per window: the leader waits out what is left of it. */
     private void linger(String key, Pending leader, int previousFlushCallers) {
+        Pace pace = paces.computeIfAbsent(key, k -> new Pace());
         if (leader.crowded() && previousFlushCallers > 1) {
             long window = leader.queue().settings().batchWindow().toMillis();
-            Long previousStart = flushStarts.get(key);
-            long left = previousStart == null ? window : previousStart + window - clock.millis();
+            long previousStart = pace.lastFlushStart();
+            long left = previousStart == Long.MIN_VALUE ? window : previousStart + window - clock.millis();
             if (left > 0) {
                 sleeper.sleep(Duration.ofMillis(Math.min(left, window)));
             }
         }
-        flushStarts.put(key, clock.millis());
+        pace.flushStarted(clock.millis());
     }
 
     private static List<Outcome<Long>> run(Flush flush, List<Pending> batch) {
@@ -101,10 +101,11 @@ final class GroupCommit {
         return outcomes;
     }
 
-    /** The running mean of the gaps between callers of one partition. */
-    private static final class Arrivals {
+    /** One partition's pace: the running mean of the gaps between its callers, and when its last flush began. */
+    private static final class Pace {
         private long last = Long.MIN_VALUE;
         private double meanGap = Double.MAX_VALUE;
+        private long lastFlushStart = Long.MIN_VALUE;
 
         /** Notes an arrival at {@code now}; returns the mean gap, including this one. */
         synchronized double arrive(long now) {
@@ -114,6 +115,14 @@ final class GroupCommit {
             }
             last = now;
             return meanGap;
+        }
+
+        synchronized void flushStarted(long now) {
+            lastFlushStart = now;
+        }
+
+        synchronized long lastFlushStart() {
+            return lastFlushStart;
         }
     }
 
