@@ -77,6 +77,25 @@ class GroupCommitTest {
         });
     }
 
+    /** {@value #FOLLOWERS} single-message produces, started once the first call's commit is held, and parked behind it. */
+    private List<Future<List<ProducedMessage>>> followersQueuedBehindTheCommit(ShoalEngine engine) {
+        List<Future<List<ProducedMessage>>> followers = new ArrayList<>();
+        for (int i = 0; i < FOLLOWERS; i++) {
+            followers.add(produce(engine, "m" + i));
+        }
+        awaitQueued(FOLLOWERS);
+        return followers;
+    }
+
+    private static Set<MessageId> idsOf(Future<List<ProducedMessage>> first, List<Future<List<ProducedMessage>>> followers) throws Exception {
+        Set<MessageId> ids = new HashSet<>();
+        ids.add(first.get(20, TimeUnit.SECONDS).getFirst().id());
+        for (Future<List<ProducedMessage>> f : followers) {
+            ids.add(f.get(20, TimeUnit.SECONDS).getFirst().id());
+        }
+        return ids;
+    }
+
     private static Hold holdLogCommits(AwsFixture aws) {
         return new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(aws.tables().logTable()));
     }
@@ -87,21 +106,13 @@ class GroupCommitTest {
         ShoalEngine engine = engine(aws, aws.dynamoClient(commits), aws.s3());
         Future<List<ProducedMessage>> first = produce(engine, "first");
         commits.awaitHeld();
-        List<Future<List<ProducedMessage>>> followers = new ArrayList<>();
-        for (int i = 0; i < FOLLOWERS; i++) {
-            followers.add(produce(engine, "m" + i));
-        }
-        awaitQueued(FOLLOWERS);
+        List<Future<List<ProducedMessage>>> followers = followersQueuedBehindTheCommit(engine);
 
         assertFalse(first.isDone(), "not answered while its commit is in flight");
         assertTrue(followers.stream().noneMatch(Future::isDone), "nobody is answered before the commit holding their message");
         commits.release();
 
-        Set<MessageId> ids = new HashSet<>();
-        ids.add(first.get(20, TimeUnit.SECONDS).getFirst().id());
-        for (Future<List<ProducedMessage>> f : followers) {
-            ids.add(f.get(20, TimeUnit.SECONDS).getFirst().id());
-        }
+        Set<MessageId> ids = idsOf(first, followers);
         assertEquals(FOLLOWERS + 1, ids.size(), "every caller gets an offset of its own");
         assertEquals(2, commits.count(), "one commit for the first call, one for all twenty that waited behind it");
         assertEquals(FOLLOWERS + 1, engine.log().endOffset(queueRef(aws), 0));
@@ -120,11 +131,7 @@ class GroupCommitTest {
         ShoalEngine engine = engine(aws, aws.dynamoClient(commits), aws.s3Client(segmentWrites));
         Future<List<ProducedMessage>> first = produce(engine, "first");
         commits.awaitHeld();
-        List<Future<List<ProducedMessage>>> followers = new ArrayList<>();
-        for (int i = 0; i < FOLLOWERS; i++) {
-            followers.add(produce(engine, "m" + i));
-        }
-        awaitQueued(FOLLOWERS);
+        List<Future<List<ProducedMessage>>> followers = followersQueuedBehindTheCommit(engine);
 
         segmentWrites.failFromNowOn();
         commits.release();
@@ -144,18 +151,10 @@ class GroupCommitTest {
         ShoalEngine engine = engine(aws, aws.dynamoClient(commits, Faults.loseResponse("PutItem", 2)), aws.s3());
         Future<List<ProducedMessage>> first = produce(engine, "first");
         commits.awaitHeld();
-        List<Future<List<ProducedMessage>>> followers = new ArrayList<>();
-        for (int i = 0; i < FOLLOWERS; i++) {
-            followers.add(produce(engine, "m" + i));
-        }
-        awaitQueued(FOLLOWERS);
+        List<Future<List<ProducedMessage>>> followers = followersQueuedBehindTheCommit(engine);
         commits.release();
 
-        Set<MessageId> ids = new HashSet<>();
-        ids.add(first.get(20, TimeUnit.SECONDS).getFirst().id());
-        for (Future<List<ProducedMessage>> f : followers) {
-            ids.add(f.get(20, TimeUnit.SECONDS).getFirst().id());
-        }
+        Set<MessageId> ids = idsOf(first, followers);
         assertEquals(FOLLOWERS + 1, ids.size());
         assertEquals(FOLLOWERS + 1, engine.log().endOffset(queueRef(aws), 0), "no flush was committed twice");
     }
