@@ -35,9 +35,11 @@ final class SqsEndpoint implements AutoCloseable {
     private final Meter meter;
     private final AutoCloseable server;
     private final Map<String, String> queueAttributes;
+    private final CallTimer calls;
 
-    private SqsEndpoint(String name, SqsClient sqs, Meter meter, AutoCloseable server, Map<String, String> queueAttributes) {
+    private SqsEndpoint(String name, SqsClient sqs, Meter meter, CallTimer calls, AutoCloseable server, Map<String, String> queueAttributes) {
         this.name = name;
+        this.calls = calls;
         this.sqs = sqs;
         this.meter = meter;
         this.server = server;
@@ -52,8 +54,9 @@ final class SqsEndpoint implements AutoCloseable {
      */
     static SqsEndpoint shoal(BenchStack stack, int connections, Map<String, String> queueAttributes) {
         Meter meter = new Meter();
+        CallTimer calls = new CallTimer();
         ShoalEngine engine = ShoalEngine.builder()
-                .dynamo(stack.dynamo(meter)).s3(stack.s3(meter))
+                .dynamo(stack.dynamo(meter, calls)).s3(stack.s3(meter, calls))
                 .tables(stack.tables()).bucket(stack.bucket())
                 .clock(Clock.systemUTC())
                 .receiptSecret(BenchStack.RECEIPT_SECRET)
@@ -62,7 +65,7 @@ final class SqsEndpoint implements AutoCloseable {
         LocalHttpServer server = LocalHttpServer.start("127.0.0.1", 0, event -> handler.handleRequest(event, null));
         // ApiConfig.local() accepts the local stack's key test/test, signed for us-east-1
         SqsClient sqs = client(server.endpoint(), "test", "test", connections);
-        return new SqsEndpoint("shoal", sqs, meter, server, queueAttributes);
+        return new SqsEndpoint("shoal", sqs, meter, calls, server, queueAttributes);
     }
 
     /** ElasticMQ in this JVM on a free loopback port. */
@@ -78,7 +81,7 @@ final class SqsEndpoint implements AutoCloseable {
             System.setOut(stdout);
         }
         SqsClient sqs = client(URI.create("http://127.0.0.1:" + port), "x", "x", connections);
-        return new SqsEndpoint("elasticmq", sqs, null, server::stopAndWait, Map.of());
+        return new SqsEndpoint("elasticmq", sqs, null, null, server::stopAndWait, Map.of());
     }
 
     private static SqsClient client(URI endpoint, String key, String secret, int connections) {
@@ -103,6 +106,11 @@ final class SqsEndpoint implements AutoCloseable {
     /** What AWS would bill for the storage calls so far (Shoal), or null (ElasticMQ: SQS's price is computed from calls). */
     Meter.Usage usage() {
         return meter == null ? null : meter.snapshot();
+    }
+
+    /** Storage calls so far by operation (Shoal), or empty (ElasticMQ). */
+    Map<String, CallTimer.Tally> calls() {
+        return calls == null ? Map.of() : calls.snapshot();
     }
 
     @Override

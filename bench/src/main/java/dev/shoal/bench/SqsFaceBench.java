@@ -96,7 +96,11 @@ final class SqsFaceBench {
                 for (SqsEndpoint e : endpoints) {
                     Bench.progress("sqs: %s, %.0f msg/s for %.0f s, %d senders, %d receivers%s", e.name(), c.rate(), c.seconds(), c.senders(),
                             c.receivers(), c.fifo() ? ", FIFO over " + c.groups() + " groups" : "");
+                    var callsBefore = e.calls();
                     SqsLoad.Result r = SqsLoad.run(e, "sqs-" + e.name() + "-" + (n++), c);
+                    if (!callsBefore.isEmpty() || !e.calls().isEmpty()) {
+                        Bench.progress("sqs: %s storage calls: %s", e.name(), CallTimer.describe(e.calls(), callsBefore, r.received()));
+                    }
                     Bench.progress("sqs: %s: %d sent, %d received, p50 %.1f ms, p99 %.1f ms, %d errors", e.name(), r.sent(), r.received(),
                             r.endToEnd().percentileMillis(50), r.endToEnd().percentileMillis(99), r.errorCount());
                     results.add(r);

@@ -60,6 +60,7 @@ public final class ShoalEngine implements QueueService {
     private final Maintenance maintenance;
     private final JanitorPass janitor;
     private final Redriver redriver;
+    private final Signals signals = new Signals();
 
     private ShoalEngine(Builder b) {
         this.clock = b.clock;
@@ -67,7 +68,6 @@ public final class ShoalEngine implements QueueService {
         this.cache = new CatalogCache(catalog);
         SegmentStore segments = new SegmentStore(new S3ObjectStore(b.s3, b.bucket), b.segmentCacheBytes);
         LogIndex index = new LogIndex(b.dynamo, b.tables);
-        Signals signals = new Signals();
         this.log = new PartitionLog(index, segments, b.clock, b.sleeper, signals);
         this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables, log, b.clock), new ProducerSequences(b.dynamo, b.tables), b.clock);
         ChunkTable chunks = new ChunkTable(b.dynamo, b.tables);
@@ -89,6 +89,14 @@ public final class ShoalEngine implements QueueService {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * For a stop: long polls waiting now, or starting from now on, answer with what they have at
+     * once instead of waiting out their time, so a server's drain of requests in flight is short.
+     */
+    public void endLongPolls() {
+        signals.endWaits();
     }
 
     /** The log below the service, for tools that read by offset (replay, benchmarks). */

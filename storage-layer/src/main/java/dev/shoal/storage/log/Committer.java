@@ -18,7 +18,9 @@ import java.util.function.LongFunction;
  * The one commit loop. Gives a written segment its offsets by putting its index item at the end
  * of the partition's chain:
  * <ol>
- *   <li>read the newest entry; the new segment's base offset is where it ends;</li>
+ *   <li>read the newest entry; the new segment's base offset is where it ends (on the first try,
+ *       where this process's own last commit ended, while no other process commits to the
+ *       partition: {@link LogIndex#likelyEnd});</li>
  *   <li>put the entry there, on the condition that the offset is free;</li>
  *   <li>if another segment took it, back off (jittered) and go to 1; if the holder is this very
  *       segment, an earlier attempt of ours won (an SDK retry after a lost response): done;</li>
@@ -64,8 +66,10 @@ public final class Committer {
         RuntimeException lastFailure = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             long base;
+            // the first try puts where this process's own last commit ended, when nobody else writes here
+            Optional<Long> guess = attempt == 0 && pinnedBase == null ? index.likelyEnd(pk) : Optional.empty();
             try {
-                base = pinnedBase != null ? pinnedBase : index.last(pk).map(IndexEntry::endOffset).orElse(0L);
+                base = pinnedBase != null ? pinnedBase : guess.isPresent() ? guess.get() : index.last(pk).map(IndexEntry::endOffset).orElse(0L);
             } catch (SdkException e) {
                 lastFailure = e;
                 stopIfNothingPending(e, pinnedBase, pk);
@@ -80,6 +84,10 @@ public final class Committer {
                 Optional<IndexEntry> holder = taken.holder().or(() -> readQuietly(pk, base));
                 if (holder.isPresent() && holder.get().segmentKey().equals(entry.segmentKey())) {
                     return holder.get(); // our own earlier attempt won
+                }
+                if (guess.isPresent()) {
+                    index.tailIsShared(pk);
+                    continue; // the guess was stale, not contended: read the tail and put at once
                 }
                 pinnedBase = null;
             } catch (SdkException failed) {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.shoal.storage.dynamodb.Items.*;
@@ -42,6 +43,8 @@ public final class LogIndex {
      */
     private final Map<String, IndexEntry> newestCommitted = new ConcurrentHashMap<>();
     private final Map<String, IndexEntry> lastFound = new ConcurrentHashMap<>();
+    /** Partitions where another process committed after this one: their end is read, not assumed. */
+    private final Set<String> sharedTails = ConcurrentHashMap.newKeySet();
 
     public LogIndex(DynamoDbClient dynamo, ShoalTables tables) {
         this.dynamo = dynamo;
@@ -51,6 +54,22 @@ public final class LogIndex {
     /** The newest segment of the partition (strongly consistent), or empty for an empty log. */
     public Optional<IndexEntry> last(String partitionKey) {
         return first(query(partitionKey).scanIndexForward(false).limit(1).consistentRead(true).build());
+    }
+
+    /**
+     * Where the partition's chain likely ends: the end of the newest entry this process committed,
+     * while no other process has been seen committing to the partition. A commit may put there
+     * without reading the tail first (its put is conditional, so a wrong guess costs one failed
+     * put and a read, never a wrong offset); empty means read it.
+     */
+    public Optional<Long> likelyEnd(String partitionKey) {
+        IndexEntry mine = newestCommitted.get(partitionKey);
+        return mine == null || sharedTails.contains(partitionKey) ? Optional.empty() : Optional.of(mine.endOffset());
+    }
+
+    /** A guess from {@link #likelyEnd} was taken by another process's entry: read this partition's tail from now on. */
+    void tailIsShared(String partitionKey) {
+        sharedTails.add(partitionKey);
     }
 
     /** The segment holding {@code offset}, or empty when no retained segment does. */

@@ -83,7 +83,7 @@ public final class PartitionLog {
         IndexEntry entry = new IndexEntry(queue.partitionKey(partition), 0, records.size(), key, encoded.bytes().length,
                 encoded.headerLength(), Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), Instant.ofEpochMilli(due), clock.instant());
         IndexEntry committed = committer.commit(entry, guards);
-        signals.raise(queue.id());
+        signals.raise(queue.id(), records.size());
         return committed;
     }
 

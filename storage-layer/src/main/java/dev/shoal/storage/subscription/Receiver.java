@@ -60,24 +60,36 @@ public final class Receiver {
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
         int max = request.maxMessages();
         return longPoll.receive(sub.queue().id(), sub.queue().id() + "#" + sub.name(), sub.queue().partitions(), max,
-                request.waitTime(), (partition, out) -> {
-                    SubscriptionRef now = latest.apply(sub);
-                    Duration visibility = request.visibilityOverride().orElse(now.settings().visibilityTimeout());
-                    receivePartition(now, partition, max - out.size(), visibility, out);
+                request.waitTime(), new LongPoll.PartitionReceive() {
+                    @Override
+                    public void receive(int partition, List<ReceivedMessage> out) {
+                        receivePartition(sub, request, partition, max - out.size(), true, out);
+                    }
+
+                    @Override
+                    public void receiveFresh(int partition, List<ReceivedMessage> out) {
+                        receivePartition(sub, request, partition, max - out.size(), false, out);
+                    }
                 });
     }
 
-    private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, List<ReceivedMessage> out) {
+    /** @param redeliveries whether to look for redeliveries too (a look sent by a local commit's news need not) */
+    private void receivePartition(SubscriptionRef asked, ReceiveRequest request, int partition, int want, boolean redeliveries,
+                                  List<ReceivedMessage> out) {
+        SubscriptionRef sub = latest.apply(asked);
+        Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         String stateKey = sub.stateKey(partition);
         long now = clock.millis();
         ChunkTable.Head head = chunks.head(stateKey, sub.startOffset(partition));
         long gen = head.cursor().gen();
         int before = out.size();
-        for (long start : chunks.dueStarts(stateKey, gen, now, Math.min(want, 25))) {
-            if (out.size() - before >= want) break;
-            chunks.get(stateKey, gen, start)
-                    .filter(c -> c.visibleAt(now))
-                    .ifPresent(c -> redeliver(sub, partition, c, want - (out.size() - before), visibility, now, out));
+        if (redeliveries) {
+            for (long start : chunks.dueStarts(stateKey, gen, now, Math.min(want, 25))) {
+                if (out.size() - before >= want) break;
+                chunks.get(stateKey, gen, start)
+                        .filter(c -> c.visibleAt(now))
+                        .ifPresent(c -> redeliver(sub, partition, c, want - (out.size() - before), visibility, now, out));
+            }
         }
         out.addAll(freshClaims.claim(new FreshClaims.Want(sub, partition, head, want - (out.size() - before), visibility.toMillis())));
     }

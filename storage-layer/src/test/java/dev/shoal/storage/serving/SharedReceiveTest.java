@@ -70,6 +70,24 @@ class SharedReceiveTest {
     }
 
     @Test
+    void waitingLongPollsAnswerEmptyAtOnceWhenTheProcessStops(AwsFixture aws) throws Exception {
+        ManualClock clock = new ManualClock();
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(onlyWokenBySignals(clock)).build();
+        engine.createQueue("q", QueueSettings.builder().build());
+        ReceiveRequest longPoll = ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build();
+        List<Future<List<ReceivedMessage>>> waiting = IntStream.range(0, 3)
+                .mapToObj(i -> receivers.submit(() -> engine.receive("q", SUB, longPoll))).toList();
+        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofMillis(200)).until(() -> waiting.stream().noneMatch(Future::isDone));
+
+        engine.endLongPolls();
+
+        for (Future<List<ReceivedMessage>> w : waiting) {
+            assertEquals(List.of(), w.get(10, TimeUnit.SECONDS), "answered empty, with its 20 s not run out on the clock");
+        }
+        assertEquals(List.of(), engine.receive("q", SUB, longPoll), "a long poll that starts during the stop does not wait either");
+    }
+
+    @Test
     void aVisibilityTimeoutChangedWhileALongPollWaitsAppliesToWhatItReceives(AwsFixture aws) throws Exception {
         ManualClock clock = new ManualClock();
         ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(onlyWokenBySignals(clock)).build();
@@ -111,6 +129,36 @@ class SharedReceiveTest {
         long crowd = queries(aws, "crowd", 20, Duration.ofSeconds(2)) - 20 * look;
         assertTrue(alone > 0, "a waiting receiver polls");
         assertTrue(crowd < alone * 3, "while waiting, 20 receivers read about what one does: " + crowd + " queries against " + alone);
+    }
+
+    @Test
+    void aCommitOfOneMessageSendsOneOfTheWaitingReceiversToLookNotAll(AwsFixture aws) throws Exception {
+        int one = queriesToDeliverOneMessage(aws, "alone", 1);
+        int twenty = queriesToDeliverOneMessage(aws, "crowd", 20);
+        assertTrue(twenty <= one + 1, "twenty waiting receivers read what one does: " + twenty + " queries against " + one);
+    }
+
+    /** Queries from the commit of one message to its receipt, with {@code waiters} long polls waiting; the others wait on. */
+    private int queriesToDeliverOneMessage(AwsFixture aws, String queue, int waiters) throws Exception {
+        ManualClock clock = new ManualClock();
+        Hold queries = new Hold(r -> r instanceof QueryRequest);
+        queries.release();
+        ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(queries)).sleeper(onlyWokenBySignals(clock)).build();
+        engine.createQueue(queue, QueueSettings.builder().build());
+        ReceiveRequest longPoll = ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build();
+        List<Future<List<ReceivedMessage>>> waiting = IntStream.range(0, waiters)
+                .mapToObj(i -> receivers.submit(() -> engine.receive(queue, SUB, longPoll))).toList();
+        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofMillis(300)).until(() -> waiting.stream().noneMatch(Future::isDone));
+        int before = queries.count();
+
+        engine.produce(queue, ProduceRequest.of(messages(1)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiting.stream().anyMatch(Future::isDone));
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> true); // let any other woken receiver look
+        assertEquals(1, waiting.stream().filter(Future::isDone).count(), "one receiver got the message, the others wait on");
+        int looked = queries.count() - before;
+        engine.endLongPolls();
+        return looked;
     }
 
     private long queries(AwsFixture aws, String queue, int waiters, Duration wait) throws Exception {
