@@ -50,4 +50,24 @@ class LauncherShutdownTest {
             assertEquals(List.of("sent before the stop"), Checks.bodies(NativeApiTest.receiveAll(after, "/v1/queues/kept", 1)));
         }
     }
+
+    @Test
+    void aStopDoesNotWaitOutTheLongPollsInFlight() throws Exception {
+        try (LocalLauncher shoal = LocalLauncher.start(LauncherOptions.defaults().withPort(0).withDataDir(data))) {
+            NativeClient c = new NativeClient(shoal.endpoint());
+            Checks.expectStatus(201, c.put("/v1/queues/idle", ""));
+            CompletableFuture<Response> poll = CompletableFuture.supplyAsync(
+                    () -> c.post("/v1/queues/idle/receive", "{\"maxMessages\": 10, \"waitTime\": \"20s\"}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> shoal.requestsInFlight() == 1);
+            long began = System.nanoTime();
+
+            shoal.close();
+
+            Response answer = poll.get(5, TimeUnit.SECONDS);
+            assertEquals(200, answer.status(), answer.toString());
+            assertTrue(answer.json().path("messages").isEmpty(), answer.toString());
+            long tookMillis = (System.nanoTime() - began) / 1_000_000;
+            assertTrue(tookMillis < 10_000, "the 20 s poll answered at the stop, not at the end of its wait: " + tookMillis + " ms");
+        }
+    }
 }

@@ -138,7 +138,10 @@ public final class LocalLauncher implements AutoCloseable {
             // closed in reverse: the API drains first, then the timers, then the clients and emulators
             started.add(() -> stopTimers(timers));
             LocalHttpServer server = LocalHttpServer.start("127.0.0.1", options.port(), routes);
-            started.add(() -> server.stop(DRAIN));
+            started.add(() -> {
+                engine.endLongPolls(); // waiting receives answer now, as when their wait ends, so the drain is short
+                server.stop(DRAIN);
+            });
             for (BackgroundTask task : backgroundTasks(engine, new SqsSource(options.region(), ApiConfig.DEFAULT_ACCOUNT_ID))) {
                 schedule(timers, task);
             }
@@ -206,8 +209,8 @@ public final class LocalLauncher implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully, in this order: the API stops accepting and answers the requests in flight
-     * (up to {@link #DRAIN}); the timers start no new pass and let a pass in progress end (up to
+     * Stops gracefully, in this order: long polls waiting for messages answer with what they have;
+     * the API stops accepting and answers the requests in flight (up to {@link #DRAIN}); the timers start no new pass and let a pass in progress end (up to
      * {@link #TIMERS_DRAIN}); the SDK clients close; the emulators stop, DynamoDB Local closing
      * its database files; the data folder is released. Nothing the engine acknowledged is
      * buffered in memory (every commit is written before it is answered), so there is nothing
