@@ -77,7 +77,7 @@ public final class ShoalEngine implements QueueService {
         this.maintenance = new Maintenance(chunks);
         this.standard = new StandardConsumption(new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper, signals,
                 sub -> latestOrSame(sub)),
-                new Acknowledger(chunks, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance);
+                new Acknowledger(chunks, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance, b.clock, b.sleeper);
         this.positions = new Positions(chunks, log, b.sleeper);
         this.redriver = new Redriver(this, b.clock, b.sleeper);
         GateTable gates = new GateTable(b.dynamo, b.tables);

@@ -1,7 +1,9 @@
 package dev.shoal.storage.subscription;
 
 import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.Sleeper;
 import dev.shoal.storage.batching.Coalescer;
+import dev.shoal.storage.batching.Gathering;
 import dev.shoal.storage.batching.Outcome;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.log.IndexEntry;
@@ -24,6 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * own run of its messages, with its own receipts, and acks, nacks and visibility changes per
  * message work on a shared chunk as on any other (they split it when they must).
  *
+ * <p>Receivers that keep arriving together (a crowded subscription-partition: see {@link
+ * Gathering}) wait for each other, up to the queue's batching window, so that one chunk put
+ * serves them all instead of one put each.
+ *
  * <p>A claim gathers committed segments until the receivers' wants are met or the log's end is
  * reached (one put per segment); it never waits for more. Receivers asking for different
  * visibility timeouts share the batch but not the chunk: each timeout gets a claim of its own.
@@ -43,16 +49,25 @@ final class FreshClaims {
     private final LogIndex index;
     private final Deliveries deliveries;
     private final Clock clock;
-    private final Coalescer<Want, List<ReceivedMessage>> coalescer;
+    /** A want, and whether its subscription-partition was crowded when it came. */
+    private record Ask(Want want, boolean crowded) {
+    }
+
+    /** Receivers a window from which they are held to share a claim: about 80 receives a second at the default window. */
+    static final int CROWD = 8;
+
+    private final Coalescer<Ask, List<ReceivedMessage>> coalescer;
+    private final Gathering gathering;
     /** Where this process's last claim of a subscription-partition ended: fresher than a head read before it. */
     private final Map<String, long[]> frontiers = new ConcurrentHashMap<>();
 
-    FreshClaims(ChunkTable chunks, LogIndex index, Deliveries deliveries, Clock clock) {
+    FreshClaims(ChunkTable chunks, LogIndex index, Deliveries deliveries, Clock clock, Sleeper sleeper) {
         this.chunks = chunks;
         this.index = index;
         this.deliveries = deliveries;
         this.clock = clock;
-        this.coalescer = new Coalescer<>(this::run, w -> (long) w.count(), MAX_BATCH_MESSAGES, Coalescer.Linger.none());
+        this.gathering = new Gathering(clock, sleeper, CROWD);
+        this.coalescer = new Coalescer<>(this::run, a -> (long) a.want().count(), MAX_BATCH_MESSAGES, this::linger);
     }
 
     /** Up to {@code want.count()} fresh messages for one receiver, leased for its visibility timeout. */
@@ -60,10 +75,19 @@ final class FreshClaims {
         if (want.count() <= 0) {
             return List.of();
         }
-        return coalescer.submit(want.sub().stateKey(want.partition()), want);
+        String key = want.sub().stateKey(want.partition());
+        boolean crowded = gathering.arrive(key, want.sub().queue().settings().batchWindow());
+        return coalescer.submit(key, new Ask(want, crowded));
     }
 
-    private List<Outcome<List<ReceivedMessage>>> run(List<Want> wants) {
+    /** Receivers that keep coming together wait for each other, up to the queue's batching window, to share one claim. */
+    private void linger(String key, Ask leader, int previousBatchSize) {
+        gathering.linger(leader.crowded(), leader.want().sub().queue().settings().batchWindow(), previousBatchSize,
+                () -> coalescer.waiting(key));
+    }
+
+    private List<Outcome<List<ReceivedMessage>>> run(List<Ask> asks) {
+        List<Want> wants = asks.stream().map(Ask::want).toList();
         Map<Long, List<Integer>> byVisibility = new LinkedHashMap<>();
         for (int i = 0; i < wants.size(); i++) {
             byVisibility.computeIfAbsent(wants.get(i).visibilityMillis(), k -> new ArrayList<>()).add(i);

@@ -53,7 +53,7 @@ public final class Receiver {
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.longPoll = new LongPoll(clock, sleeper, signals);
-        this.freshClaims = new FreshClaims(chunks, index, deliveries, clock);
+        this.freshClaims = new FreshClaims(chunks, index, deliveries, clock, sleeper);
         this.latest = latest;
     }
 

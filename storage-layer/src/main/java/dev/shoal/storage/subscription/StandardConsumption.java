@@ -8,6 +8,9 @@ import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.SubscriptionStats;
 import dev.shoal.storage.catalog.SubscriptionRef;
 
+import dev.shoal.storage.Sleeper;
+
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +24,11 @@ public final class StandardConsumption implements Consumption {
     private final StateReader stateReader;
     private final Maintenance maintenance;
 
-    public StandardConsumption(Receiver receiver, Acknowledger acknowledger, StateReader stateReader, Maintenance maintenance) {
+    public StandardConsumption(Receiver receiver, Acknowledger acknowledger, StateReader stateReader, Maintenance maintenance,
+                               Clock clock, Sleeper sleeper) {
         this.receiver = receiver;
         this.acknowledger = acknowledger;
-        this.acks = new CoalescedAcks(acknowledger);
+        this.acks = new CoalescedAcks(acknowledger, clock, sleeper);
         this.stateReader = stateReader;
         this.maintenance = maintenance;
     }

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -148,7 +150,8 @@ class SharedReceiveTest {
         ReceiveRequest longPoll = ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build();
         List<Future<List<ReceivedMessage>>> waiting = IntStream.range(0, waiters)
                 .mapToObj(i -> receivers.submit(() -> engine.receive(queue, SUB, longPoll))).toList();
-        await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofMillis(300)).until(() -> waiting.stream().noneMatch(Future::isDone));
+        long alreadyWaiting = Parked.longPollsWaiting(); // other tests' leftovers, if any
+        await().atMost(Duration.ofSeconds(30)).until(() -> Parked.longPollsWaiting() - alreadyWaiting >= waiters);
         int before = queries.count();
 
         engine.produce(queue, ProduceRequest.of(messages(1)));
@@ -212,6 +215,51 @@ class SharedReceiveTest {
             }
         }
         assertEquals(100, engine.receive("q", SUB, ReceiveRequest.of(1000)).size(), "the other hundred are still there, once");
+    }
+
+    @Test
+    void receiversThatKeepComingTogetherShareTheirClaimsAndAcksAndEachMessageIsDeliveredOnce(AwsFixture aws) throws Exception {
+        double apart = stateWritesPerMessage(aws, "apart", Duration.ZERO); // no batching window: nobody waits for anybody
+        double together = stateWritesPerMessage(aws, "together", Limits.DEFAULT_BATCH_WINDOW);
+        assertTrue(together < apart * 0.8, "claims and acks shared by the receivers: " + together + " state writes per message, "
+                + apart + " without the window");
+    }
+
+    /** Eight receivers looping on receives of 10 and acks of what they got, until 1,600 messages are through. */
+    private double stateWritesPerMessage(AwsFixture aws, String queue, Duration window) throws Exception {
+        Hold writes = new Hold(r -> (r instanceof PutItemRequest p && p.tableName().equals(aws.tables().stateTable()))
+                || (r instanceof UpdateItemRequest u && u.tableName().equals(aws.tables().stateTable()))
+                || r instanceof TransactWriteItemsRequest);
+        writes.release();
+        // real time: lingering is waiting for other callers, which a manual clock cannot stand for
+        ShoalEngine engine = ShoalEngine.builder().dynamo(aws.dynamoClient(writes)).s3(aws.s3()).tables(aws.tables())
+                .bucket(aws.bucket()).clock(Clock.systemUTC()).sleeper(Sleeper.SYSTEM).receiptSecret(TestEngines.SECRET).build();
+        engine.createQueue(queue, QueueSettings.builder().batchWindow(window).build());
+        int total = 1_600;
+        engine.produce(queue, ProduceRequest.of(messages(800)));
+        engine.produce(queue, ProduceRequest.of(IntStream.range(800, total).mapToObj(i -> NewMessage.of("m" + i)).toList()));
+        int before = writes.count();
+
+        Set<String> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<String> twice = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Future<?>> loops = new ArrayList<>();
+        for (int r = 0; r < 8; r++) {
+            loops.add(receivers.submit(() -> {
+                for (int round = 0; round < 400 && delivered.size() < total; round++) {
+                    List<ReceivedMessage> got = engine.receive(queue, SUB, ReceiveRequest.of(10));
+                    got.forEach(m -> { if (!delivered.add(m.bodyAsString())) twice.add(m.bodyAsString()); });
+                    for (ReceiptResult result : engine.ack(queue, SUB, got.stream().map(ReceivedMessage::receipt).toList())) {
+                        assertNull(result.error(), "ack of a message of a shared chunk: " + result);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> loop : loops) loop.get(120, TimeUnit.SECONDS);
+
+        assertEquals(List.of(), twice, "no message delivered twice");
+        assertEquals(total, delivered.size(), "every message delivered");
+        return (writes.count() - before) / (double) total;
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.shoal.storage.testing;
 
 import java.util.Arrays;
 
-/** Threads parked in the coalescer, waiting for a batch to take their item: how tests see callers pile up. */
+/** Threads parked in the coalescer or in a long poll's wait: how tests see callers pile up. */
 public final class Parked {
 
     private Parked() {
@@ -12,6 +12,15 @@ public final class Parked {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(e -> e.getKey().getState() == Thread.State.WAITING)
                 .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("awaitTurn")))
+                .count();
+    }
+
+    /** Threads of long polls waiting for news (parked in {@code Signal.await}). */
+    public static long longPollsWaiting() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING || e.getKey().getState() == Thread.State.WAITING)
+                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().endsWith("Signals$Signal")
+                        && f.getMethodName().equals("await")))
                 .count();
     }
 }
