@@ -50,6 +50,23 @@ class SqsBehaviourTest {
     }
 
     @Test
+    void theBatchingWindowIsShoalsOwnAttributeSetAndReadByNameAndOutsideAll(AwsFixture aws) {
+        try (ShoalServer shoal = ShoalServer.start(aws); SqsClient sqs = client(shoal, "test", "test")) {
+            String url = sqs.createQueue(b -> b.queueName("dial").attributesWithStrings(Map.of("ShoalBatchWindowMillis", "20"))).queueUrl();
+            assertEquals("20", sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("ShoalBatchWindowMillis"))
+                    .attributesAsStrings().get("ShoalBatchWindowMillis"));
+            assertFalse(attributes(sqs, url).containsKey("ShoalBatchWindowMillis"), "All is what SQS returns");
+            sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(Map.of("ShoalBatchWindowMillis", "0")));
+            assertEquals("0", sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("ShoalBatchWindowMillis"))
+                    .attributesAsStrings().get("ShoalBatchWindowMillis"));
+            SqsException bad = assertThrows(SqsException.class, () -> sqs.setQueueAttributes(b -> b.queueUrl(url)
+                    .attributesWithStrings(Map.of("ShoalBatchWindowMillis", "5000"))));
+            assertEquals("InvalidAttributeValue", bad.awsErrorDetails().errorCode());
+            assertTrue(bad.awsErrorDetails().errorMessage().contains("ShoalBatchWindowMillis"), bad.awsErrorDetails().errorMessage());
+        }
+    }
+
+    @Test
     void encryptionAndPolicyAttributesAreAcceptedStoredAndReturned(AwsFixture aws) {
         try (ShoalServer shoal = ShoalServer.start(aws); SqsClient sqs = client(shoal, "test", "test")) {
             String url = sqs.createQueue(b -> b.queueName("secure")).queueUrl();

@@ -48,7 +48,14 @@ final class SqsQueueAttributes {
             "ApproximateNumberOfMessagesDelayed", "CreatedTimestamp", "LastModifiedTimestamp", "VisibilityTimeout",
             "MaximumMessageSize", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds", "RedrivePolicy",
             "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit", "SqsManagedSseEnabled",
-            "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "Policy", "RedriveAllowPolicy");
+            "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "Policy", "RedriveAllowPolicy", "ShoalBatchWindowMillis");
+
+    /**
+     * Shoal's one attribute of its own: the queue's batching window (the dial between latency and
+     * cost, ADR 0005), in milliseconds. Returned only when asked for by name, so that {@code All}
+     * stays what SQS returns.
+     */
+    static final String BATCH_WINDOW = "ShoalBatchWindowMillis";
 
     /** Shoal's "unlimited" retention, reported as 100 years: SQS has no word for it. */
     static final Duration UNLIMITED_REPORTED_AS = Duration.ofDays(365 * 100);
@@ -89,6 +96,7 @@ final class SqsQueueAttributes {
             switch (name) {
                 case "VisibilityTimeout" -> sub.visibilityTimeout(Duration.ofSeconds(integer(name, value, 0, Limits.MAX_VISIBILITY_TIMEOUT.toSeconds())));
                 case "MessageRetentionPeriod" -> q.retention(Duration.ofSeconds(integer(name, value, Limits.MIN_RETENTION.toSeconds(), UNLIMITED_REPORTED_AS.toSeconds())));
+                case BATCH_WINDOW -> q.batchWindow(Duration.ofMillis(integer(name, value, 0, Limits.MAX_BATCH_WINDOW.toMillis())));
                 case "DelaySeconds" -> q.deliveryDelay(Duration.ofSeconds(integer(name, value, 0, Limits.MAX_QUEUE_DELAY.toSeconds())));
                 case "MaximumMessageSize" -> q.maxMessageBytes(integer(name, value, 1, Limits.MAX_MESSAGE_BYTES));
                 case "ContentBasedDeduplication" -> q.contentBasedDeduplication(bool(name, value));
@@ -226,6 +234,9 @@ final class SqsQueueAttributes {
         if (!all) {
             v.keySet().retainAll(names);
         }
+        if (names.contains(BATCH_WINDOW)) {
+            v.put(BATCH_WINDOW, Long.toString(s.batchWindow().toMillis()));
+        }
         return v;
     }
 
@@ -276,6 +287,7 @@ final class SqsQueueAttributes {
             case "visibilityTimeout" -> "VisibilityTimeout";
             case "retention" -> "MessageRetentionPeriod";
             case "deliveryDelay" -> "DelaySeconds";
+            case "batchWindow" -> BATCH_WINDOW;
             case "maxMessageBytes" -> "MaximumMessageSize";
             case "contentBasedDeduplication" -> "ContentBasedDeduplication";
             case "deduplicationScope" -> "DeduplicationScope";
