@@ -51,7 +51,6 @@ class JanitorWorkTest {
         Meter.Usage changed = usage(aws, () -> shoal.maintenance(clock.instant()));
         clock.advance(Duration.ofMinutes(1));
         Meter.Usage unchanged = usage(aws, () -> shoal.maintenance(clock.instant()));
-        System.out.println("JANITOR-COST changed=" + changed + " unchanged=" + unchanged);
 
         assertEquals(1, changed.s3Requests("ListObjectsV2"), "one page: the objects written since the last pass; " + changed);
         assertTrue(changed.dynamoReadUnits() < 12, "a few items read, not the history's ~80 units: " + changed);
