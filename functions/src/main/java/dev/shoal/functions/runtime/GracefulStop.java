@@ -16,8 +16,8 @@ import java.util.List;
  * signal. On standard Lambda one invocation runs at a time, the handler returns only once its
  * commits and acks are written, and the environment is shut down between invocations, so there
  * is nothing in flight to lose and no signal is needed: this hook matters where calls can be in
- * flight at a stop (an extension's shutdown during concurrent work, hosts that run several
- * requests per process), and it is why no extension is registered just to get the signal
+ * flight at a stop (Lambda Managed Instances, where one JVM serves several invocations at once
+ * and group commits are shared among them, or any host that signals its process), and it is why no extension is registered just to get the signal
  * (docs/deploy.md, "Shutdown").
  */
 public final class GracefulStop implements Runnable {
