@@ -53,8 +53,10 @@ public final class GracefulStop implements Runnable {
             Thread.currentThread().interrupt();
             drained = false;
         }
-        if (!drained) {
-            LOG.warn("stopping with {} engine calls still in flight after {}", calls.count(), drain);
+        if (drained) {
+            LOG.info("graceful stop: no engine call in flight; closing the clients");
+        } else {
+            LOG.warn("graceful stop: {} engine calls still in flight after {}; closing the clients", calls.count(), drain);
         }
         for (AutoCloseable c : clients) {
             try {

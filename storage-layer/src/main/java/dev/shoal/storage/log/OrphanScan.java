@@ -36,16 +36,12 @@ final class OrphanScan {
         this.objects = objects;
     }
 
-    /** What a scan found: the checkpoint to keep, and the entry this partition ends at. */
-    record Scan(LogCheckpoint checkpoint, boolean listed) {
-    }
-
     /**
      * Reads the index from the checkpoint to its end, then lists the objects written since the
-     * checkpoint's key (in that order: see {@link LogCheckpoint}). Deletes nothing; the
-     * returned checkpoint's pending objects are those no entry names.
+     * checkpoint's key (in that order: see {@link LogCheckpoint}). Deletes nothing; returns the
+     * checkpoint to keep, whose pending objects are those no entry names.
      */
-    Scan scan(String partitionKey, String prefix, LogCheckpoint from, Instant now) {
+    LogCheckpoint scan(String partitionKey, String prefix, LogCheckpoint from, Instant now) {
         Set<String> committed = new HashSet<>();
         long next = from.indexFrom();
         List<IndexEntry> page;
@@ -77,7 +73,7 @@ final class OrphanScan {
         if (pending.size() > PENDING_LIMIT) {
             pending = pending.subList(0, PENDING_LIMIT); // listed oldest first: the youngest are forgotten
         }
-        return new Scan(new LogCheckpoint(next, listedTo, listedAt, pending, from.oldestEnd(), from.oldestAt()), listDue);
+        return new LogCheckpoint(next, listedTo, listedAt, pending, from.oldestEnd(), from.oldestAt());
     }
 
     /** Pending objects older than the grace period: no commit will name them any more. */

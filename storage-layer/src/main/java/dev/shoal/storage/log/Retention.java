@@ -66,7 +66,7 @@ public final class Retention {
 
     private Result runPartition(QueueRef queue, int partition, long ackFloor, LogCheckpoint saved, Instant now) {
         String pk = queue.partitionKey(partition);
-        LogCheckpoint c = scan.scan(pk, queue.segmentPrefix(partition), saved, now).checkpoint();
+        LogCheckpoint c = scan.scan(pk, queue.segmentPrefix(partition), saved, now);
         List<IndexEntry> expired = List.of();
         if (Expiry.due(c, queue.settings(), ackFloor, now)) {
             Expiry.Found found = expiry.find(pk, queue.settings(), ackFloor, now);
