@@ -5,6 +5,7 @@ import dev.shoal.storage.MaintenanceReport;
 import dev.shoal.storage.NewMessage;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.ReceiveRequest;
+import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.SeekTarget;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.metering.Meter;
@@ -15,11 +16,19 @@ import dev.shoal.storage.testing.ManualClock;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,6 +138,77 @@ class JanitorWorkTest {
 
         shoal.maintenance(clock.instant());
         assertEquals(1, keys(aws).size(), "the next pass deleted the two objects, though no listing will show them again");
+    }
+
+    @Test
+    void aSegmentListedWhileItsCommitWasInFlightIsNotTakenForAnOrphan(AwsFixture aws) throws Exception {
+        ShoalEngine janitor = TestEngines.engine(aws, clock);
+        janitor.createQueue("q", QueueSettings.builder().partitions(1).build());
+        janitor.maintenance(clock.instant());
+        HeldCommit held = new HeldCommit(aws.tables().logTable());
+        ShoalEngine producer = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(held)).build();
+        CompletableFuture<?> produce = CompletableFuture.runAsync(() -> producer.produce("q", List.of(NewMessage.of("slow commit"))));
+        assertTrue(held.holding.await(20, TimeUnit.SECONDS), "the segment is written, its commit held");
+
+        janitor.maintenance(clock.instant()); // lists the segment; no entry names it yet
+        held.release.countDown();
+        produce.get(20, TimeUnit.SECONDS);
+        clock.advance(Retention.ORPHAN_GRACE.plusMinutes(1));
+        janitor.produce("q", List.of(NewMessage.of("later")));
+        MaintenanceReport report = janitor.maintenance(clock.instant());
+
+        assertEquals(0, report.orphansDeleted());
+        assertEquals(List.of("slow commit", "later"), received(janitor).stream().map(m -> new String(m.body())).toList());
+    }
+
+    @Test
+    void aStaleCheckpointWrittenLastByARacingPassDeletesNothingCommitted(AwsFixture aws) {
+        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        shoal.createQueue("q", QueueSettings.builder().partitions(1).build());
+        shoal.produce("q", List.of(NewMessage.of("a")));
+        shoal.maintenance(clock.instant());
+        var stale = aws.dynamo().scan(b -> b.tableName(aws.tables().stateTable())).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("janitor#")).findFirst().orElseThrow();
+        shoal.produce("q", List.of(NewMessage.of("b")));
+        writeOrphan(aws, shoal, "q");
+        shoal.produce("q", List.of(NewMessage.of("c")));
+        shoal.maintenance(clock.instant());
+
+        aws.dynamo().putItem(b -> b.tableName(aws.tables().stateTable()).item(stale)); // the slower of two racing passes
+        clock.advance(Retention.ORPHAN_GRACE.plusMinutes(1));
+        MaintenanceReport report = shoal.maintenance(clock.instant());
+
+        assertEquals(1, report.orphansDeleted(), "the orphan, found again from the older checkpoint");
+        assertEquals(3, keys(aws).size());
+        assertEquals(List.of("a", "b", "c"), received(shoal).stream().map(m -> new String(m.body())).toList());
+    }
+
+    private static List<ReceivedMessage> received(ShoalEngine engine) {
+        return engine.receive("q", Limits.DEFAULT_SUBSCRIPTION, ReceiveRequest.of(10));
+    }
+
+    /** Holds the first put into the log table (a commit) until released: the segment is already in S3. */
+    private static final class HeldCommit implements ExecutionInterceptor {
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final String table;
+        private final AtomicBoolean first = new AtomicBoolean(true);
+
+        HeldCommit(String table) {
+            this.table = table;
+        }
+
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            if (context.request() instanceof PutItemRequest put && put.tableName().equals(table) && first.compareAndSet(true, false)) {
+                holding.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     private static String writeOrphan(AwsFixture aws, ShoalEngine shoal, String queue) {
