@@ -24,6 +24,8 @@ import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
 public final class JanitorItems {
 
     private static final String LOG = "log#";
+    /** Every attribute of a checkpoint item besides its key (those absent are removed on write). */
+    public static final List<String> ATTRIBUTES = List.of("ix", "lt", "la", "pd", "oe", "oa");
 
     private JanitorItems() {
     }

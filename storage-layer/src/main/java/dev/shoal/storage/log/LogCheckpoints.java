@@ -4,8 +4,11 @@ import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.dynamodb.JanitorItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static dev.shoal.storage.StoreErrors.guard;
@@ -40,9 +43,29 @@ public final class LogCheckpoints {
         return out;
     }
 
+    /**
+     * Replaces the partition's checkpoint. An update rather than a put: the janitor's role may
+     * update and delete items but not put them (infra-cdk's AccessPolicies).
+     */
     public void write(QueueRef queue, int partition, LogCheckpoint checkpoint) {
         var item = JanitorItems.encode(queue.id(), partition, queue.segmentPrefix(partition), checkpoint);
-        guard("the write of the janitor's checkpoint of " + queue.name(), () -> dynamo.putItem(b -> b.tableName(table).item(item)));
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        for (String attribute : JanitorItems.ATTRIBUTES) {
+            names.put("#" + attribute, attribute);
+            if (item.containsKey(attribute)) {
+                set.add("#" + attribute + " = :" + attribute);
+                values.put(":" + attribute, item.get(attribute));
+            } else {
+                remove.add("#" + attribute);
+            }
+        }
+        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        guard("the write of the janitor's checkpoint of " + queue.name(), () -> dynamo.updateItem(b -> b.tableName(table)
+                .key(JanitorItems.key(queue.id(), partition)).updateExpression(expression)
+                .expressionAttributeNames(names).expressionAttributeValues(values)));
     }
 
     /** Deletes the checkpoint of a deleted queue's partition. */
