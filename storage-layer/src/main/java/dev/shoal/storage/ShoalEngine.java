@@ -15,6 +15,7 @@ import dev.shoal.storage.fifo.ReceiveAttempts;
 import dev.shoal.storage.fifo.ProducerSequences;
 import dev.shoal.storage.log.LogIndex;
 import dev.shoal.storage.log.PartitionLog;
+import dev.shoal.storage.log.LogCheckpoints;
 import dev.shoal.storage.log.Retention;
 import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.s3.S3ObjectStore;
@@ -84,7 +85,7 @@ public final class ShoalEngine implements QueueService {
         this.fifo = new FifoConsumption(new FifoReceiver(gates, chunks, index, segments, deliveries, deadLetters,
                 new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper, signals),
                 new FifoAcknowledger(gates, receipts, b.clock), new FifoState(gates, chunks, index, b.clock));
-        this.janitor = new JanitorPass(catalog, this::consumption, new Retention(index, segments.objects()), maintenance);
+        this.janitor = new JanitorPass(catalog, this::consumption, new Retention(index, segments.objects(), new LogCheckpoints(b.dynamo, b.tables)), maintenance);
     }
 
     public static Builder builder() {

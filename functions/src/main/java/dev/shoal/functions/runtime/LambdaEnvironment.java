@@ -5,6 +5,7 @@ import dev.shoal.functions.api.ApiRouter;
 import dev.shoal.functions.api.HttpRequest;
 import dev.shoal.functions.api.auth.AccessKeys;
 import dev.shoal.storage.ErrorBoundary;
+import dev.shoal.storage.QueueService;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.regions.Region;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,7 +48,8 @@ public record LambdaEnvironment(Map<String, String> env) {
      * re-read every {@link #SECRETS_MAX_AGE} and after a SnapStart restore; a changed value
      * builds a new router (a new engine over the same clients), so rotation reaches running
      * and restored copies. SnapStart hooks are registered: priming before the snapshot, the
-     * secrets' expiry after a restore.
+     * secrets' expiry after a restore. On SIGTERM the engine calls in flight finish (bounded)
+     * before the clients close ({@link GracefulStop}).
      */
     public Supplier<ApiRouter> apiRouter() {
         AwsClients aws = AwsClients.forLambda(region());
@@ -57,12 +60,14 @@ public record LambdaEnvironment(Map<String, String> env) {
                 Clock.systemUTC(), SECRETS_MAX_AGE, SECRETS_RETRY);
         String account = optional("SHOAL_ACCOUNT_ID").orElseGet(() -> accountOf(receiptArn));
         String publicEndpoint = optional("SHOAL_PUBLIC_ENDPOINT").orElse(null);
+        InFlightCalls calls = new InFlightCalls();
         Derived<DeploymentSecrets, ApiRouter> routers = new Derived<>(secrets, s -> new ApiRouter(
-                ErrorBoundary.around(engine(aws, ReceiptSecret.decode(s.receiptSecret()))),
+                calls.track(QueueService.class, ErrorBoundary.around(engine(aws, ReceiptSecret.decode(s.receiptSecret())))),
                 new ApiConfig(account, aws.region().id(), s.sqsCredentials().map(AccessKeys::fromJson).orElse(AccessKeys.NONE),
                         publicEndpoint, Clock.systemUTC())));
         routers.get(); // at init: a function that cannot read its secrets fails to start, not on its first request
         SnapStartHooks.register(() -> prime(routers.get()), secrets::expire);
+        GracefulStop.onShutdown(calls, List.of(secretsClient, aws)); // engine calls in flight finish, then the clients close
         return routers;
     }
 

@@ -150,6 +150,12 @@ final class LambdaProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
     }
 
+    /** Sends SIGTERM (what Lambda sends at shutdown when an extension is registered); true when the process ended within {@code max}. */
+    boolean terminate(Duration max) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     boolean alive() {
         return process.isAlive();
     }

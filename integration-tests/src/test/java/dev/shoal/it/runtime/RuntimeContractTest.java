@@ -116,6 +116,16 @@ class RuntimeContractTest {
     }
 
     @Test
+    void apiFunctionStopsGracefullyOnSigtermWithinLambdasShutdownLimit() throws Exception {
+        RunningFunction fresh = start("shoal-api", Map.of());
+        fresh.invoke(ApiGatewayStandIn.event("GET", "/health", null, Map.of(), new byte[0]));
+
+        // Lambda allows 2 s in all before SIGKILL (300 ms of them for the runtime when an extension is registered)
+        assertTrue(fresh.process().terminate(Duration.ofSeconds(2)), "still running 2 s after SIGTERM\n" + fresh.process().output());
+        assertTrue(fresh.process().output().contains("graceful stop: no engine call in flight"), fresh.process().output());
+    }
+
+    @Test
     void functionsGetTheirCredentialsFromTheContainerEndpointOnly() {
         api().invoke(ApiGatewayStandIn.event("GET", "/health", null, Map.of(), new byte[0]));
         assertTrue(credentials.served() > 0, "no function fetched container credentials");

@@ -14,12 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.LongFunction;
 
 /**
  * The log of a queue's partitions: append a batch as one segment, read records by offset or
- * time. Appending writes the segment under a fresh random key, then commits it; a segment
+ * time. Appending writes the segment under a fresh key ({@link SegmentKeys}), then commits it; a segment
  * whose commit never happens is an orphan that no reader can see, and the janitor removes it.
  */
 public final class PartitionLog {
@@ -72,7 +71,7 @@ public final class PartitionLog {
     public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records,
                              LongFunction<List<TransactWriteItem>> guards) {
         EncodedSegment encoded = encoder.encode(records);
-        String key = queue.segmentPrefix(partition) + UUID.randomUUID() + ".seg";
+        String key = SegmentKeys.next(queue.segmentPrefix(partition), clock.instant());
         segments.write(key, encoded);
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, due = Long.MAX_VALUE;
         for (SegmentRecord r : records) {

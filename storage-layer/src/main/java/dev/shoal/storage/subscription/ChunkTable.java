@@ -228,6 +228,9 @@ public final class ChunkTable {
      * ({@code c#}), FIFO gates ({@code g#}) and claimed ranges ({@code r#}); at most {@code limit}.
      */
     public int deleteOldGenerations(String stateKey, long gen, int limit) {
+        if (gen == 0) {
+            return 0; // nothing comes before the first generation: no reads for subscriptions never sought or purged
+        }
         int deleted = 0;
         for (String prefix : new String[] {"c#", "g#", "r#"}) {
             String upper = String.format("%s%010d#", prefix, gen);

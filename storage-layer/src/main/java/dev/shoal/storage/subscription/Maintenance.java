@@ -13,7 +13,13 @@ import java.util.List;
  */
 public final class Maintenance {
 
-    private static final int PAGE = 500;
+    /**
+     * The scan reads a few chunks first and more only while they are all done: usually the first
+     * chunk is in flight and one small read is the whole pass; a pass after many acks reads (and
+     * deletes) what they finished, in pages growing to {@link #MAX_PAGE}.
+     */
+    private static final int FIRST_PAGE = 4;
+    private static final int MAX_PAGE = 500;
 
     private final ChunkTable chunks;
 
@@ -37,8 +43,11 @@ public final class Maintenance {
         List<Chunk> passed = new ArrayList<>();
         List<Chunk> page;
         long from = 0; // done chunks below the floor are deleted as we go, so this scan starts near the floor
+        int limit = FIRST_PAGE;
+        boolean full;
         do {
-            page = chunks.from(stateKey, cursor.gen(), from, PAGE);
+            page = chunks.from(stateKey, cursor.gen(), from, limit);
+            full = page.size() == limit;
             for (Chunk c : page) {
                 if (!c.done()) {
                     floor = Math.max(floor, c.start());
@@ -49,7 +58,8 @@ public final class Maintenance {
                 passed.add(c);
                 from = c.end();
             }
-        } while (!blocked && page.size() == PAGE);
+            limit = Math.min(MAX_PAGE, limit * 8);
+        } while (!blocked && full);
         long confirmed = cursor.floor();
         if (floor > cursor.floor() && chunks.raiseFloor(stateKey, cursor, floor)) {
             confirmed = floor;
