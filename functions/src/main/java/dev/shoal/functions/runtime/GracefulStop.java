@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What a function does when its process is told to stop (SIGTERM, a JVM shutdown hook): the
- * engine calls in flight finish, for at most {@link #DRAIN}, and only then the SDK clients close.
+ * What a function does when its process is told to stop (SIGTERM, a JVM shutdown hook): long
+ * polls waiting for messages answer with what they have, the engine calls in flight finish, for
+ * at most {@link #DRAIN}, and only then the SDK clients close.
  *
  * <p>When it runs: Lambda sends SIGTERM to the runtime only when the function has an extension
  * registered (for example a monitoring layer), and gives the runtime 300 ms (500 ms with an
@@ -26,26 +27,30 @@ public final class GracefulStop implements Runnable {
     public static final Duration DRAIN = Duration.ofMillis(250);
     private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
 
+    private final Runnable endWaits;
     private final InFlightCalls calls;
     private final Duration drain;
     private final List<AutoCloseable> clients;
 
-    public GracefulStop(InFlightCalls calls, Duration drain, List<AutoCloseable> clients) {
+    /** @param endWaits ends the long polls in flight (they would outlast any drain) */
+    public GracefulStop(Runnable endWaits, InFlightCalls calls, Duration drain, List<AutoCloseable> clients) {
+        this.endWaits = endWaits;
         this.calls = calls;
         this.drain = drain;
         this.clients = List.copyOf(clients);
     }
 
     /** Registers the stop as a JVM shutdown hook (what SIGTERM runs). */
-    public static GracefulStop onShutdown(InFlightCalls calls, List<AutoCloseable> clients) {
-        GracefulStop stop = new GracefulStop(calls, DRAIN, clients);
+    public static GracefulStop onShutdown(Runnable endWaits, InFlightCalls calls, List<AutoCloseable> clients) {
+        GracefulStop stop = new GracefulStop(endWaits, calls, DRAIN, clients);
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "shoal-graceful-stop"));
         return stop;
     }
 
-    /** Waits for the calls in flight (bounded), then closes the clients, in order. */
+    /** Ends the long polls, waits for the calls in flight (bounded), then closes the clients, in order. */
     @Override
     public void run() {
+        endWaits.run();
         boolean drained;
         try {
             drained = calls.awaitIdle(drain);

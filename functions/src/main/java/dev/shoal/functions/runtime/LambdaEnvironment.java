@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,13 +62,18 @@ public record LambdaEnvironment(Map<String, String> env) {
         String account = optional("SHOAL_ACCOUNT_ID").orElseGet(() -> accountOf(receiptArn));
         String publicEndpoint = optional("SHOAL_PUBLIC_ENDPOINT").orElse(null);
         InFlightCalls calls = new InFlightCalls();
-        Derived<DeploymentSecrets, ApiRouter> routers = new Derived<>(secrets, s -> new ApiRouter(
-                calls.track(QueueService.class, ErrorBoundary.around(engine(aws, ReceiptSecret.decode(s.receiptSecret())))),
-                new ApiConfig(account, aws.region().id(), s.sqsCredentials().map(AccessKeys::fromJson).orElse(AccessKeys.NONE),
-                        publicEndpoint, Clock.systemUTC())));
+        AtomicReference<ShoalEngine> serving = new AtomicReference<>(); // the newest engine: its long polls end at a stop
+        Derived<DeploymentSecrets, ApiRouter> routers = new Derived<>(secrets, s -> {
+            ShoalEngine engine = engine(aws, ReceiptSecret.decode(s.receiptSecret()));
+            serving.set(engine);
+            return new ApiRouter(calls.track(QueueService.class, ErrorBoundary.around(engine)),
+                    new ApiConfig(account, aws.region().id(), s.sqsCredentials().map(AccessKeys::fromJson).orElse(AccessKeys.NONE),
+                            publicEndpoint, Clock.systemUTC()));
+        });
         routers.get(); // at init: a function that cannot read its secrets fails to start, not on its first request
         SnapStartHooks.register(() -> prime(routers.get()), secrets::expire);
-        GracefulStop.onShutdown(calls, List.of(secretsClient, aws)); // engine calls in flight finish, then the clients close
+        // long polls answer at once, the engine calls in flight finish, then the clients close
+        GracefulStop.onShutdown(() -> { ShoalEngine e = serving.get(); if (e != null) e.endLongPolls(); }, calls, List.of(secretsClient, aws));
         return routers;
     }
 

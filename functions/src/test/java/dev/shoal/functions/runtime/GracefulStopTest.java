@@ -1,6 +1,9 @@
 package dev.shoal.functions.runtime;
 
 import dev.shoal.storage.ErrorBoundary;
+import dev.shoal.storage.Limits;
+import dev.shoal.storage.ReceiveRequest;
+import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.NewMessage;
 import dev.shoal.storage.NotFoundException;
 import dev.shoal.storage.ProducedMessage;
@@ -52,7 +55,7 @@ class GracefulStopTest {
         });
         held.awaitHeld();
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(
-                new GracefulStop(calls, Duration.ofSeconds(20), List.of(() -> events.add("clients closed"))));
+                new GracefulStop(() -> { }, calls, Duration.ofSeconds(20), List.of(() -> events.add("clients closed"))));
         assertThrows(TimeoutException.class, () -> stopping.get(300, TimeUnit.MILLISECONDS), "the stop waits for the produce");
         assertEquals(List.of(), events);
         held.release();
@@ -73,7 +76,7 @@ class GracefulStopTest {
         held.awaitHeld();
 
         long started = System.nanoTime();
-        new GracefulStop(calls, Duration.ofMillis(300), List.of(() -> closed.set(true))).run();
+        new GracefulStop(() -> { }, calls, Duration.ofMillis(300), List.of(() -> closed.set(true))).run();
 
         assertTrue(closed.get(), "the clients are closed anyway");
         assertEquals(1, calls.count(), "the produce is still in flight");
@@ -81,6 +84,26 @@ class GracefulStopTest {
         held.release();
         produce.get(20, TimeUnit.SECONDS);
         assertEquals(0, calls.count());
+    }
+
+    @Test
+    void aLongPollInFlightAtTheStopAnswersEmptyAtOnceAndTheStopDoesNotWaitForItsWait(AwsFixture aws) throws Exception {
+        // real time: the poll must really be waiting when the stop comes
+        ShoalEngine engine = ShoalEngine.builder().dynamo(aws.dynamo()).s3(aws.s3()).tables(aws.tables()).bucket(aws.bucket())
+                .clock(java.time.Clock.systemUTC()).sleeper(dev.shoal.storage.Sleeper.SYSTEM).receiptSecret(TestEngines.SECRET).build();
+        InFlightCalls calls = new InFlightCalls();
+        QueueService service = calls.track(QueueService.class, ErrorBoundary.around(engine));
+        service.createQueue("idle", QueueSettings.builder().build());
+        CompletableFuture<List<ReceivedMessage>> poll = CompletableFuture.supplyAsync(() -> service.receive("idle",
+                Limits.DEFAULT_SUBSCRIPTION, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build()));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.count() == 1);
+        AtomicBoolean closed = new AtomicBoolean();
+
+        new GracefulStop(engine::endLongPolls, calls, Duration.ofSeconds(5), List.of(() -> closed.set(true))).run();
+
+        assertEquals(List.of(), poll.get(1, TimeUnit.SECONDS), "answered empty, as when its wait ends");
+        assertEquals(0, calls.count(), "drained, not cut off");
+        assertTrue(closed.get());
     }
 
     @Test
