@@ -5,17 +5,17 @@ import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.NotFoundException;
 import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.StoreErrors;
+import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.dynamodb.CatalogItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.dynamodb.WriteOutcome;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -27,20 +27,21 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
+import static dev.shoal.storage.dynamodb.CatalogItems.*;
 import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.STATE_PARTITION_KEY;
 import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
 
 /**
- * Queues and subscriptions, stored in the state table: queues under the partition key
- * {@code queues} (so listing is one query), a queue's subscriptions under {@code subs#<id>}.
- * Deleted queues leave a {@code deleted-queues} item for the janitor to clean up after.
+ * Queues and subscriptions, stored in the state table ({@link CatalogItems} says how). Deleted
+ * queues leave a marker item for the janitor to clean up after. Conditional writes come back
+ * as a {@link WriteOutcome}: a lost race is an answer here (the queue exists already, or was
+ * deleted meanwhile), never an exception that escapes.
  */
 public final class QueueCatalog {
 
-    static final String QUEUES = "queues";
-    static final String DELETED = "deleted-queues";
     /** A transaction takes 100 items: the queue, the marker, and this many subscriptions. */
     static final int SUBSCRIPTIONS_IN_DELETE = 98;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,16 +64,13 @@ public final class QueueCatalog {
         Limits.checkQueueName("name", name, settings.fifo());
         Instant now = clock.instant();
         String id = HexFormat.of().formatHex(randomBytes());
-        Map<String, AttributeValue> queueItem = new HashMap<>(SettingsCodec.queue(settings));
-        queueItem.putAll(key(QUEUES, name));
-        queueItem.put("id", s(id));
-        queueItem.put("createdAt", n(now.toEpochMilli()));
-        Map<String, AttributeValue> subItem = subscriptionItem(id, Limits.DEFAULT_SUBSCRIPTION, settings.defaultSubscription(), now, Map.of());
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(
-                    putIfAbsent(queueItem), putIfAbsent(subItem)));
+        Map<String, AttributeValue> queueItem = CatalogItems.queue(name, id, settings, now);
+        Map<String, AttributeValue> subItem = CatalogItems.subscription(id, Limits.DEFAULT_SUBSCRIPTION, settings.defaultSubscription(), now, Map.of());
+        WriteOutcome<Void> created = write("the creation of queue '" + name + "'",
+                () -> dynamo.transactWriteItems(b -> b.transactItems(putIfAbsent(queueItem), putIfAbsent(subItem))));
+        if (created.landed()) {
             return new QueueRef(name, id, settings, now);
-        } catch (TransactionCanceledException e) {
+        } else {
             QueueRef existing = find(name).orElseThrow(() -> new ConflictException("QueueBeingCreated",
                     "queue '" + name + "' is being created or deleted concurrently; retry"));
             if (!existing.settings().equals(settings)) {
@@ -102,29 +100,24 @@ public final class QueueCatalog {
         if (old.fifo() && settings.partitions() != old.partitions()) {
             throw new InvalidRequestException("partitions", "cannot change on a FIFO queue: groups are placed by hash (was " + old.partitions() + ")");
         }
-        Map<String, AttributeValue> item = new HashMap<>(SettingsCodec.queue(settings));
-        item.putAll(key(QUEUES, name));
-        item.put("id", s(current.id()));
-        item.put("createdAt", n(current.createdAt().toEpochMilli()));
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("id = :id").expressionAttributeValues(Map.of(":id", s(current.id()))));
-        } catch (ConditionalCheckFailedException e) {
-            throw NotFoundException.queue(name);
+        Map<String, AttributeValue> item = CatalogItems.queue(name, current.id(), settings, current.createdAt());
+        WriteOutcome<Void> updated = write("the update of queue '" + name + "'", () -> dynamo.putItem(b -> b.tableName(table).item(item)
+                .conditionExpression(QUEUE_ID + " = :id").expressionAttributeValues(Map.of(":id", s(current.id())))));
+        if (!updated.landed()) {
+            throw NotFoundException.queue(name); // deleted, and perhaps created again, meanwhile
         }
         updateSubscription(current, Limits.DEFAULT_SUBSCRIPTION, settings.defaultSubscription());
         return new QueueRef(name, current.id(), settings, current.createdAt());
     }
 
     public Optional<QueueRef> find(String name) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(QUEUES, name)).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(queueKey(name)).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        String id = str(item, "id");
-        SubscriptionSettings defaults = findSubscriptionItem(id, Limits.DEFAULT_SUBSCRIPTION)
-                .map(SettingsCodec::subscription).orElse(SubscriptionSettings.DEFAULT);
-        return Optional.of(new QueueRef(name, id, SettingsCodec.queue(item, defaults), Instant.ofEpochMilli(num(item, "createdAt", 0))));
+        SubscriptionSettings defaults = findSubscriptionItem(queueId(item), Limits.DEFAULT_SUBSCRIPTION)
+                .map(CatalogItems::subscriptionSettings).orElse(SubscriptionSettings.DEFAULT);
+        return Optional.of(CatalogItems.queue(name, item, defaults));
     }
 
     public QueueRef require(String name) {
@@ -157,29 +150,23 @@ public final class QueueCatalog {
         QueueRef queue = require(name);
         List<SubscriptionRef> subs = new ArrayList<>(subscriptions(queue));
         subs.sort(Comparator.comparing((SubscriptionRef sub) -> !Limits.DEFAULT_SUBSCRIPTION.equals(sub.name())));
-        Map<String, AttributeValue> marker = new HashMap<>(key(DELETED, queue.id()));
-        marker.put("name", s(name));
-        marker.put("partitions", n(queue.partitions()));
-        marker.put("deletedAt", n(clock.millis()));
-        marker.put("subs", AttributeValue.fromL(subs.stream().map(sub -> s(sub.name())).toList()));
+        Map<String, AttributeValue> marker = deletedQueue(queue, subs.stream().map(SubscriptionRef::name).toList(), clock.millis());
         List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(QUEUES, name))
-                .conditionExpression("id = :id").expressionAttributeValues(Map.of(":id", s(queue.id())))).build());
+        writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(queueKey(name))
+                .conditionExpression(QUEUE_ID + " = :id").expressionAttributeValues(Map.of(":id", s(queue.id())))).build());
         writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(marker)).build());
         int inTransaction = Math.min(subs.size(), SUBSCRIPTIONS_IN_DELETE);
         for (SubscriptionRef sub : subs.subList(0, inTransaction)) {
-            writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(subsKey(queue.id()), sub.name()))).build());
+            writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(subscriptionKey(queue.id(), sub.name()))).build());
         }
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(writes));
-        } catch (SdkException e) {
-            if (StoreErrors.classify(e) == StoreErrors.Kind.CONDITION_FAILED) {
-                throw NotFoundException.queue(name); // deleted by someone else meanwhile
-            }
-            throw StoreErrors.translate(e, "the deletion of queue '" + name + "'");
+        String what = "the deletion of queue '" + name + "'";
+        switch (write(what, () -> dynamo.transactWriteItems(b -> b.transactItems(writes)))) {
+            case WriteOutcome.Written<Void> w -> { }
+            case WriteOutcome.LostRace<Void> r -> throw NotFoundException.queue(name); // deleted by someone else meanwhile
+            case WriteOutcome.Conflicted<Void> c -> throw new RetryableException("too much contention on " + what + "; retry", null);
         }
         for (SubscriptionRef sub : subs.subList(inTransaction, subs.size())) {
-            dynamo.deleteItem(b -> b.tableName(table).key(key(subsKey(queue.id()), sub.name())));
+            dynamo.deleteItem(b -> b.tableName(table).key(subscriptionKey(queue.id(), sub.name())));
         }
     }
 
@@ -190,25 +177,24 @@ public final class QueueCatalog {
     public List<DeletedQueue> deletedQueues() {
         List<DeletedQueue> deleted = new ArrayList<>();
         dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
-                        .expressionAttributeValues(Map.of(":pk", s(DELETED))))
-                .items().forEach(item -> deleted.add(new DeletedQueue(str(item, STATE_SORT_KEY), str(item, "name"),
-                        (int) num(item, "partitions", 1),
-                        item.containsKey("subs") ? item.get("subs").l().stream().map(AttributeValue::s).toList() : List.of())));
+                        .expressionAttributeValues(Map.of(":pk", s(DELETED_QUEUES))))
+                .items().forEach(item -> deleted.add(deletedQueue(item)));
         return deleted;
     }
 
     public void forgetDeletedQueue(String id) {
-        dynamo.deleteItem(b -> b.tableName(table).key(key(DELETED, id)));
+        dynamo.deleteItem(b -> b.tableName(table).key(deletedQueueKey(id)));
     }
 
     public SubscriptionRef createSubscription(QueueRef queue, String name, SubscriptionSettings settings, Map<Integer, Long> startOffsets) {
         Limits.checkSubscriptionName("name", name);
         Instant now = clock.instant();
-        Map<String, AttributeValue> item = subscriptionItem(queue.id(), name, settings, now, startOffsets);
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")"));
+        Map<String, AttributeValue> item = CatalogItems.subscription(queue.id(), name, settings, now, startOffsets);
+        WriteOutcome<Void> created = write("the creation of subscription '" + name + "'", () -> dynamo.putItem(b -> b.tableName(table)
+                .item(item).conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")")));
+        if (created.landed()) {
             return new SubscriptionRef(queue, name, settings, now, startOffsets);
-        } catch (ConditionalCheckFailedException e) {
+        } else {
             SubscriptionRef existing = requireSubscription(queue, name);
             if (!existing.settings().equals(settings)) {
                 throw new ConflictException("SubscriptionAlreadyExists",
@@ -220,13 +206,13 @@ public final class QueueCatalog {
 
     public SubscriptionRef updateSubscription(QueueRef queue, String name, SubscriptionSettings settings) {
         SubscriptionRef current = requireSubscription(queue, name);
-        Map<String, AttributeValue> item = subscriptionItem(queue.id(), name, settings, current.createdAt(), current.startOffsets());
+        Map<String, AttributeValue> item = CatalogItems.subscription(queue.id(), name, settings, current.createdAt(), current.startOffsets());
         dynamo.putItem(b -> b.tableName(table).item(item));
         return new SubscriptionRef(queue, name, settings, current.createdAt(), current.startOffsets());
     }
 
     public Optional<SubscriptionRef> findSubscription(QueueRef queue, String name) {
-        return findSubscriptionItem(queue.id(), name).map(item -> subscription(queue, item));
+        return findSubscriptionItem(queue.id(), name).map(item -> CatalogItems.subscription(queue, item));
     }
 
     public SubscriptionRef requireSubscription(QueueRef queue, String name) {
@@ -236,8 +222,8 @@ public final class QueueCatalog {
     public List<SubscriptionRef> subscriptions(QueueRef queue) {
         List<SubscriptionRef> subs = new ArrayList<>();
         dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
-                        .expressionAttributeValues(Map.of(":pk", s(subsKey(queue.id())))).consistentRead(true))
-                .items().forEach(item -> subs.add(subscription(queue, item)));
+                        .expressionAttributeValues(Map.of(":pk", s(subscriptionsKey(queue.id())))).consistentRead(true))
+                .items().forEach(item -> subs.add(CatalogItems.subscription(queue, item)));
         return subs;
     }
 
@@ -246,35 +232,12 @@ public final class QueueCatalog {
             throw new InvalidRequestException("subscription", "the default subscription cannot be deleted; delete the queue instead");
         }
         requireSubscription(queue, name);
-        dynamo.deleteItem(b -> b.tableName(table).key(key(subsKey(queue.id()), name)));
-    }
-
-    private SubscriptionRef subscription(QueueRef queue, Map<String, AttributeValue> item) {
-        Map<Integer, Long> starts = new HashMap<>();
-        AttributeValue startMap = item.get("start");
-        if (startMap != null && startMap.hasM()) {
-            startMap.m().forEach((p, v) -> starts.put(Integer.parseInt(p), Long.parseLong(v.n())));
-        }
-        return new SubscriptionRef(queue, str(item, STATE_SORT_KEY), SettingsCodec.subscription(item),
-                Instant.ofEpochMilli(num(item, "createdAt", 0)), starts);
+        dynamo.deleteItem(b -> b.tableName(table).key(subscriptionKey(queue.id(), name)));
     }
 
     private Optional<Map<String, AttributeValue>> findSubscriptionItem(String queueId, String name) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(subsKey(queueId), name)).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(subscriptionKey(queueId, name)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
-    }
-
-    private Map<String, AttributeValue> subscriptionItem(String queueId, String name, SubscriptionSettings settings,
-                                                         Instant createdAt, Map<Integer, Long> startOffsets) {
-        Map<String, AttributeValue> item = new HashMap<>(SettingsCodec.subscription(settings));
-        item.putAll(key(subsKey(queueId), name));
-        item.put("createdAt", n(createdAt.toEpochMilli()));
-        if (!startOffsets.isEmpty()) {
-            Map<String, AttributeValue> starts = new HashMap<>();
-            startOffsets.forEach((p, o) -> starts.put(Integer.toString(p), n(o)));
-            item.put("start", AttributeValue.fromM(starts));
-        }
-        return item;
     }
 
     private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
@@ -282,11 +245,13 @@ public final class QueueCatalog {
                 .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")").build()).build();
     }
 
-    static String subsKey(String queueId) {
-        return "subs#" + queueId;
-    }
-
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(STATE_PARTITION_KEY, s(pk), STATE_SORT_KEY, s(sk));
+    /** Runs a conditional write; a lost race is its outcome, anything else leaves as Shoal's kind. */
+    private static WriteOutcome<Void> write(String what, Supplier<?> call) {
+        try {
+            call.get();
+            return WriteOutcome.written();
+        } catch (SdkException e) {
+            return WriteOutcome.ofFailure(e, what, item -> null);
+        }
     }
 }

@@ -86,7 +86,7 @@ public final class Retention {
 
     /** Removes everything of a deleted queue's partition: entries and segments. */
     public long purgeDeleted(String queueId, int partition) {
-        String pk = queueId + "#" + partition;
+        String pk = dev.shoal.storage.dynamodb.LogItems.partitionKey(queueId, partition);
         List<IndexEntry> entries = new ArrayList<>();
         index.all(pk).forEach(entries::add);
         entries.forEach(e -> index.delete(pk, e.baseOffset()));

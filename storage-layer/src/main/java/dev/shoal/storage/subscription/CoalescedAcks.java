@@ -34,7 +34,7 @@ public final class CoalescedAcks {
         if (receipts.isEmpty()) {
             return List.of();
         }
-        return coalescer.submit(sub.queue().id() + "#" + sub.name(), new Call(sub, receipts));
+        return coalescer.submit(sub.key(), new Call(sub, receipts));
     }
 
     private List<Outcome<List<ReceiptResult>>> run(List<Call> calls) {

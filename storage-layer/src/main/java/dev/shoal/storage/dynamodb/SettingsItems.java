@@ -1,4 +1,4 @@
-package dev.shoal.storage.catalog;
+package dev.shoal.storage.dynamodb;
 
 import dev.shoal.storage.DeadLetterPolicy;
 import dev.shoal.storage.Limits;
@@ -17,9 +17,9 @@ import java.util.Map;
 import static dev.shoal.storage.dynamodb.Items.*;
 
 /** Queue and subscription settings to and from DynamoDB attributes. Durations are stored in milliseconds. */
-final class SettingsCodec {
+final class SettingsItems {
 
-    private SettingsCodec() {
+    private SettingsItems() {
     }
 
     static Map<String, AttributeValue> queue(QueueSettings s) {

@@ -1,4 +1,4 @@
-package dev.shoal.storage.catalog;
+package dev.shoal.storage.dynamodb;
 
 import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.PushTarget;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A push target's event format and response handling, as the catalog stores them. */
-class PushSettingsCodecTest {
+class PushSettingsItemsTest {
 
     private static final String URL = "http://127.0.0.1:9000/events";
 
@@ -36,18 +36,18 @@ class PushSettingsCodecTest {
 
         for (PushTarget t : new PushTarget[]{shoal, ignoring}) {
             SubscriptionSettings s = SubscriptionSettings.builder().push(t).build();
-            assertEquals(s, SettingsCodec.subscription(SettingsCodec.subscription(s)));
+            assertEquals(s, SettingsItems.subscription(SettingsItems.subscription(s)));
         }
     }
 
     @Test
     void aSubscriptionStoredBeforeEventFormatsKeepsShoalsEvent() {
-        Map<String, AttributeValue> item = new HashMap<>(SettingsCodec.subscription(
+        Map<String, AttributeValue> item = new HashMap<>(SettingsItems.subscription(
                 SubscriptionSettings.builder().push(PushTarget.of(URL)).build()));
         item.remove("pushFormat");
         item.remove("pushReportFailures");
 
-        PushTarget read = SettingsCodec.subscription(item).push();
+        PushTarget read = SettingsItems.subscription(item).push();
 
         assertEquals(EventFormat.SHOAL, read.eventFormat(), "its target was written for the shoal event");
         assertTrue(read.reportBatchItemFailures());
