@@ -8,51 +8,63 @@ import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.SubscriptionSettings;
 import dev.shoal.storage.dynamodb.CatalogItems;
+import dev.shoal.storage.dynamodb.CatalogSchemas;
+import dev.shoal.storage.dynamodb.CatalogSchemas.DeletedQueueEntry;
+import dev.shoal.storage.dynamodb.CatalogSchemas.QueueEntry;
+import dev.shoal.storage.dynamodb.CatalogSchemas.SubscriptionEntry;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.dynamodb.WriteOutcome;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactDeleteItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
-import static dev.shoal.storage.dynamodb.CatalogItems.*;
-import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.STATE_PARTITION_KEY;
 import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
 
 /**
- * Queues and subscriptions, stored in the state table ({@link CatalogItems} says how). Deleted
- * queues leave a marker item for the janitor to clean up after. Conditional writes come back
- * as a {@link WriteOutcome}: a lost race is an answer here (the queue exists already, or was
- * deleted meanwhile), never an exception that escapes.
+ * Queues and subscriptions, stored in the state table ({@link CatalogItems} keys,
+ * {@link CatalogSchemas} items) through the enhanced client: the catalog is cold, typed data,
+ * read once per queue and cached. Deleted queues leave a marker item for the janitor to clean up
+ * after. Conditional writes come back as a {@link WriteOutcome}: a lost race is an answer here
+ * (the queue exists already, or was deleted meanwhile), never an exception that escapes.
  */
 public final class QueueCatalog {
 
     /** A transaction takes 100 items: the queue, the marker, and this many subscriptions. */
     static final int SUBSCRIPTIONS_IN_DELETE = 98;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Expression ABSENT = Expression.builder().expression("attribute_not_exists(" + STATE_PARTITION_KEY + ")").build();
 
-    private final DynamoDbClient dynamo;
-    private final String table;
+    private final DynamoDbEnhancedClient enhanced;
+    private final DynamoDbTable<QueueEntry> queues;
+    private final DynamoDbTable<SubscriptionEntry> subscriptions;
+    private final DynamoDbTable<DeletedQueueEntry> deleted;
     private final Clock clock;
 
     public QueueCatalog(DynamoDbClient dynamo, ShoalTables tables, Clock clock) {
-        this.dynamo = dynamo;
-        this.table = tables.stateTable();
+        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
+        this.queues = enhanced.table(tables.stateTable(), CatalogSchemas.QUEUE);
+        this.subscriptions = enhanced.table(tables.stateTable(), CatalogSchemas.SUBSCRIPTION);
+        this.deleted = enhanced.table(tables.stateTable(), CatalogSchemas.DELETED_QUEUE);
         this.clock = clock;
     }
 
@@ -64,21 +76,24 @@ public final class QueueCatalog {
         Limits.checkQueueName("name", name, settings.fifo());
         Instant now = clock.instant();
         String id = HexFormat.of().formatHex(randomBytes());
-        Map<String, AttributeValue> queueItem = CatalogItems.queue(name, id, settings, now);
-        Map<String, AttributeValue> subItem = CatalogItems.subscription(id, Limits.DEFAULT_SUBSCRIPTION, settings.defaultSubscription(), now, Map.of());
-        WriteOutcome<Void> created = write("the creation of queue '" + name + "'",
-                () -> dynamo.transactWriteItems(b -> b.transactItems(putIfAbsent(queueItem), putIfAbsent(subItem))));
+        QueueEntry queue = new QueueEntry(name, id, now, settings);
+        SubscriptionEntry defaults = new SubscriptionEntry(id, Limits.DEFAULT_SUBSCRIPTION, now, settings.defaultSubscription(), Map.of());
+        WriteOutcome<Void> created = write("the creation of queue '" + name + "'", () -> enhanced.transactWriteItems(
+                TransactWriteItemsEnhancedRequest.builder()
+                        .addPutItem(queues, TransactPutItemEnhancedRequest.builder(QueueEntry.class).item(queue).conditionExpression(ABSENT).build())
+                        .addPutItem(subscriptions, TransactPutItemEnhancedRequest.builder(SubscriptionEntry.class).item(defaults)
+                                .conditionExpression(ABSENT).build())
+                        .build()));
         if (created.landed()) {
             return new QueueRef(name, id, settings, now);
-        } else {
-            QueueRef existing = find(name).orElseThrow(() -> new ConflictException("QueueBeingCreated",
-                    "queue '" + name + "' is being created or deleted concurrently; retry"));
-            if (!existing.settings().equals(settings)) {
-                throw new ConflictException("QueueAlreadyExists",
-                        "queue '" + name + "' already exists with different settings; update it instead");
-            }
-            return existing;
         }
+        QueueRef existing = find(name).orElseThrow(() -> new ConflictException("QueueBeingCreated",
+                "queue '" + name + "' is being created or deleted concurrently; retry"));
+        if (!existing.settings().equals(settings)) {
+            throw new ConflictException("QueueAlreadyExists",
+                    "queue '" + name + "' already exists with different settings; update it instead");
+        }
+        return existing;
     }
 
     private static byte[] randomBytes() {
@@ -100,9 +115,9 @@ public final class QueueCatalog {
         if (old.fifo() && settings.partitions() != old.partitions()) {
             throw new InvalidRequestException("partitions", "cannot change on a FIFO queue: groups are placed by hash (was " + old.partitions() + ")");
         }
-        Map<String, AttributeValue> item = CatalogItems.queue(name, current.id(), settings, current.createdAt());
-        WriteOutcome<Void> updated = write("the update of queue '" + name + "'", () -> dynamo.putItem(b -> b.tableName(table).item(item)
-                .conditionExpression(QUEUE_ID + " = :id").expressionAttributeValues(Map.of(":id", s(current.id())))));
+        QueueEntry entry = new QueueEntry(name, current.id(), current.createdAt(), settings);
+        WriteOutcome<Void> updated = write("the update of queue '" + name + "'", () -> queues.putItem(
+                PutItemEnhancedRequest.builder(QueueEntry.class).item(entry).conditionExpression(sameIncarnation(current.id())).build()));
         if (!updated.landed()) {
             throw NotFoundException.queue(name); // deleted, and perhaps created again, meanwhile
         }
@@ -111,13 +126,14 @@ public final class QueueCatalog {
     }
 
     public Optional<QueueRef> find(String name) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(queueKey(name)).consistentRead(true)).item();
-        if (item == null || item.isEmpty()) {
+        QueueEntry entry = queues.getItem(r -> r.key(CatalogItems.queue(name)).consistentRead(true));
+        if (entry == null) {
             return Optional.empty();
         }
-        SubscriptionSettings defaults = findSubscriptionItem(queueId(item), Limits.DEFAULT_SUBSCRIPTION)
-                .map(CatalogItems::subscriptionSettings).orElse(SubscriptionSettings.DEFAULT);
-        return Optional.of(CatalogItems.queue(name, item, defaults));
+        SubscriptionSettings defaults = findSubscriptionEntry(entry.id(), Limits.DEFAULT_SUBSCRIPTION)
+                .map(SubscriptionEntry::settings).orElse(SubscriptionSettings.DEFAULT);
+        return Optional.of(new QueueRef(name, entry.id(), entry.settings().toBuilder().defaultSubscription(defaults).build(),
+                entry.createdAt()));
     }
 
     public QueueRef require(String name) {
@@ -125,15 +141,12 @@ public final class QueueCatalog {
     }
 
     public List<String> list(String prefix) {
-        List<String> names = new ArrayList<>();
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                .keyConditionExpression(STATE_PARTITION_KEY + " = :pk" + (prefix.isEmpty() ? "" : " AND begins_with(" + STATE_SORT_KEY + ", :prefix)"))
-                .projectionExpression(STATE_SORT_KEY);
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(QUEUES)));
-        if (!prefix.isEmpty()) values.put(":prefix", s(prefix));
-        dynamo.queryPaginator(query.expressionAttributeValues(values).build())
-                .items().forEach(item -> names.add(str(item, STATE_SORT_KEY)));
-        return names;
+        QueryConditional names = prefix.isEmpty()
+                ? QueryConditional.keyEqualTo(Key.builder().partitionValue(CatalogItems.QUEUES).build())
+                : QueryConditional.sortBeginsWith(CatalogItems.queue(prefix));
+        List<String> out = new ArrayList<>();
+        queues.query(r -> r.queryConditional(names).attributesToProject(STATE_SORT_KEY)).items().forEach(e -> out.add(e.name()));
+        return out;
     }
 
     /**
@@ -150,23 +163,24 @@ public final class QueueCatalog {
         QueueRef queue = require(name);
         List<SubscriptionRef> subs = new ArrayList<>(subscriptions(queue));
         subs.sort(Comparator.comparing((SubscriptionRef sub) -> !Limits.DEFAULT_SUBSCRIPTION.equals(sub.name())));
-        Map<String, AttributeValue> marker = deletedQueue(queue, subs.stream().map(SubscriptionRef::name).toList(), clock.millis());
-        List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(queueKey(name))
-                .conditionExpression(QUEUE_ID + " = :id").expressionAttributeValues(Map.of(":id", s(queue.id())))).build());
-        writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(marker)).build());
+        DeletedQueueEntry marker = new DeletedQueueEntry(queue.id(), name, queue.partitions(),
+                subs.stream().map(SubscriptionRef::name).toList(), clock.instant());
+        TransactWriteItemsEnhancedRequest.Builder writes = TransactWriteItemsEnhancedRequest.builder()
+                .addDeleteItem(queues, TransactDeleteItemEnhancedRequest.builder().key(CatalogItems.queue(name))
+                        .conditionExpression(sameIncarnation(queue.id())).build())
+                .addPutItem(deleted, marker);
         int inTransaction = Math.min(subs.size(), SUBSCRIPTIONS_IN_DELETE);
         for (SubscriptionRef sub : subs.subList(0, inTransaction)) {
-            writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(subscriptionKey(queue.id(), sub.name()))).build());
+            writes.addDeleteItem(subscriptions, CatalogItems.subscription(queue.id(), sub.name()));
         }
         String what = "the deletion of queue '" + name + "'";
-        switch (write(what, () -> dynamo.transactWriteItems(b -> b.transactItems(writes)))) {
+        switch (write(what, () -> enhanced.transactWriteItems(writes.build()))) {
             case WriteOutcome.Written<Void> w -> { }
             case WriteOutcome.LostRace<Void> r -> throw NotFoundException.queue(name); // deleted by someone else meanwhile
             case WriteOutcome.Conflicted<Void> c -> throw new RetryableException("too much contention on " + what + "; retry", null);
         }
         for (SubscriptionRef sub : subs.subList(inTransaction, subs.size())) {
-            dynamo.deleteItem(b -> b.tableName(table).key(subscriptionKey(queue.id(), sub.name())));
+            subscriptions.deleteItem(CatalogItems.subscription(queue.id(), sub.name()));
         }
     }
 
@@ -175,44 +189,41 @@ public final class QueueCatalog {
     }
 
     public List<DeletedQueue> deletedQueues() {
-        List<DeletedQueue> deleted = new ArrayList<>();
-        dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
-                        .expressionAttributeValues(Map.of(":pk", s(DELETED_QUEUES))))
-                .items().forEach(item -> deleted.add(deletedQueue(item)));
-        return deleted;
+        List<DeletedQueue> out = new ArrayList<>();
+        deleted.query(r -> r.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(CatalogItems.DELETED_QUEUES).build())))
+                .items().forEach(e -> out.add(new DeletedQueue(e.id(), e.name(), e.partitions(), e.subscriptions())));
+        return out;
     }
 
     public void forgetDeletedQueue(String id) {
-        dynamo.deleteItem(b -> b.tableName(table).key(deletedQueueKey(id)));
+        deleted.deleteItem(CatalogItems.deletedQueue(id));
     }
 
     public SubscriptionRef createSubscription(QueueRef queue, String name, SubscriptionSettings settings, Map<Integer, Long> startOffsets) {
         Limits.checkSubscriptionName("name", name);
         Instant now = clock.instant();
-        Map<String, AttributeValue> item = CatalogItems.subscription(queue.id(), name, settings, now, startOffsets);
-        WriteOutcome<Void> created = write("the creation of subscription '" + name + "'", () -> dynamo.putItem(b -> b.tableName(table)
-                .item(item).conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")")));
+        SubscriptionEntry entry = new SubscriptionEntry(queue.id(), name, now, settings, startOffsets);
+        WriteOutcome<Void> created = write("the creation of subscription '" + name + "'", () -> subscriptions.putItem(
+                PutItemEnhancedRequest.builder(SubscriptionEntry.class).item(entry).conditionExpression(ABSENT).build()));
         if (created.landed()) {
             return new SubscriptionRef(queue, name, settings, now, startOffsets);
-        } else {
-            SubscriptionRef existing = requireSubscription(queue, name);
-            if (!existing.settings().equals(settings)) {
-                throw new ConflictException("SubscriptionAlreadyExists",
-                        "subscription '" + name + "' already exists with different settings; update it instead");
-            }
-            return existing;
         }
+        SubscriptionRef existing = requireSubscription(queue, name);
+        if (!existing.settings().equals(settings)) {
+            throw new ConflictException("SubscriptionAlreadyExists",
+                    "subscription '" + name + "' already exists with different settings; update it instead");
+        }
+        return existing;
     }
 
     public SubscriptionRef updateSubscription(QueueRef queue, String name, SubscriptionSettings settings) {
         SubscriptionRef current = requireSubscription(queue, name);
-        Map<String, AttributeValue> item = CatalogItems.subscription(queue.id(), name, settings, current.createdAt(), current.startOffsets());
-        dynamo.putItem(b -> b.tableName(table).item(item));
+        subscriptions.putItem(new SubscriptionEntry(queue.id(), name, current.createdAt(), settings, current.startOffsets()));
         return new SubscriptionRef(queue, name, settings, current.createdAt(), current.startOffsets());
     }
 
     public Optional<SubscriptionRef> findSubscription(QueueRef queue, String name) {
-        return findSubscriptionItem(queue.id(), name).map(item -> CatalogItems.subscription(queue, item));
+        return findSubscriptionEntry(queue.id(), name).map(e -> subscription(queue, e));
     }
 
     public SubscriptionRef requireSubscription(QueueRef queue, String name) {
@@ -221,9 +232,8 @@ public final class QueueCatalog {
 
     public List<SubscriptionRef> subscriptions(QueueRef queue) {
         List<SubscriptionRef> subs = new ArrayList<>();
-        dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
-                        .expressionAttributeValues(Map.of(":pk", s(subscriptionsKey(queue.id())))).consistentRead(true))
-                .items().forEach(item -> subs.add(CatalogItems.subscription(queue, item)));
+        subscriptions.query(r -> r.queryConditional(QueryConditional.keyEqualTo(CatalogItems.subscriptions(queue.id()))).consistentRead(true))
+                .items().forEach(e -> subs.add(subscription(queue, e)));
         return subs;
     }
 
@@ -232,23 +242,27 @@ public final class QueueCatalog {
             throw new InvalidRequestException("subscription", "the default subscription cannot be deleted; delete the queue instead");
         }
         requireSubscription(queue, name);
-        dynamo.deleteItem(b -> b.tableName(table).key(subscriptionKey(queue.id(), name)));
+        subscriptions.deleteItem(CatalogItems.subscription(queue.id(), name));
     }
 
-    private Optional<Map<String, AttributeValue>> findSubscriptionItem(String queueId, String name) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(subscriptionKey(queueId, name)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    private static SubscriptionRef subscription(QueueRef queue, SubscriptionEntry e) {
+        return new SubscriptionRef(queue, e.name(), e.settings(), e.createdAt(), e.startOffsets());
     }
 
-    private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")").build()).build();
+    private Optional<SubscriptionEntry> findSubscriptionEntry(String queueId, String name) {
+        return Optional.ofNullable(subscriptions.getItem(r -> r.key(CatalogItems.subscription(queueId, name)).consistentRead(true)));
+    }
+
+    /** The condition that the queue item is still the incarnation read (not deleted, nor created again). */
+    private static Expression sameIncarnation(String id) {
+        return Expression.builder().expression(CatalogItems.QUEUE_ID + " = :id")
+                .expressionValues(Map.of(":id", AttributeValue.fromS(id))).build();
     }
 
     /** Runs a conditional write; a lost race is its outcome, anything else leaves as Shoal's kind. */
-    private static WriteOutcome<Void> write(String what, Supplier<?> call) {
+    private static WriteOutcome<Void> write(String what, Runnable call) {
         try {
-            call.get();
+            call.run();
             return WriteOutcome.written();
         } catch (SdkException e) {
             return WriteOutcome.ofFailure(e, what, item -> null);

@@ -1,11 +1,14 @@
 package dev.shoal.storage.dynamodb;
 
+import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.SubscriptionSettings;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +34,17 @@ class LayoutDocumentedTest {
     private static final Pattern ROW = Pattern.compile("^\\| ([^|]+?) \\| ([^|]+?) \\| ([^|]+?) \\|$", Pattern.MULTILINE);
     private static final Pattern PLACEHOLDER = Pattern.compile("<(\\w+)>");
 
-    /** The items this package writes, each as its key for {@link #SAMPLE} (sort keys in prose where they are a name). */
+    /** The items this package writes (catalog items as their schemas store them), each as its key for {@link #SAMPLE}; sort keys in prose where they are a name. */
     private static Map<String, Key> written() {
         String stateKey = StateItems.stateKey(SAMPLE.get("queueId"), SAMPLE.get("sub"), 3);
         Map<String, Key> items = new LinkedHashMap<>();
-        items.put("queue", Key.of(CatalogItems.queueKey("any"), "queue name"));
-        items.put("subscription", Key.of(CatalogItems.subscriptionKey(SAMPLE.get("queueId"), "any"), "subscription name"));
-        items.put("deleted queue (for the janitor)", Key.of(CatalogItems.deletedQueueKey("any"), "queue id"));
+        Instant t = Instant.EPOCH;
+        items.put("queue", Key.of(CatalogSchemas.QUEUE.itemToMap(
+                new CatalogSchemas.QueueEntry("any", "id", t, QueueSettings.builder().build()), true), "queue name"));
+        items.put("subscription", Key.of(CatalogSchemas.SUBSCRIPTION.itemToMap(new CatalogSchemas.SubscriptionEntry(
+                SAMPLE.get("queueId"), "any", t, SubscriptionSettings.DEFAULT, Map.of()), true), "subscription name"));
+        items.put("deleted queue (for the janitor)", Key.of(CatalogSchemas.DELETED_QUEUE.itemToMap(
+                new CatalogSchemas.DeletedQueueEntry("any", "q", 1, List.of(), t), true), "queue id"));
         items.put("cursor", Key.of(StateItems.cursorKey(stateKey)));
         items.put("chunk", Key.of(StateItems.chunkKey(stateKey, 2, 42)));
         items.put("dead-letter move marker", Key.of(DeadLetterItems.marker(stateKey, "p", 0, 0).item(), "source position"));

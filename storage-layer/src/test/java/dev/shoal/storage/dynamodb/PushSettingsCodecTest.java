@@ -5,6 +5,7 @@ import dev.shoal.storage.PushTarget;
 import dev.shoal.storage.PushTarget.EventFormat;
 import dev.shoal.storage.SubscriptionSettings;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
@@ -17,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A push target's event format and response handling, as the catalog stores them. */
-class PushSettingsItemsTest {
+class PushSettingsCodecTest {
 
     private static final String URL = "http://127.0.0.1:9000/events";
+    private static final TableSchema<SubscriptionSettings> SETTINGS = CatalogSchemas.SUBSCRIPTION_SETTINGS;
 
     @Test
     void aNewPushTargetGetsSqsEventsAndReportsBatchItemFailures() {
@@ -36,18 +38,18 @@ class PushSettingsItemsTest {
 
         for (PushTarget t : new PushTarget[]{shoal, ignoring}) {
             SubscriptionSettings s = SubscriptionSettings.builder().push(t).build();
-            assertEquals(s, SettingsItems.subscription(SettingsItems.subscription(s)));
+            assertEquals(s, SETTINGS.mapToItem(SETTINGS.itemToMap(s, true)));
         }
     }
 
     @Test
     void aSubscriptionStoredBeforeEventFormatsKeepsShoalsEvent() {
-        Map<String, AttributeValue> item = new HashMap<>(SettingsItems.subscription(
-                SubscriptionSettings.builder().push(PushTarget.of(URL)).build()));
+        Map<String, AttributeValue> item = new HashMap<>(SETTINGS.itemToMap(
+                SubscriptionSettings.builder().push(PushTarget.of(URL)).build(), true));
         item.remove("pushFormat");
         item.remove("pushReportFailures");
 
-        PushTarget read = SettingsItems.subscription(item).push();
+        PushTarget read = SETTINGS.mapToItem(item).push();
 
         assertEquals(EventFormat.SHOAL, read.eventFormat(), "its target was written for the shoal event");
         assertTrue(read.reportBatchItemFailures());
