@@ -8,7 +8,6 @@ import dev.shoal.storage.dynamodb.WriteOutcome;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -186,20 +185,19 @@ public final class ChunkTable {
 
     /**
      * Moves the floor up (never down, never across generations), creating the cursor of a
-     * partition that has none yet. True when the stored floor is now {@code floor}; false when
-     * another pass moved it as far or a seek started a new generation.
+     * partition that has none yet. Written when the stored floor is now {@code floor}; a lost
+     * race when another pass moved it as far or a seek started a new generation.
      */
-    public boolean raiseFloor(String stateKey, Cursor read, long floor) {
+    public WriteOutcome<Cursor> raiseFloor(String stateKey, Cursor read, long floor) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(StateItems.cursorKey(stateKey))
                     .updateExpression("SET floor = :f, gen = if_not_exists(gen, :g), genStart = if_not_exists(genStart, :gs)")
                     .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ") OR (gen = :g AND floor < :f)")
-                    .expressionAttributeValues(Map.of(":f", n(floor), ":g", n(read.gen()), ":gs", n(read.genStart()))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        } catch (RuntimeException e) {
-            throw StoreErrors.translate(e, "the floor of " + stateKey);
+                    .expressionAttributeValues(Map.of(":f", n(floor), ":g", n(read.gen()), ":gs", n(read.genStart())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return WriteOutcome.written();
+        } catch (SdkException e) {
+            return WriteOutcome.ofFailure(e, "the floor of " + stateKey, winner -> ChunkItems.decodeCursor(winner, read.genStart()));
         }
     }
 

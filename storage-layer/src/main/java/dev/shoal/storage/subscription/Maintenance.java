@@ -51,7 +51,7 @@ public final class Maintenance {
             }
         } while (!blocked && page.size() == PAGE);
         long confirmed = cursor.floor();
-        if (floor > cursor.floor() && chunks.raiseFloor(stateKey, cursor, floor)) {
+        if (floor > cursor.floor() && chunks.raiseFloor(stateKey, cursor, floor).landed()) {
             confirmed = floor;
         }
         // only chunks the stored floor has passed: until then the frontier may rest on the newest of them

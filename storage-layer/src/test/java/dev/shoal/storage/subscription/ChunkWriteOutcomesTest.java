@@ -79,4 +79,17 @@ class ChunkWriteOutcomesTest {
         assertInstanceOf(WriteOutcome.LostRace.class, stale);
         assertEquals(new Cursor(1, 5, 5), chunks.head(STATE_KEY, 0).cursor());
     }
+
+    @Test
+    void aFloorRaisedAsFarByAnotherPassIsALostRaceAndNeverMovesItBack(AwsFixture aws) {
+        ChunkTable chunks = new ChunkTable(aws.dynamo(), aws.tables());
+        Cursor read = chunks.head(STATE_KEY, 0).cursor();
+        assertTrue(chunks.raiseFloor(STATE_KEY, read, 10).landed());
+
+        WriteOutcome<Cursor> lower = chunks.raiseFloor(STATE_KEY, read, 7);
+
+        var lost = assertInstanceOf(WriteOutcome.LostRace.class, lower);
+        assertEquals(10, ((Cursor) lost.winner().orElseThrow()).floor());
+        assertEquals(10, chunks.head(STATE_KEY, 0).cursor().floor());
+    }
 }
