@@ -68,7 +68,7 @@ final class JanitorPass {
             for (int p = 0; p < deleted.partitions(); p++) {
                 segments += retention.purgeDeleted(deleted.id(), p);
                 for (String sub : deleted.subscriptions()) {
-                    maintenance.forgetState(deleted.id() + "#" + sub + "#" + p);
+                    maintenance.forgetState(dev.shoal.storage.dynamodb.StateItems.stateKey(deleted.id(), sub, p));
                 }
             }
             catalog.forgetDeletedQueue(deleted.id());

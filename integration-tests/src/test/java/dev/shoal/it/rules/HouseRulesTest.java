@@ -27,6 +27,15 @@ class HouseRulesTest {
     /** Time and randomness come in through an injected Clock, Sleeper or source; wiring uses Clock.systemUTC(). */
     private static final Pattern UNINJECTED = Pattern.compile("Instant\\.now\\(\\)|System\\.currentTimeMillis\\(\\)|new Random\\(");
     private static final int MAX_CLASS_LINES = 400;
+    /**
+     * A string literal that spells a DynamoDB key: a {@code prefix#} or a bare {@code "#"} joining
+     * key parts, a zero-padded {@code %0Nd#} sort key, or a fixed partition/sort key of the catalog
+     * and cursors. Condition placeholders ({@code "#p"}) start with the {@code #} and do not match.
+     */
+    private static final Pattern KEY_FORMAT = Pattern.compile("\"[a-z-]*#|\"(queues|deleted-queues|cursor)\"|%0\\d+d#");
+    private static final String ENGINE = "storage-layer/src/main/java/dev/shoal/storage/";
+    /** Where key formats may be written: the layout's one home, and (until its formats move there) the fifo package. */
+    private static final List<String> KEY_FORMAT_HOMES = List.of(ENGINE + "dynamodb/", ENGINE + "fifo/");
     private static final Pattern INTERNAL_IMPORT = Pattern.compile("^import (dev\\.shoal\\.\\w+)(\\.[\\w.]*)?\\.internal\\.", Pattern.MULTILINE);
 
     private static Path root() {
@@ -86,6 +95,25 @@ class HouseRulesTest {
             }
         }
         assertEquals(List.of(), found, "split classes over " + MAX_CLASS_LINES + " lines by what they do");
+    }
+
+    @Test
+    void dynamoDbKeyFormatsAreWrittenOnlyInTheDynamoDbPackage() {
+        List<String> found = new ArrayList<>();
+        for (Path file : sources("storage-layer")) {
+            String name = root().relativize(file).toString().replace('\\', '/');
+            if (KEY_FORMAT_HOMES.stream().anyMatch(name::startsWith)) {
+                continue;
+            }
+            String[] lines = read(file).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                if (KEY_FORMAT.matcher(lines[i]).find()) {
+                    found.add(name + ":" + (i + 1) + ": " + lines[i].trim());
+                }
+            }
+        }
+        assertEquals(List.of(), found, "key formats live in dev.shoal.storage.dynamodb (StateItems, CatalogItems, LogItems, ...): "
+                + "call the key function there instead");
     }
 
     @Test

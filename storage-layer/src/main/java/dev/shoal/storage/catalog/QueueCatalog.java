@@ -5,53 +5,66 @@ import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.NotFoundException;
 import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.StoreErrors;
+import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.dynamodb.CatalogItems;
+import dev.shoal.storage.dynamodb.CatalogSchemas;
+import dev.shoal.storage.dynamodb.CatalogSchemas.DeletedQueueEntry;
+import dev.shoal.storage.dynamodb.CatalogSchemas.QueueEntry;
+import dev.shoal.storage.dynamodb.CatalogSchemas.SubscriptionEntry;
 import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.dynamodb.WriteOutcome;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactDeleteItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.STATE_PARTITION_KEY;
 import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
 
 /**
- * Queues and subscriptions, stored in the state table: queues under the partition key
- * {@code queues} (so listing is one query), a queue's subscriptions under {@code subs#<id>}.
- * Deleted queues leave a {@code deleted-queues} item for the janitor to clean up after.
+ * Queues and subscriptions, stored in the state table ({@link CatalogItems} keys,
+ * {@link CatalogSchemas} items) through the enhanced client: the catalog is cold, typed data,
+ * read once per queue and cached. Deleted queues leave a marker item for the janitor to clean up
+ * after. Conditional writes come back as a {@link WriteOutcome}: a lost race is an answer here
+ * (the queue exists already, or was deleted meanwhile), never an exception that escapes.
  */
 public final class QueueCatalog {
 
-    static final String QUEUES = "queues";
-    static final String DELETED = "deleted-queues";
     /** A transaction takes 100 items: the queue, the marker, and this many subscriptions. */
     static final int SUBSCRIPTIONS_IN_DELETE = 98;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Expression ABSENT = Expression.builder().expression("attribute_not_exists(" + STATE_PARTITION_KEY + ")").build();
 
-    private final DynamoDbClient dynamo;
-    private final String table;
+    private final DynamoDbEnhancedClient enhanced;
+    private final DynamoDbTable<QueueEntry> queues;
+    private final DynamoDbTable<SubscriptionEntry> subscriptions;
+    private final DynamoDbTable<DeletedQueueEntry> deleted;
     private final Clock clock;
 
     public QueueCatalog(DynamoDbClient dynamo, ShoalTables tables, Clock clock) {
-        this.dynamo = dynamo;
-        this.table = tables.stateTable();
+        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
+        this.queues = enhanced.table(tables.stateTable(), CatalogSchemas.QUEUE);
+        this.subscriptions = enhanced.table(tables.stateTable(), CatalogSchemas.SUBSCRIPTION);
+        this.deleted = enhanced.table(tables.stateTable(), CatalogSchemas.DELETED_QUEUE);
         this.clock = clock;
     }
 
@@ -63,24 +76,24 @@ public final class QueueCatalog {
         Limits.checkQueueName("name", name, settings.fifo());
         Instant now = clock.instant();
         String id = HexFormat.of().formatHex(randomBytes());
-        Map<String, AttributeValue> queueItem = new HashMap<>(SettingsCodec.queue(settings));
-        queueItem.putAll(key(QUEUES, name));
-        queueItem.put("id", s(id));
-        queueItem.put("createdAt", n(now.toEpochMilli()));
-        Map<String, AttributeValue> subItem = subscriptionItem(id, Limits.DEFAULT_SUBSCRIPTION, settings.defaultSubscription(), now, Map.of());
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(
-                    putIfAbsent(queueItem), putIfAbsent(subItem)));
+        QueueEntry queue = new QueueEntry(name, id, now, settings);
+        SubscriptionEntry defaults = new SubscriptionEntry(id, Limits.DEFAULT_SUBSCRIPTION, now, settings.defaultSubscription(), Map.of());
+        WriteOutcome<Void> created = write("the creation of queue '" + name + "'", () -> enhanced.transactWriteItems(
+                TransactWriteItemsEnhancedRequest.builder()
+                        .addPutItem(queues, TransactPutItemEnhancedRequest.builder(QueueEntry.class).item(queue).conditionExpression(ABSENT).build())
+                        .addPutItem(subscriptions, TransactPutItemEnhancedRequest.builder(SubscriptionEntry.class).item(defaults)
+                                .conditionExpression(ABSENT).build())
+                        .build()));
+        if (created.landed()) {
             return new QueueRef(name, id, settings, now);
-        } catch (TransactionCanceledException e) {
-            QueueRef existing = find(name).orElseThrow(() -> new ConflictException("QueueBeingCreated",
-                    "queue '" + name + "' is being created or deleted concurrently; retry"));
-            if (!existing.settings().equals(settings)) {
-                throw new ConflictException("QueueAlreadyExists",
-                        "queue '" + name + "' already exists with different settings; update it instead");
-            }
-            return existing;
         }
+        QueueRef existing = find(name).orElseThrow(() -> new ConflictException("QueueBeingCreated",
+                "queue '" + name + "' is being created or deleted concurrently; retry"));
+        if (!existing.settings().equals(settings)) {
+            throw new ConflictException("QueueAlreadyExists",
+                    "queue '" + name + "' already exists with different settings; update it instead");
+        }
+        return existing;
     }
 
     private static byte[] randomBytes() {
@@ -102,29 +115,25 @@ public final class QueueCatalog {
         if (old.fifo() && settings.partitions() != old.partitions()) {
             throw new InvalidRequestException("partitions", "cannot change on a FIFO queue: groups are placed by hash (was " + old.partitions() + ")");
         }
-        Map<String, AttributeValue> item = new HashMap<>(SettingsCodec.queue(settings));
-        item.putAll(key(QUEUES, name));
-        item.put("id", s(current.id()));
-        item.put("createdAt", n(current.createdAt().toEpochMilli()));
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("id = :id").expressionAttributeValues(Map.of(":id", s(current.id()))));
-        } catch (ConditionalCheckFailedException e) {
-            throw NotFoundException.queue(name);
+        QueueEntry entry = new QueueEntry(name, current.id(), current.createdAt(), settings);
+        WriteOutcome<Void> updated = write("the update of queue '" + name + "'", () -> queues.putItem(
+                PutItemEnhancedRequest.builder(QueueEntry.class).item(entry).conditionExpression(sameIncarnation(current.id())).build()));
+        if (!updated.landed()) {
+            throw NotFoundException.queue(name); // deleted, and perhaps created again, meanwhile
         }
         updateSubscription(current, Limits.DEFAULT_SUBSCRIPTION, settings.defaultSubscription());
         return new QueueRef(name, current.id(), settings, current.createdAt());
     }
 
     public Optional<QueueRef> find(String name) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(QUEUES, name)).consistentRead(true)).item();
-        if (item == null || item.isEmpty()) {
+        QueueEntry entry = queues.getItem(r -> r.key(CatalogItems.queue(name)).consistentRead(true));
+        if (entry == null) {
             return Optional.empty();
         }
-        String id = str(item, "id");
-        SubscriptionSettings defaults = findSubscriptionItem(id, Limits.DEFAULT_SUBSCRIPTION)
-                .map(SettingsCodec::subscription).orElse(SubscriptionSettings.DEFAULT);
-        return Optional.of(new QueueRef(name, id, SettingsCodec.queue(item, defaults), Instant.ofEpochMilli(num(item, "createdAt", 0))));
+        SubscriptionSettings defaults = findSubscriptionEntry(entry.id(), Limits.DEFAULT_SUBSCRIPTION)
+                .map(SubscriptionEntry::settings).orElse(SubscriptionSettings.DEFAULT);
+        return Optional.of(new QueueRef(name, entry.id(), entry.settings().toBuilder().defaultSubscription(defaults).build(),
+                entry.createdAt()));
     }
 
     public QueueRef require(String name) {
@@ -132,15 +141,12 @@ public final class QueueCatalog {
     }
 
     public List<String> list(String prefix) {
-        List<String> names = new ArrayList<>();
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                .keyConditionExpression(STATE_PARTITION_KEY + " = :pk" + (prefix.isEmpty() ? "" : " AND begins_with(" + STATE_SORT_KEY + ", :prefix)"))
-                .projectionExpression(STATE_SORT_KEY);
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(QUEUES)));
-        if (!prefix.isEmpty()) values.put(":prefix", s(prefix));
-        dynamo.queryPaginator(query.expressionAttributeValues(values).build())
-                .items().forEach(item -> names.add(str(item, STATE_SORT_KEY)));
-        return names;
+        QueryConditional names = prefix.isEmpty()
+                ? QueryConditional.keyEqualTo(Key.builder().partitionValue(CatalogItems.QUEUES).build())
+                : QueryConditional.sortBeginsWith(CatalogItems.queue(prefix));
+        List<String> out = new ArrayList<>();
+        queues.query(r -> r.queryConditional(names).attributesToProject(STATE_SORT_KEY)).items().forEach(e -> out.add(e.name()));
+        return out;
     }
 
     /**
@@ -157,29 +163,24 @@ public final class QueueCatalog {
         QueueRef queue = require(name);
         List<SubscriptionRef> subs = new ArrayList<>(subscriptions(queue));
         subs.sort(Comparator.comparing((SubscriptionRef sub) -> !Limits.DEFAULT_SUBSCRIPTION.equals(sub.name())));
-        Map<String, AttributeValue> marker = new HashMap<>(key(DELETED, queue.id()));
-        marker.put("name", s(name));
-        marker.put("partitions", n(queue.partitions()));
-        marker.put("deletedAt", n(clock.millis()));
-        marker.put("subs", AttributeValue.fromL(subs.stream().map(sub -> s(sub.name())).toList()));
-        List<TransactWriteItem> writes = new ArrayList<>();
-        writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(QUEUES, name))
-                .conditionExpression("id = :id").expressionAttributeValues(Map.of(":id", s(queue.id())))).build());
-        writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(marker)).build());
+        DeletedQueueEntry marker = new DeletedQueueEntry(queue.id(), name, queue.partitions(),
+                subs.stream().map(SubscriptionRef::name).toList(), clock.instant());
+        TransactWriteItemsEnhancedRequest.Builder writes = TransactWriteItemsEnhancedRequest.builder()
+                .addDeleteItem(queues, TransactDeleteItemEnhancedRequest.builder().key(CatalogItems.queue(name))
+                        .conditionExpression(sameIncarnation(queue.id())).build())
+                .addPutItem(deleted, marker);
         int inTransaction = Math.min(subs.size(), SUBSCRIPTIONS_IN_DELETE);
         for (SubscriptionRef sub : subs.subList(0, inTransaction)) {
-            writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(subsKey(queue.id()), sub.name()))).build());
+            writes.addDeleteItem(subscriptions, CatalogItems.subscription(queue.id(), sub.name()));
         }
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(writes));
-        } catch (SdkException e) {
-            if (StoreErrors.classify(e) == StoreErrors.Kind.CONDITION_FAILED) {
-                throw NotFoundException.queue(name); // deleted by someone else meanwhile
-            }
-            throw StoreErrors.translate(e, "the deletion of queue '" + name + "'");
+        String what = "the deletion of queue '" + name + "'";
+        switch (write(what, () -> enhanced.transactWriteItems(writes.build()))) {
+            case WriteOutcome.Written<Void> w -> { }
+            case WriteOutcome.LostRace<Void> r -> throw NotFoundException.queue(name); // deleted by someone else meanwhile
+            case WriteOutcome.Conflicted<Void> c -> throw new RetryableException("too much contention on " + what + "; retry", null);
         }
         for (SubscriptionRef sub : subs.subList(inTransaction, subs.size())) {
-            dynamo.deleteItem(b -> b.tableName(table).key(key(subsKey(queue.id()), sub.name())));
+            subscriptions.deleteItem(CatalogItems.subscription(queue.id(), sub.name()));
         }
     }
 
@@ -188,45 +189,41 @@ public final class QueueCatalog {
     }
 
     public List<DeletedQueue> deletedQueues() {
-        List<DeletedQueue> deleted = new ArrayList<>();
-        dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
-                        .expressionAttributeValues(Map.of(":pk", s(DELETED))))
-                .items().forEach(item -> deleted.add(new DeletedQueue(str(item, STATE_SORT_KEY), str(item, "name"),
-                        (int) num(item, "partitions", 1),
-                        item.containsKey("subs") ? item.get("subs").l().stream().map(AttributeValue::s).toList() : List.of())));
-        return deleted;
+        List<DeletedQueue> out = new ArrayList<>();
+        deleted.query(r -> r.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(CatalogItems.DELETED_QUEUES).build())))
+                .items().forEach(e -> out.add(new DeletedQueue(e.id(), e.name(), e.partitions(), e.subscriptions())));
+        return out;
     }
 
     public void forgetDeletedQueue(String id) {
-        dynamo.deleteItem(b -> b.tableName(table).key(key(DELETED, id)));
+        deleted.deleteItem(CatalogItems.deletedQueue(id));
     }
 
     public SubscriptionRef createSubscription(QueueRef queue, String name, SubscriptionSettings settings, Map<Integer, Long> startOffsets) {
         Limits.checkSubscriptionName("name", name);
         Instant now = clock.instant();
-        Map<String, AttributeValue> item = subscriptionItem(queue.id(), name, settings, now, startOffsets);
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")"));
+        SubscriptionEntry entry = new SubscriptionEntry(queue.id(), name, now, settings, startOffsets);
+        WriteOutcome<Void> created = write("the creation of subscription '" + name + "'", () -> subscriptions.putItem(
+                PutItemEnhancedRequest.builder(SubscriptionEntry.class).item(entry).conditionExpression(ABSENT).build()));
+        if (created.landed()) {
             return new SubscriptionRef(queue, name, settings, now, startOffsets);
-        } catch (ConditionalCheckFailedException e) {
-            SubscriptionRef existing = requireSubscription(queue, name);
-            if (!existing.settings().equals(settings)) {
-                throw new ConflictException("SubscriptionAlreadyExists",
-                        "subscription '" + name + "' already exists with different settings; update it instead");
-            }
-            return existing;
         }
+        SubscriptionRef existing = requireSubscription(queue, name);
+        if (!existing.settings().equals(settings)) {
+            throw new ConflictException("SubscriptionAlreadyExists",
+                    "subscription '" + name + "' already exists with different settings; update it instead");
+        }
+        return existing;
     }
 
     public SubscriptionRef updateSubscription(QueueRef queue, String name, SubscriptionSettings settings) {
         SubscriptionRef current = requireSubscription(queue, name);
-        Map<String, AttributeValue> item = subscriptionItem(queue.id(), name, settings, current.createdAt(), current.startOffsets());
-        dynamo.putItem(b -> b.tableName(table).item(item));
+        subscriptions.putItem(new SubscriptionEntry(queue.id(), name, current.createdAt(), settings, current.startOffsets()));
         return new SubscriptionRef(queue, name, settings, current.createdAt(), current.startOffsets());
     }
 
     public Optional<SubscriptionRef> findSubscription(QueueRef queue, String name) {
-        return findSubscriptionItem(queue.id(), name).map(item -> subscription(queue, item));
+        return findSubscriptionEntry(queue.id(), name).map(e -> subscription(queue, e));
     }
 
     public SubscriptionRef requireSubscription(QueueRef queue, String name) {
@@ -235,9 +232,8 @@ public final class QueueCatalog {
 
     public List<SubscriptionRef> subscriptions(QueueRef queue) {
         List<SubscriptionRef> subs = new ArrayList<>();
-        dynamo.queryPaginator(b -> b.tableName(table).keyConditionExpression(STATE_PARTITION_KEY + " = :pk")
-                        .expressionAttributeValues(Map.of(":pk", s(subsKey(queue.id())))).consistentRead(true))
-                .items().forEach(item -> subs.add(subscription(queue, item)));
+        subscriptions.query(r -> r.queryConditional(QueryConditional.keyEqualTo(CatalogItems.subscriptions(queue.id()))).consistentRead(true))
+                .items().forEach(e -> subs.add(subscription(queue, e)));
         return subs;
     }
 
@@ -246,47 +242,30 @@ public final class QueueCatalog {
             throw new InvalidRequestException("subscription", "the default subscription cannot be deleted; delete the queue instead");
         }
         requireSubscription(queue, name);
-        dynamo.deleteItem(b -> b.tableName(table).key(key(subsKey(queue.id()), name)));
+        subscriptions.deleteItem(CatalogItems.subscription(queue.id(), name));
     }
 
-    private SubscriptionRef subscription(QueueRef queue, Map<String, AttributeValue> item) {
-        Map<Integer, Long> starts = new HashMap<>();
-        AttributeValue startMap = item.get("start");
-        if (startMap != null && startMap.hasM()) {
-            startMap.m().forEach((p, v) -> starts.put(Integer.parseInt(p), Long.parseLong(v.n())));
+    private static SubscriptionRef subscription(QueueRef queue, SubscriptionEntry e) {
+        return new SubscriptionRef(queue, e.name(), e.settings(), e.createdAt(), e.startOffsets());
+    }
+
+    private Optional<SubscriptionEntry> findSubscriptionEntry(String queueId, String name) {
+        return Optional.ofNullable(subscriptions.getItem(r -> r.key(CatalogItems.subscription(queueId, name)).consistentRead(true)));
+    }
+
+    /** The condition that the queue item is still the incarnation read (not deleted, nor created again). */
+    private static Expression sameIncarnation(String id) {
+        return Expression.builder().expression(CatalogItems.QUEUE_ID + " = :id")
+                .expressionValues(Map.of(":id", AttributeValue.fromS(id))).build();
+    }
+
+    /** Runs a conditional write; a lost race is its outcome, anything else leaves as Shoal's kind. */
+    private static WriteOutcome<Void> write(String what, Runnable call) {
+        try {
+            call.run();
+            return WriteOutcome.written();
+        } catch (SdkException e) {
+            return WriteOutcome.ofFailure(e, what, item -> null);
         }
-        return new SubscriptionRef(queue, str(item, STATE_SORT_KEY), SettingsCodec.subscription(item),
-                Instant.ofEpochMilli(num(item, "createdAt", 0)), starts);
-    }
-
-    private Optional<Map<String, AttributeValue>> findSubscriptionItem(String queueId, String name) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(subsKey(queueId), name)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
-    }
-
-    private Map<String, AttributeValue> subscriptionItem(String queueId, String name, SubscriptionSettings settings,
-                                                         Instant createdAt, Map<Integer, Long> startOffsets) {
-        Map<String, AttributeValue> item = new HashMap<>(SettingsCodec.subscription(settings));
-        item.putAll(key(subsKey(queueId), name));
-        item.put("createdAt", n(createdAt.toEpochMilli()));
-        if (!startOffsets.isEmpty()) {
-            Map<String, AttributeValue> starts = new HashMap<>();
-            startOffsets.forEach((p, o) -> starts.put(Integer.toString(p), n(o)));
-            item.put("start", AttributeValue.fromM(starts));
-        }
-        return item;
-    }
-
-    private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")").build()).build();
-    }
-
-    static String subsKey(String queueId) {
-        return "subs#" + queueId;
-    }
-
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(STATE_PARTITION_KEY, s(pk), STATE_SORT_KEY, s(sk));
     }
 }

@@ -1,6 +1,7 @@
 package dev.shoal.storage.catalog;
 
 import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.dynamodb.LogItems;
 
 import java.time.Instant;
 
@@ -11,11 +12,12 @@ import java.time.Instant;
  */
 public record QueueRef(String name, String id, QueueSettings settings, Instant createdAt) {
 
-    /** The log partition key prefix and S3 key prefix of one partition. */
+    /** The log table partition key of one partition. */
     public String partitionKey(int partition) {
-        return id + "#" + partition;
+        return LogItems.partitionKey(id, partition);
     }
 
+    /** The S3 key prefix of one partition's segments. */
     public String segmentPrefix(int partition) {
         return "segments/" + id + "/" + partition + "/";
     }

@@ -1,6 +1,7 @@
 package dev.shoal.storage.catalog;
 
 import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.dynamodb.StateItems;
 
 import java.time.Instant;
 import java.util.Map;
@@ -25,6 +26,11 @@ public record SubscriptionRef(QueueRef queue, String name, SubscriptionSettings 
 
     /** The state-table partition key of this subscription's consumer state in one partition. */
     public String stateKey(int partition) {
-        return queue.id() + "#" + name + "#" + partition;
+        return StateItems.stateKey(queue.id(), name, partition);
+    }
+
+    /** This subscription across its partitions: what its receives and acks are coalesced by. */
+    public String key() {
+        return StateItems.subscriptionKey(queue.id(), name);
     }
 }

@@ -8,8 +8,8 @@ import dev.shoal.storage.NackEntry;
 import dev.shoal.storage.ReceiptResult;
 import dev.shoal.storage.ShoalException;
 import dev.shoal.storage.Sleeper;
-import dev.shoal.storage.log.Backoff;
 import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.dynamodb.LostRaces;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -36,14 +36,14 @@ import java.util.function.Function;
  */
 public final class Acknowledger {
 
-    static final int MAX_ATTEMPTS = 8;
+    static final int MAX_ATTEMPTS = LostRaces.MAX_ATTEMPTS;
     /** A DynamoDB transaction takes at most 100 items. */
     static final int MAX_PIECES = 99;
 
     private final ChunkTable chunks;
     private final ReceiptCodec receipts;
     private final Clock clock;
-    private final Sleeper sleeper;
+    private final LostRaces races;
 
     public Acknowledger(ChunkTable chunks, ReceiptCodec receipts, Clock clock) {
         this(chunks, receipts, clock, Sleeper.SYSTEM);
@@ -53,7 +53,7 @@ public final class Acknowledger {
         this.chunks = chunks;
         this.receipts = receipts;
         this.clock = clock;
-        this.sleeper = sleeper;
+        this.races = new LostRaces(sleeper);
     }
 
     /** What to do to one message: return its new schedule, or null to ack it. May throw to fail that entry. */
@@ -157,7 +157,7 @@ public final class Acknowledger {
             }
             if (raced) {
                 lostRaces++;
-                sleeper.sleep(Backoff.LOST_RACE.delay(lostRaces));
+                races.backOff(lostRaces);
             }
             pending = retry;
         }
@@ -213,7 +213,7 @@ public final class Acknowledger {
             return Outcome.DONE;
         }
         List<Chunk> pieces = fits.isEmpty() ? List.of(updated) : Splitter.split(updated, fits);
-        if (!chunks.replace(stateKey, chunk, pieces, now)) {
+        if (!chunks.replace(stateKey, chunk, pieces, now).landed()) {
             List<String> all = new ArrayList<>(applied);
             all.addAll(left);
             return new Outcome(all, true);

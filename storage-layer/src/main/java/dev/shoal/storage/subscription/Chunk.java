@@ -1,5 +1,7 @@
 package dev.shoal.storage.subscription;
 
+import dev.shoal.storage.log.IndexEntry;
+
 import java.util.BitSet;
 
 /**
@@ -34,6 +36,28 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
     public Chunk {
         acked = (BitSet) acked.clone();
         if (end <= start) throw new IllegalArgumentException("empty chunk [" + start + ", " + end + ")");
+        if (acked.length() > end - start) {
+            throw new IllegalArgumentException("acked bit " + (acked.length() - 1) + " outside chunk [" + start + ", " + end + ")");
+        }
+        if (done != (acked.cardinality() == end - start)) {
+            throw new IllegalArgumentException("chunk [" + start + ", " + end + ") is " + (done ? "" : "not ")
+                    + "done with " + acked.cardinality() + " of " + (end - start) + " acked");
+        }
+    }
+
+    /**
+     * Offsets {@code [from, to)} of {@code segment} claimed at the frontier and delivered now:
+     * leased by {@code lease} until {@code now + visibilityMillis}, received once.
+     */
+    public static Chunk fresh(long gen, long from, long to, IndexEntry segment, String lease, long now, long visibilityMillis) {
+        return new Chunk(gen, from, to, segment.segmentKey(), segment.baseOffset(), segment.bytes(), segment.headerLength(),
+                new BitSet(), lease, State.LEASED, now + visibilityMillis, now, 1, now, 0, false);
+    }
+
+    /** Offsets {@code [from, to)} of {@code segment} claimed at the frontier, first deliverable at {@code due} (never received). */
+    public static Chunk delayed(long gen, long from, long to, IndexEntry segment, long due) {
+        return new Chunk(gen, from, to, segment.segmentKey(), segment.baseOffset(), segment.bytes(), segment.headerLength(),
+                new BitSet(), null, State.DELAYED, due, 0, 0, 0, 0, false);
     }
 
     public int size() {
@@ -70,6 +94,7 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
         return out;
     }
 
+    /** The same chunk with {@code bits} acked (done when that is all of it). */
     public Chunk withAcked(BitSet bits) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, bits, lease, state, due,
                 leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == size());
@@ -89,6 +114,7 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
                 leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == (int) (to - from));
     }
 
+    /** Delivered again: a new lease until {@code visibleAgain}, one more receive. */
     public Chunk leased(String newLease, long nowMillis, long visibleAgain) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, newLease, State.LEASED,
                 visibleAgain, nowMillis, receiveCount + 1, firstReceivedAt == 0 ? nowMillis : firstReceivedAt, version, done);
@@ -99,8 +125,18 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
                 due, leasedAt, count, firstReceivedAt, version, done);
     }
 
+    /** In {@code newState} until {@code newDue} (a nack, a visibility change, a retry delay). */
     public Chunk rescheduled(State newState, long newDue) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, newState,
                 newDue, leasedAt, receiveCount, firstReceivedAt, version, done);
+    }
+
+    /**
+     * This chunk as the write that replaces {@code original} stores it: one version after the
+     * original's, so a writer that read the original before loses the race.
+     */
+    public Chunk versionAfter(Chunk original) {
+        return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, state, due,
+                leasedAt, receiveCount, firstReceivedAt, original.version + 1, done);
     }
 }

@@ -4,27 +4,21 @@ import dev.shoal.storage.MessageAttribute;
 import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.dynamodb.DeadLetterItems;
+import dev.shoal.storage.dynamodb.Guard;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.log.GuardFailedException;
 import dev.shoal.storage.log.PartitionLog;
 import dev.shoal.storage.segment.SegmentRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-
-import static dev.shoal.storage.dynamodb.Items.n;
-import static dev.shoal.storage.dynamodb.Items.s;
-import static dev.shoal.storage.dynamodb.ShoalTables.*;
 
 /**
  * Moves a chunk's unacked messages to the subscription's dead-letter queue instead of
@@ -42,7 +36,6 @@ import static dev.shoal.storage.dynamodb.ShoalTables.*;
 public final class DeadLetterMover {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterMover.class);
-    static final Duration MARKER_TTL = Duration.ofDays(14);
 
     public static final String SOURCE_QUEUE = "shoal.source.queue";
     public static final String SOURCE_SUBSCRIPTION = "shoal.source.subscription";
@@ -72,14 +65,14 @@ public final class DeadLetterMover {
      */
     public boolean move(SubscriptionRef sub, int partition, Chunk chunk, long now) {
         List<SegmentRecord> records = deliveries.records(chunk);
-        List<Long> offsets = new java.util.ArrayList<>();
-        List<SegmentRecord> dead = new java.util.ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        List<SegmentRecord> dead = new ArrayList<>();
         for (long offset : chunk.unackedOffsets()) {
             offsets.add(offset);
             dead.add(records.get((int) (offset - chunk.start())));
         }
-        String marker = chunk.gen() + "#" + chunk.start();
-        if (!moveRecords(sub, partition, offsets, dead, chunk.receiveCount(), marker, now)) {
+        String position = DeadLetterItems.chunkPosition(chunk.gen(), chunk.start());
+        if (!moveRecords(sub, partition, offsets, dead, chunk.receiveCount(), position, now)) {
             return false;
         }
         chunks.replace(sub.stateKey(partition), chunk, List.of(chunk.withEverythingAcked()), now);
@@ -88,11 +81,12 @@ public final class DeadLetterMover {
 
     /**
      * Commits dead letters for {@code records} (at {@code offsets} of the source partition) to the
-     * dead-letter queue, at most once per {@code markerKey}: a second call with the same key
-     * commits nothing. Returns false when the dead-letter queue does not exist.
+     * dead-letter queue, at most once per source {@code position} ({@link DeadLetterItems}): a
+     * second call with the same position commits nothing. Returns false when the dead-letter
+     * queue does not exist.
      */
     public boolean moveRecords(SubscriptionRef sub, int partition, List<Long> offsets, List<SegmentRecord> records,
-                               int receiveCount, String markerKey, long now) {
+                               int receiveCount, String position, long now) {
         String dlqName = sub.settings().deadLetter().queue();
         Optional<QueueRef> dlq = catalog.find(dlqName);
         if (dlq.isEmpty()) {
@@ -103,14 +97,15 @@ public final class DeadLetterMover {
         Map<Integer, List<SegmentRecord>> byTarget = new TreeMap<>();
         for (int i = 0; i < records.size(); i++) {
             SegmentRecord r = records.get(i);
-            byTarget.computeIfAbsent(targetPartition(dlq.get(), r, partition), k -> new java.util.ArrayList<>())
+            byTarget.computeIfAbsent(targetPartition(dlq.get(), r, partition), k -> new ArrayList<>())
                     .add(deadLetter(sub, partition, offsets.get(i), receiveCount, r, now));
         }
         String stateKey = sub.stateKey(partition);
         for (var e : byTarget.entrySet()) {
-            TransactWriteItem marker = marker(stateKey, markerKey + "#" + e.getKey(), now);
+            Guard marker = DeadLetterItems.marker(stateKey, position, e.getKey(), now);
             try {
-                partitionLog.append(dlq.get(), e.getKey(), e.getValue(), base -> List.of(marker));
+                // the guard is written here until PartitionLog takes Guards (see docs/adr/0015)
+                partitionLog.append(dlq.get(), e.getKey(), e.getValue(), base -> List.of(marker.write(stateTable)));
             } catch (GuardFailedException alreadyMoved) {
                 // moved before: by an earlier attempt of ours, or by a receiver racing us
             }
@@ -134,14 +129,5 @@ public final class DeadLetterMover {
         attributes.put(RECEIVE_COUNT, MessageAttribute.number(Integer.toString(receiveCount)));
         long sent = Math.min(r.timestampMillis(), now);
         return new SegmentRecord(sent, Math.max(sent, now), r.groupId(), r.dedupId(), attributes, r.body());
-    }
-
-    private TransactWriteItem marker(String stateKey, String markerKey, long now) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(STATE_PARTITION_KEY, s("dlq#" + stateKey));
-        item.put(STATE_SORT_KEY, s(markerKey));
-        item.put(STATE_TTL_ATTRIBUTE, n((now + MARKER_TTL.toMillis()) / 1000));
-        return TransactWriteItem.builder().put(Put.builder().tableName(stateTable).item(item)
-                .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")").build()).build();
     }
 }

@@ -3,6 +3,7 @@ package dev.shoal.storage.subscription;
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.segment.SegmentRecord;
 
@@ -21,23 +22,21 @@ public final class Deliveries {
         this.receipts = receipts;
     }
 
-    /** The chunk's records, all of them, in offset order (index i is offset {@code start + i}). */
+    /**
+     * The chunk's records, all of them, in offset order (index i is offset {@code start + i}).
+     * A chunk keeps its segment's location itself, so this needs no log read.
+     */
     List<SegmentRecord> records(Chunk chunk) {
         return segments.read(chunk.segmentKey(), chunk.segmentBytes(), chunk.headerLength(),
                 (int) (chunk.start() - chunk.segmentBase()), chunk.size());
-    }
-
-    /** Records {@code [first, first + count)} of a committed segment. */
-    List<SegmentRecord> segmentRecords(dev.shoal.storage.log.IndexEntry entry, int first, int count) {
-        return segments.read(entry, first, count);
     }
 
     public String receipt(Receipt receipt) {
         return receipts.encode(receipt);
     }
 
-    /** Records {@code [first, first + count)} of the segment an entry names. */
-    public List<SegmentRecord> read(dev.shoal.storage.log.IndexEntry entry, int first, int count) {
+    /** Records {@code [first, first + count)} of the segment an entry names, counted from its first record. */
+    public List<SegmentRecord> read(IndexEntry entry, int first, int count) {
         return segments.read(entry, first, count);
     }
 

@@ -4,7 +4,6 @@ import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.segment.SegmentRecord;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -27,10 +26,8 @@ final class FreshChunks {
                 long due = dueKey(records.get(runStart), now);
                 long from = start + runStart, to = start + i;
                 pieces.add(due <= now
-                        ? new Chunk(gen, from, to, segment.segmentKey(), segment.baseOffset(), segment.bytes(), segment.headerLength(),
-                                new BitSet(), lease, Chunk.State.LEASED, now + visibilityMillis, now, 1, now, 0, false)
-                        : new Chunk(gen, from, to, segment.segmentKey(), segment.baseOffset(), segment.bytes(), segment.headerLength(),
-                                new BitSet(), null, Chunk.State.DELAYED, due, 0, 0, 0, 0, false));
+                        ? Chunk.fresh(gen, from, to, segment, lease, now, visibilityMillis)
+                        : Chunk.delayed(gen, from, to, segment, due));
                 runStart = i;
             }
         }

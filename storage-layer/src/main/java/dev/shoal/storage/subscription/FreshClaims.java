@@ -144,13 +144,13 @@ final class FreshClaims {
             int take = (int) Math.min(count, entry.endOffset() - start);
             List<SegmentRecord> records;
             try {
-                records = deliveries.segmentRecords(entry, (int) (start - entry.baseOffset()), take);
+                records = deliveries.read(entry, (int) (start - entry.baseOffset()), take);
             } catch (ObjectNotFoundException expired) {
                 index.forget(entry); // retention deleted it (its index item first): look again past it
                 continue;
             }
             List<Chunk> pieces = FreshChunks.split(gen, start, entry, records, LeaseIds.next(), now, want.visibilityMillis());
-            if (!chunks.claim(stateKey, pieces, now)) {
+            if (!chunks.claim(stateKey, pieces, now).landed()) {
                 ChunkTable.Head fresh = chunks.head(stateKey, sub.startOffset(partition)); // another receiver won
                 gen = fresh.cursor().gen();
                 frontier = fresh.frontier();

@@ -61,7 +61,7 @@ public final class Maintenance {
             limit = Math.min(MAX_PAGE, limit * 8);
         } while (!blocked && full);
         long confirmed = cursor.floor();
-        if (floor > cursor.floor() && chunks.raiseFloor(stateKey, cursor, floor)) {
+        if (floor > cursor.floor() && chunks.raiseFloor(stateKey, cursor, floor).landed()) {
             confirmed = floor;
         }
         // only chunks the stored floor has passed: until then the frontier may rest on the newest of them

@@ -1,11 +1,10 @@
 package dev.shoal.storage.subscription;
 
 import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.SeekTarget;
 import dev.shoal.storage.Sleeper;
 import dev.shoal.storage.catalog.SubscriptionRef;
-import dev.shoal.storage.log.Backoff;
+import dev.shoal.storage.dynamodb.LostRaces;
 import dev.shoal.storage.log.PartitionLog;
 
 /**
@@ -17,11 +16,9 @@ import dev.shoal.storage.log.PartitionLog;
  */
 public final class Positions {
 
-    static final int MAX_ATTEMPTS = 8;
-
     private final ChunkTable chunks;
     private final PartitionLog log;
-    private final Sleeper sleeper;
+    private final LostRaces races;
 
     public Positions(ChunkTable chunks, PartitionLog log) {
         this(chunks, log, Sleeper.SYSTEM);
@@ -30,7 +27,7 @@ public final class Positions {
     public Positions(ChunkTable chunks, PartitionLog log, Sleeper sleeper) {
         this.chunks = chunks;
         this.log = log;
-        this.sleeper = sleeper;
+        this.races = new LostRaces(sleeper);
     }
 
     public void seek(SubscriptionRef sub, SeekTarget target) {
@@ -57,13 +54,9 @@ public final class Positions {
 
     private void moveTo(SubscriptionRef sub, int partition, long offset) {
         String stateKey = sub.stateKey(partition);
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        races.untilWritten("seeks and purges of partition " + partition, attempt -> {
             Cursor current = chunks.head(stateKey, sub.startOffset(partition)).cursor();
-            if (chunks.moveCursor(stateKey, current, new Cursor(current.gen() + 1, offset, offset))) {
-                return;
-            }
-            sleeper.sleep(Backoff.LOST_RACE.delay(attempt));
-        }
-        throw new RetryableException("too many concurrent seeks and purges of partition " + partition + "; retry", null);
+            return chunks.moveCursor(stateKey, current, new Cursor(current.gen() + 1, offset, offset));
+        });
     }
 }

@@ -59,7 +59,7 @@ public final class Receiver {
 
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
         int max = request.maxMessages();
-        return longPoll.receive(sub.queue().id(), sub.queue().id() + "#" + sub.name(), sub.queue().partitions(), max,
+        return longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
                 request.waitTime(), new LongPoll.PartitionReceive() {
                     @Override
                     public void receive(int partition, List<ReceivedMessage> out) {
@@ -118,7 +118,7 @@ public final class Receiver {
             chunks.replace(stateKey, chunk, List.of(chunk.withEverythingAcked()), now);
             return;
         }
-        if (chunks.replace(stateKey, chunk, pieces, now)) {
+        if (chunks.replace(stateKey, chunk, pieces, now).landed()) {
             out.addAll(deliveries.messages(sub, partition, leased, records.subList(0, leased.size())));
         }
     }

@@ -145,7 +145,7 @@ class SubscriptionStateRacesTest {
 
     private static boolean isCursor(Map<String, AttributeValue> item) {
         AttributeValue sk = item.get(ShoalTables.STATE_SORT_KEY);
-        return sk != null && ChunkTable.CURSOR.equals(sk.s());
+        return sk != null && dev.shoal.storage.dynamodb.StateItems.CURSOR.equals(sk.s());
     }
 
     private static List<String> bodies(List<ReceivedMessage> received) {

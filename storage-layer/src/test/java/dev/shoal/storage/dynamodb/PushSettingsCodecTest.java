@@ -1,10 +1,11 @@
-package dev.shoal.storage.catalog;
+package dev.shoal.storage.dynamodb;
 
 import dev.shoal.storage.InvalidRequestException;
 import dev.shoal.storage.PushTarget;
 import dev.shoal.storage.PushTarget.EventFormat;
 import dev.shoal.storage.SubscriptionSettings;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PushSettingsCodecTest {
 
     private static final String URL = "http://127.0.0.1:9000/events";
+    private static final TableSchema<SubscriptionSettings> SETTINGS = CatalogSchemas.SUBSCRIPTION_SETTINGS;
 
     @Test
     void aNewPushTargetGetsSqsEventsAndReportsBatchItemFailures() {
@@ -36,18 +38,18 @@ class PushSettingsCodecTest {
 
         for (PushTarget t : new PushTarget[]{shoal, ignoring}) {
             SubscriptionSettings s = SubscriptionSettings.builder().push(t).build();
-            assertEquals(s, SettingsCodec.subscription(SettingsCodec.subscription(s)));
+            assertEquals(s, SETTINGS.mapToItem(SETTINGS.itemToMap(s, true)));
         }
     }
 
     @Test
     void aSubscriptionStoredBeforeEventFormatsKeepsShoalsEvent() {
-        Map<String, AttributeValue> item = new HashMap<>(SettingsCodec.subscription(
-                SubscriptionSettings.builder().push(PushTarget.of(URL)).build()));
+        Map<String, AttributeValue> item = new HashMap<>(SETTINGS.itemToMap(
+                SubscriptionSettings.builder().push(PushTarget.of(URL)).build(), true));
         item.remove("pushFormat");
         item.remove("pushReportFailures");
 
-        PushTarget read = SettingsCodec.subscription(item).push();
+        PushTarget read = SETTINGS.mapToItem(item).push();
 
         assertEquals(EventFormat.SHOAL, read.eventFormat(), "its target was written for the shoal event");
         assertTrue(read.reportBatchItemFailures());
