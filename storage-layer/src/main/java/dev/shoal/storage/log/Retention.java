@@ -102,25 +102,9 @@ public final class Retention {
      * checkpoint, page by page (memory stays bounded whatever the queue held).
      */
     public long purgeDeleted(String queueId, int partition) {
-<<<<<<< HEAD
-        String pk = queueId + "#" + partition;
+        String pk = dev.shoal.storage.dynamodb.LogItems.partitionKey(queueId, partition);
         long entries = 0;
         List<IndexEntry> page;
-=======
-        String pk = dev.shoal.storage.dynamodb.LogItems.partitionKey(queueId, partition);
-        List<IndexEntry> entries = new ArrayList<>();
-        index.all(pk).forEach(entries::add);
-        entries.forEach(e -> index.delete(pk, e.baseOffset()));
-        objects.delete(listAll("segments/" + queueId + "/" + partition + "/").stream().map(ObjectStore.StoredObject::key).toList());
-        return entries.size();
-    }
-
-    /** Every object under {@code prefix}, page by page. */
-    private List<ObjectStore.StoredObject> listAll(String prefix) {
-        List<ObjectStore.StoredObject> all = new ArrayList<>();
-        String after = null;
-        List<ObjectStore.StoredObject> page;
->>>>>>> seams
         do {
             page = index.from(pk, 0, PAGE);
             page.forEach(e -> index.delete(pk, e.baseOffset()));

@@ -43,7 +43,6 @@ public final class CoalescedAcks {
         if (receipts.isEmpty()) {
             return List.of();
         }
-<<<<<<< HEAD
         String key = sub.key();
         boolean crowded = gathering.arrive(key, sub.queue().settings().batchWindow());
         return coalescer.submit(key, new Call(sub, receipts, crowded));
@@ -52,9 +51,6 @@ public final class CoalescedAcks {
     /** Ack calls that keep coming together wait for each other, up to the queue's batching window, to share one write per chunk. */
     private void linger(String key, Call leader, int previousBatchSize) {
         gathering.linger(leader.crowded(), leader.sub().queue().settings().batchWindow(), previousBatchSize, () -> coalescer.waiting(key));
-=======
-        return coalescer.submit(sub.key(), new Call(sub, receipts));
->>>>>>> seams
     }
 
     private List<Outcome<List<ReceiptResult>>> run(List<Call> calls) {
