@@ -48,6 +48,7 @@ class LayoutDocumentedTest {
         items.put("cursor", Key.of(StateItems.cursorKey(stateKey)));
         items.put("chunk", Key.of(StateItems.chunkKey(stateKey, 2, 42)));
         items.put("dead-letter move marker", Key.of(DeadLetterItems.marker(stateKey, "p", 0, 0).item(), "source position"));
+        items.put("janitor checkpoint of a partition", Key.of(JanitorItems.key(SAMPLE.get("queueId"), 3)));
         return items;
     }
 
