@@ -5,6 +5,7 @@ import dev.shoal.storage.Limits;
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.log.PartitionLog;
@@ -187,6 +188,6 @@ public final class ChainDeduplication {
     }
 
     private static String floorKey(QueueRef queue) {
-        return "dedupfloor#" + queue.id();
+        return FifoItems.deduplicationFloors(queue.id());
     }
 }

@@ -6,6 +6,7 @@ import dev.shoal.storage.MessageId;
 import dev.shoal.storage.NewMessage;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.log.CommitGuards;
 import dev.shoal.storage.log.PartitionLog;
@@ -148,6 +149,6 @@ public final class Deduplication {
     }
 
     private static String partitionKey(QueueRef queue) {
-        return "dedup#" + queue.id();
+        return FifoItems.deduplicationIds(queue.id());
     }
 }

@@ -5,6 +5,7 @@ import dev.shoal.storage.ReceiveRequest;
 import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.Sleeper;
 import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.log.LogIndex;
 import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.segment.SegmentRecord;
@@ -136,7 +137,7 @@ public final class FifoReceiver {
                 dropExpired(stateKey, gate, offsets, records, now);
                 return;
             }
-            String marker = gate.gen() + "#" + gate.group() + "#" + offsets.getFirst();
+            String marker = FifoItems.deadLetterMarker(gate.gen(), gate.group(), offsets.getFirst());
             if (deadLetters.moveRecords(sub, partition, offsets, offsets.stream().map(records::get).toList(),
                     gate.receiveCounts().getFirst(), marker, now)) {
                 gates.put(stateKey, gate.withoutHead(dead, now), gate);
