@@ -11,6 +11,7 @@ import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
+import dev.shoal.storage.testing.Faults;
 import dev.shoal.storage.testing.ManualClock;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.AfterEach;
@@ -137,6 +138,28 @@ class FifoGroupCommitTest {
         assertEquals(2, received.size(), "each id stored once: " + received.stream().map(ReceivedMessage::bodyAsString).toList());
         assertEquals("first", received.getFirst().bodyAsString());
         assertEquals(sameIds.iterator().next(), received.get(1).id(), "the copy stored is the one whose id every copy got");
+    }
+
+    @Test
+    void aFifoFlushWhoseCommitAnswerIsLostIsReadBackAndEverySenderGetsItsOffsetOnce(AwsFixture aws) throws Exception {
+        TestEngines.engine(aws, clock).createQueue("q.fifo", fifo().build());
+        Hold commits = holdLogCommits(aws);
+        ShoalEngine engine = TestEngines.builder(aws, clock) // the only puts it makes are the commits: the first two answers lost
+                .dynamo(aws.dynamoClient(commits, Faults.loseResponse("PutItem", 2))).build();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < FOLLOWERS; i++) ids.add("d" + i);
+        List<Future<ProducedMessage>> followers = followersBehindAHeldCommit(engine, commits, ids);
+        commits.release();
+
+        Set<MessageId> answered = new HashSet<>();
+        for (Future<ProducedMessage> f : followers) {
+            ProducedMessage p = f.get(20, TimeUnit.SECONDS);
+            assertFalse(p.duplicate(), "a lost answer is our own commit, not a duplicate");
+            answered.add(p.id());
+        }
+        assertEquals(FOLLOWERS, answered.size());
+        List<ReceivedMessage> received = engine.receive("q.fifo", Limits.DEFAULT_SUBSCRIPTION, ReceiveRequest.of(100));
+        assertEquals(FOLLOWERS + 1, received.size(), "no flush was committed twice");
     }
 
     @Test
