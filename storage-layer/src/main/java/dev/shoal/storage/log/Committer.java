@@ -92,21 +92,22 @@ public final class Committer {
                 continue;
             }
             IndexEntry candidate = entry.at(base, clock.instant());
-            List<TransactWriteItem> items;
-            switch (guards.apply(base)) {
-                case CommitGuards.Refuse<D> refuse -> {
-                    // an earlier attempt at this very offset may still land: then it is ours, and committed
-                    if (pinnedBase != null) {
-                        Optional<IndexEntry> holder = readQuietly(pk, base);
-                        if (holder.isPresent() && holder.get().segmentKey().equals(entry.segmentKey())) {
-                            return new GuardedCommit.Committed<>(holder.get());
-                        }
-                    }
-                    return new GuardedCommit.Refused<>(refuse.reason());
-                }
-                case CommitGuards.Write<D> write -> items = write.items();
-            }
             try {
+                // inside the try: the guards may read the store (a chain check), and its failures are the attempt's
+                List<TransactWriteItem> items;
+                switch (guards.apply(base)) {
+                    case CommitGuards.Refuse<D> refuse -> {
+                        // an earlier attempt at this very offset may still land: then it is ours, and committed
+                        if (pinnedBase != null) {
+                            Optional<IndexEntry> holder = readQuietly(pk, base);
+                            if (holder.isPresent() && holder.get().segmentKey().equals(entry.segmentKey())) {
+                                return new GuardedCommit.Committed<>(holder.get());
+                            }
+                        }
+                        return new GuardedCommit.Refused<>(refuse.reason());
+                    }
+                    case CommitGuards.Write<D> write -> items = write.items();
+                }
                 index.putNew(candidate, items);
                 return new GuardedCommit.Committed<>(candidate);
             } catch (GuardFailedException failed) {
