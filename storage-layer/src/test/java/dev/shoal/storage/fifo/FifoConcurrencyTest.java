@@ -52,7 +52,14 @@ class FifoConcurrencyTest {
         final List<String> ackHistory = new CopyOnWriteArrayList<>();
         /** Where each sequence number was delivered from: a message is stored once. */
         final Map<Integer, MessageId> storedAt = new ConcurrentHashMap<>();
-        /** The latest holder's lease: who, and until when it is certainly still held. */
+        /**
+         * The latest holder's lease: who, when it was leased at the latest (its receive's return), and
+         * until when it is certainly still held (its receive's start + the visibility, or an ack or
+         * nack's start). A lease is only known to lie within its receive call, and a receive can
+         * return after a lease it made early has run out, so only a lease made wholly inside
+         * another's certain hold is a violation.
+         */
+        volatile long heldFrom = Long.MIN_VALUE;
         volatile long heldUntil;
         volatile int holder = -1;
     }
@@ -128,11 +135,17 @@ class FifoConcurrencyTest {
                         violations.add("group " + group + ": " + seq + " delivered (" + m.id() + " to " + consumer + ") before "
                                 + (seq - 1) + " was acked; acks so far " + log.ackHistory);
                     }
-                    if (log.holder != consumer && log.holder >= 0 && after < log.heldUntil) {
-                        violations.add("group " + group + " leased to consumer " + consumer + " while " + log.holder + " held it");
+                    synchronized (log) {
+                        if (log.holder != consumer && log.holder >= 0 && before >= log.heldFrom && after < log.heldUntil) {
+                            violations.add("group " + group + " leased to consumer " + consumer + " (receive " + before + "-" + after
+                                    + ") while " + log.holder + " held it (" + log.heldFrom + "-" + log.heldUntil + ")");
+                        }
+                        if (after > log.heldFrom) { // the newest lease of the group
+                            log.holder = consumer;
+                            log.heldFrom = after;
+                            log.heldUntil = before + VISIBILITY.toMillis();
+                        }
                     }
-                    log.holder = consumer;
-                    log.heldUntil = before + VISIBILITY.toMillis();
                 }
             }
             List<ReceivedMessage> toAck = new ArrayList<>();
