@@ -5,6 +5,7 @@ import dev.shoal.storage.Limits;
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.log.PartitionLog;
@@ -41,21 +42,6 @@ import static dev.shoal.storage.dynamodb.ShoalTables.*;
  * per-message items of {@link Deduplication}.
  */
 public final class ChainDeduplication {
-
-    /** Thrown from inside a commit attempt (or a check before it): keys of the batch committed before, by index, with the originals' ids. */
-    public static final class Duplicate extends RuntimeException {
-        private final NavigableMap<Integer, MessageId> originals;
-
-        Duplicate(NavigableMap<Integer, MessageId> originals) {
-            super("duplicates of " + originals.values(), null, false, false);
-            this.originals = originals;
-        }
-
-        /** Batch index to the original's id, ascending. */
-        public NavigableMap<Integer, MessageId> originals() {
-            return originals;
-        }
-    }
 
     private record Seen(String key, MessageId id, long timestamp) {
     }
@@ -94,9 +80,9 @@ public final class ChainDeduplication {
      * Checks {@code keys} (of {@link Deduplication#keyOf(QueueSettings, dev.shoal.storage.NewMessage)})
      * against everything the partition committed below {@code base} in the window.
      *
-     * @throws Duplicate naming every key that was committed before
+     * @return the keys committed before, by their index in {@code keys}, with the originals' ids (ascending; empty: none)
      */
-    public void check(QueueRef queue, int partition, List<String> keys, long base, long now) {
+    public NavigableMap<Integer, MessageId> committedBelow(QueueRef queue, int partition, List<String> keys, long base, long now) {
         Window w = windows.computeIfAbsent(queue.partitionKey(partition), k -> new Window());
         long floor = floor(queue, partition);
         synchronized (w) {
@@ -116,7 +102,7 @@ public final class ChainDeduplication {
                 Seen seen = w.keys.get(keys.get(j));
                 if (seen != null && inWindow(seen.timestamp(), now)) found.put(j, seen.id());
             }
-            if (!found.isEmpty()) throw new Duplicate(found);
+            return found;
         }
     }
 
@@ -202,6 +188,6 @@ public final class ChainDeduplication {
     }
 
     private static String floorKey(QueueRef queue) {
-        return "dedupfloor#" + queue.id();
+        return FifoItems.deduplicationFloors(queue.id());
     }
 }

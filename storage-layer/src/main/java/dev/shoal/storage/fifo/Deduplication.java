@@ -6,7 +6,9 @@ import dev.shoal.storage.MessageId;
 import dev.shoal.storage.NewMessage;
 import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.log.CommitGuards;
 import dev.shoal.storage.log.PartitionLog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Optional;
 
 import static dev.shoal.storage.dynamodb.Items.*;
@@ -47,32 +51,35 @@ public final class Deduplication {
     }
 
     /**
-     * The guards of a batch committed at {@code base}, the j-th key naming message {@code base + j}:
-     * where {@link ChainDeduplication#applies} none (the batch is checked against the partition's
-     * chain, which throws {@link ChainDeduplication.Duplicate} for a duplicate); else one
-     * conditional put per key, in the same order.
+     * Before a batch's segment is written: the keys the partition's chain already holds, by index
+     * (a retried send then costs no segment). Empty where the check is the items' (it happens in
+     * the commit).
      */
-    /**
-     * Before a batch's segment is written: throws {@link ChainDeduplication.Duplicate} for the keys
-     * the partition's chain already holds (a retried send then costs no segment). A no-op where
-     * the check is the items' (it happens in the commit).
-     */
-    public void precheck(QueueRef queue, int partition, List<String> keys, long nowMillis) {
+    public NavigableMap<Integer, MessageId> committedBefore(QueueRef queue, int partition, List<String> keys, long nowMillis) {
         if (ChainDeduplication.applies(queue.settings())) {
-            chain.check(queue, partition, keys, Long.MAX_VALUE, nowMillis);
+            return chain.committedBelow(queue, partition, keys, Long.MAX_VALUE, nowMillis);
         }
+        return new TreeMap<>();
     }
 
-    public List<TransactWriteItem> guards(QueueRef queue, int partition, List<String> keys, long base, long nowMillis) {
+    /**
+     * What a commit attempt of the batch at {@code base} writes, the j-th key naming message
+     * {@code base + j}: where {@link ChainDeduplication#applies}, the batch is checked against
+     * the partition's chain below {@code base}, and refused (naming the duplicates) when any is
+     * there, else written with {@code leading} alone; elsewhere {@code leading} and then one
+     * conditional put per key, in the same order.
+     */
+    public CommitGuards<NavigableMap<Integer, MessageId>> guardsAt(QueueRef queue, int partition, List<String> keys, long base,
+                                                                   long nowMillis, List<TransactWriteItem> leading) {
+        List<TransactWriteItem> guards = new ArrayList<>(leading);
         if (ChainDeduplication.applies(queue.settings())) {
-            chain.check(queue, partition, keys, base, nowMillis);
-            return List.of();
+            NavigableMap<Integer, MessageId> found = chain.committedBelow(queue, partition, keys, base, nowMillis);
+            return found.isEmpty() ? CommitGuards.write(guards) : CommitGuards.refuse(found);
         }
-        List<TransactWriteItem> guards = new ArrayList<>(keys.size());
         for (int j = 0; j < keys.size(); j++) {
             guards.add(guard(queue, keys.get(j), new MessageId(partition, base + j), nowMillis));
         }
-        return guards;
+        return CommitGuards.write(guards);
     }
 
     /**
@@ -142,6 +149,6 @@ public final class Deduplication {
     }
 
     private static String partitionKey(QueueRef queue) {
-        return "dedup#" + queue.id();
+        return FifoItems.deduplicationIds(queue.id());
     }
 }

@@ -5,6 +5,7 @@ import dev.shoal.storage.ReceiveRequest;
 import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.Sleeper;
 import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.log.LogIndex;
 import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.segment.SegmentRecord;
@@ -26,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Receive for FIFO queues. Per partition: lease the gates that are due (one conditional write
@@ -49,6 +52,7 @@ public final class FifoReceiver {
     private final ReceiveAttempts attempts;
     private final Clock clock;
     private final LongPoll longPoll;
+    private final Map<String, ReentrantLock> claimTurns = new ConcurrentHashMap<>();
 
     public FifoReceiver(GateTable gates, ChunkTable cursors, LogIndex index, SegmentStore segments, Deliveries deliveries,
                         DeadLetterMover deadLetters, ReceiveAttempts attempts, Clock clock, Sleeper sleeper, Signals signals) {
@@ -91,13 +95,22 @@ public final class FifoReceiver {
         // and go on claiming while the groups claimed so far cannot fill it (they are in flight): a short
         // poll finds another group's message behind a busy one, as SQS's does.
         Map<String, Gate> candidates = new LinkedHashMap<>(); // null: not read yet
-        for (int round = 0; round < MAX_ROUNDS && deliverable(candidates, now) < max; round++) {
-            long frontier = cursor.frontier(gates.newestClaimEnd(stateKey, gen).orElse(0L));
-            // a small claim first (its cost is a gate write per group), growing while the groups found are busy
-            int limit = Math.max(max, 10) << round;
-            Optional<FifoClaims.Claim> claim = claims.claimNext(stateKey, logKey, gen, frontier, limit, now);
-            if (claim.isEmpty()) break;
-            candidates.putAll(claim.get().gates());
+        // Receivers of this process claim a partition one at a time: woken together by a commit, they would
+        // otherwise all append the same records to the same gates, and every append but one fails (and is billed).
+        // The next one in turn claims what is after the first's claim. Other processes still race, safely.
+        ReentrantLock turn = claimTurns.computeIfAbsent(stateKey, k -> new ReentrantLock());
+        turn.lock();
+        try {
+            for (int round = 0; round < MAX_ROUNDS && deliverable(candidates, now) < max; round++) {
+                long frontier = cursor.frontier(gates.newestClaimEnd(stateKey, gen).orElse(0L));
+                // a small claim first (its cost is a gate write per group), growing while the groups found are busy
+                int limit = Math.max(max, 10) << round;
+                Optional<FifoClaims.Claim> claim = claims.claimNext(stateKey, logKey, gen, frontier, limit, now);
+                if (claim.isEmpty()) break;
+                candidates.putAll(claim.get().gates());
+            }
+        } finally {
+            turn.unlock();
         }
         for (String group : gates.dueGroups(stateKey, gen, now, Math.max(max, 25))) {
             candidates.putIfAbsent(group, null);
@@ -136,7 +149,7 @@ public final class FifoReceiver {
                 dropExpired(stateKey, gate, offsets, records, now);
                 return;
             }
-            String marker = gate.gen() + "#" + gate.group() + "#" + offsets.getFirst();
+            String marker = FifoItems.deadLetterMarker(gate.gen(), gate.group(), offsets.getFirst());
             if (deadLetters.moveRecords(sub, partition, offsets, offsets.stream().map(records::get).toList(),
                     gate.receiveCounts().getFirst(), marker, now)) {
                 gates.put(stateKey, gate.withoutHead(dead, now), gate);

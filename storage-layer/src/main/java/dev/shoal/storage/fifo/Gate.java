@@ -28,9 +28,25 @@ import java.util.Objects;
  * @param recentAcks     the last {@link #RECENT_ACKS} acks as {@code offset:leasePrefix}, so that a late ack with the receipt of an
  *                       earlier delivery of a message acked since is refused rather than reported done
  * @param version        optimistic version; every write is conditional on it
+ *
+ * <p>Each pending message is in one {@link MessageState} at a time; the transitions are the
+ * methods below, named for what a claim, a receive, an ack, a visibility change, a nack, a
+ * dead-letter move or retention does, and each checks that it starts from a state it may (as
+ * Kafka's share-partition {@code validateTransition}). Built only by {@link #empty} (a group
+ * never claimed) and {@link #stored} (as read from its item).
  */
-public record Gate(long gen, String group, List<Long> pending, List<Integer> receiveCounts, List<Long> firstReceived,
+record Gate(long gen, String group, List<Long> pending, List<Integer> receiveCounts, List<Long> firstReceived,
                    long upTo, List<Hold> holds, long due, List<String> recentAcks, long version) {
+
+    /** Where one pending message stands at a moment. */
+    enum MessageState {
+        /** Claimed and never delivered, or its visibility ran out: deliverable once no earlier message of its group is in flight. */
+        AVAILABLE,
+        /** Delivered, and its visibility has not run out: neither it nor any later message of its group goes out. */
+        IN_FLIGHT,
+        /** Given back (nacked), waiting out its backoff: it and the later messages of its group wait. */
+        BACKING_OFF
+    }
 
     /** Acks remembered: an SQS batch's worth. Each keeps 8 hex digits of its lease id, enough to tell deliveries apart. */
     static final int RECENT_ACKS = 10;
@@ -43,7 +59,7 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
      * @param leasedAt epoch millis it was received (visibility can reach at most 12 h past it)
      * @param nacked   given back with a backoff: waiting, not in flight
      */
-    public record Hold(String lease, long due, long leasedAt, boolean nacked) {
+    record Hold(String lease, long due, long leasedAt, boolean nacked) {
         public Hold {
             Objects.requireNonNull(lease, "lease");
         }
@@ -53,7 +69,7 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
         }
     }
 
-    public Gate {
+    Gate {
         pending = List.copyOf(pending);
         receiveCounts = List.copyOf(receiveCounts);
         firstReceived = List.copyOf(firstReceived);
@@ -61,8 +77,27 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
         recentAcks = List.copyOf(recentAcks.subList(Math.max(0, recentAcks.size() - RECENT_ACKS), recentAcks.size()));
     }
 
+    /** The gate of a group nothing was claimed for yet. */
     static Gate empty(long gen, String group) {
         return new Gate(gen, group, List.of(), List.of(), List.of(), 0, List.of(), 0, List.of(), -1);
+    }
+
+    /** A gate as its item holds it (see {@link GateTable}). */
+    static Gate stored(long gen, String group, List<Long> pending, List<Integer> receiveCounts, List<Long> firstReceived,
+                       long upTo, List<Hold> holds, long due, List<String> recentAcks, long version) {
+        return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, holds, due, recentAcks, version);
+    }
+
+    /** The state of pending position {@code position} at {@code now}. */
+    MessageState stateAt(int position, long now) {
+        Hold h = hold(position);
+        if (h == null || h.due() <= now) return MessageState.AVAILABLE;
+        return h.nacked() ? MessageState.BACKING_OFF : MessageState.IN_FLIGHT;
+    }
+
+    /** Whether pending position {@code position} was delivered (its receipt can act on it, by its lease). */
+    boolean delivered(int position) {
+        return hold(position) != null;
     }
 
     /** Whether {@code offset} was acked recently under a delivery other than {@code lease} (false when unknown). */
@@ -79,8 +114,7 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
     /** How many messages at the head can be delivered at {@code now}: up to the first one that is not visible. */
     int deliverable(long now) {
         for (int i = 0; i < holds.size(); i++) {
-            Hold h = holds.get(i);
-            if (h != null && h.due() > now) return i;
+            if (stateAt(i, now) != MessageState.AVAILABLE) return i;
         }
         return pending.size();
     }
@@ -91,14 +125,12 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
 
     /** Whether position {@code i} is leased and its visibility has not run out (nacked ones are waiting, not in flight). */
     boolean inFlightAt(int i, long now) {
-        Hold h = hold(i);
-        return h != null && !h.nacked() && h.due() > now;
+        return stateAt(i, now) == MessageState.IN_FLIGHT;
     }
 
     /** Whether position {@code i} was given back and waits out its backoff. */
     boolean waitingAt(int i, long now) {
-        Hold h = hold(i);
-        return h != null && h.nacked() && h.due() > now;
+        return stateAt(i, now) == MessageState.BACKING_OFF;
     }
 
     int indexOf(long offset) {
@@ -107,6 +139,9 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
 
     /** A new lease over the first {@code count} pending offsets (all visible: see {@link #deliverable}). */
     Gate leasedTo(String lease, int count, long now, long visibleAgain) {
+        if (count < 1 || count > deliverable(now)) {
+            throw new IllegalStateException("group " + group + ": lease of " + count + " messages, " + deliverable(now) + " available");
+        }
         List<Integer> rc = new ArrayList<>(receiveCounts);
         List<Long> fr = new ArrayList<>(firstReceived);
         List<Hold> h = padded(count);
@@ -115,23 +150,23 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
             if (fr.get(i) == 0) fr.set(i, now);
             h.set(i, new Hold(lease, visibleAgain, now, false));
         }
-        return new Gate(gen, group, pending, rc, fr, upTo, h, 0, recentAcks, version).withDue(now);
+        return with(pending, rc, fr, h, 0, recentAcks).withDue(now);
     }
 
     /** Acks a delivered offset: it leaves the group, and the next message is deliverable as soon as it is visible. */
     Gate acked(long offset, long now) {
         List<String> acks = new ArrayList<>(recentAcks);
-        acks.add(offset + ":" + leasePrefix(hold(indexOf(offset)).lease()));
+        acks.add(offset + ":" + leasePrefix(deliveredHold(offset, "ack").lease()));
         Gate g = without(List.of(offset), now);
-        return new Gate(gen, group, g.pending, g.receiveCounts, g.firstReceived, upTo, g.holds, g.due, acks, version);
+        return g.with(g.pending, g.receiveCounts, g.firstReceived, g.holds, g.due, acks);
     }
 
     /** Sets the visibility of one delivered message (its group's later messages keep theirs). */
     Gate withVisibility(long offset, long newDue, long now) {
-        int p = indexOf(offset);
+        Hold held = deliveredHold(offset, "visibility change");
         List<Hold> h = new ArrayList<>(holds);
-        h.set(p, h.get(p).rescheduled(newDue, false));
-        return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, h, due, recentAcks, version).withDue(now);
+        h.set(indexOf(offset), held.rescheduled(newDue, false));
+        return with(pending, receiveCounts, firstReceived, h, due, recentAcks).withDue(now);
     }
 
     /**
@@ -140,8 +175,8 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
      * takes those deliveries back from the receive counts (they never reached a handler).
      */
     Gate nacked(long offset, long newDue, boolean counted, long now) {
+        String lease = deliveredHold(offset, "nack").lease();
         int p = indexOf(offset);
-        String lease = holds.get(p).lease();
         List<Hold> h = new ArrayList<>(holds);
         List<Integer> rc = new ArrayList<>(receiveCounts);
         for (int i = p; i < h.size(); i++) {
@@ -149,7 +184,7 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
             h.set(i, h.get(i).rescheduled(newDue, true));
             if (!counted) rc.set(i, Math.max(0, rc.get(i) - 1));
         }
-        return new Gate(gen, group, pending, rc, firstReceived, upTo, h, due, recentAcks, version).withDue(now);
+        return with(pending, rc, firstReceived, h, due, recentAcks).withDue(now);
     }
 
     /** Drops the given pending offsets (acked, past retention); the others keep their deliveries. */
@@ -165,11 +200,14 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
             fr.add(firstReceived.get(i));
             h.add(hold(i));
         }
-        return new Gate(gen, group, p, rc, fr, upTo, h, due, recentAcks, version).withDue(now);
+        return with(p, rc, fr, h, due, recentAcks).withDue(now);
     }
 
     /** Drops the first {@code count} pending offsets (dead-lettered). */
     Gate withoutHead(int count, long now) {
+        if (count > deliverable(now)) {
+            throw new IllegalStateException("group " + group + ": " + count + " head messages dead-lettered, " + deliverable(now) + " available");
+        }
         return without(pending.subList(0, count), now);
     }
 
@@ -180,7 +218,21 @@ public record Gate(long gen, String group, List<Long> pending, List<Integer> rec
     private Gate withDue(long now) {
         Hold head = hold(0);
         long d = head != null ? head.due() : Math.min(due, now);
-        return new Gate(gen, group, pending, receiveCounts, firstReceived, upTo, holds, d, recentAcks, version);
+        return with(pending, receiveCounts, firstReceived, holds, d, recentAcks);
+    }
+
+    /** This gate's group, generation, appended range and version, with the given per-message state. */
+    private Gate with(List<Long> p, List<Integer> rc, List<Long> fr, List<Hold> h, long d, List<String> acks) {
+        return new Gate(gen, group, p, rc, fr, upTo, h, d, acks, version);
+    }
+
+    /** The delivery holding pending {@code offset}: a transition by receipt starts from a delivered message. */
+    private Hold deliveredHold(long offset, String transition) {
+        int p = indexOf(offset);
+        if (p < 0 || !delivered(p)) {
+            throw new IllegalStateException("group " + group + ": " + transition + " of offset " + offset + ", which is not delivered");
+        }
+        return hold(p);
     }
 
     private static String leasePrefix(String lease) {

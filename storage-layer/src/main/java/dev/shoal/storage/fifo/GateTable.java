@@ -1,5 +1,6 @@
 package dev.shoal.storage.fifo;
 
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -119,7 +120,7 @@ public final class GateTable {
     public Optional<Long> newestClaimEnd(String stateKey, long gen) {
         var items = dynamo.query(b -> b.tableName(table)
                 .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND begins_with(" + STATE_SORT_KEY + ", :prefix)")
-                .expressionAttributeValues(Map.of(":pk", s(stateKey), ":prefix", s("r#" + String.format("%010d#", gen))))
+                .expressionAttributeValues(Map.of(":pk", s(stateKey), ":prefix", s(FifoItems.claimPrefix(gen))))
                 .scanIndexForward(false).limit(1).consistentRead(true)).items();
         return items.isEmpty() ? Optional.empty() : Optional.of(num(items.getFirst(), "end", 0));
     }
@@ -128,7 +129,7 @@ public final class GateTable {
     public boolean recordClaim(String stateKey, long gen, long start, long end) {
         try {
             dynamo.putItem(b -> b.tableName(table).item(Map.of(STATE_PARTITION_KEY, s(stateKey),
-                            STATE_SORT_KEY, s("r#" + String.format("%010d#%019d", gen, start)), "end", n(end)))
+                            STATE_SORT_KEY, s(FifoItems.claimSortKey(gen, start)), "end", n(end)))
                     .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")"));
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -137,15 +138,15 @@ public final class GateTable {
     }
 
     static String gatePrefix(long gen) {
-        return String.format("g#%010d#", gen);
+        return FifoItems.gatePrefix(gen);
     }
 
     static String dueGroup(String stateKey, long gen) {
-        return stateKey + "#" + gen;
+        return FifoItems.dueGroup(stateKey, gen);
     }
 
     private static Map<String, AttributeValue> key(String stateKey, long gen, String group) {
-        return Map.of(STATE_PARTITION_KEY, s(stateKey), STATE_SORT_KEY, s(gatePrefix(gen) + group));
+        return Map.of(STATE_PARTITION_KEY, s(stateKey), STATE_SORT_KEY, s(FifoItems.gateSortKey(gen, group)));
     }
 
     private static Map<String, AttributeValue> encode(String stateKey, Gate g, long version) {
@@ -177,7 +178,7 @@ public final class GateTable {
         if (holds != null && holds.hasL()) {
             AttributeValue acks = item.get("acks");
             List<String> recent = acks == null || !acks.hasL() ? List.of() : acks.l().stream().map(AttributeValue::s).toList();
-            return new Gate(gen, group, pending, rc, fr, upTo, holds.l().stream().map(GateTable::hold).toList(), due, recent, version);
+            return Gate.stored(gen, group, pending, rc, fr, upTo, holds.l().stream().map(GateTable::hold).toList(), due, recent, version);
         }
         // written before per-message holds: one lease over the first `leased` positions, whose acked ones were still pending
         String lease = str(item, "lease");
@@ -188,7 +189,7 @@ public final class GateTable {
         for (int i = 0; i < leased; i++) h.add(new Gate.Hold(lease, due, num(item, "la", 0), flag(item, "nacked")));
         List<Long> ackedOffsets = new ArrayList<>();
         for (int i = 0; i < leased; i++) if (acked.get(i)) ackedOffsets.add(pending.get(i));
-        return new Gate(gen, group, pending, rc, fr, upTo, h, due, List.of(), version).without(ackedOffsets, due);
+        return Gate.stored(gen, group, pending, rc, fr, upTo, h, due, List.of(), version).without(ackedOffsets, due);
     }
 
     /** A hold as one string, {@code lease|due|leasedAt|n}; "" for a position never delivered. */

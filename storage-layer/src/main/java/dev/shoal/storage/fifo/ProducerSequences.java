@@ -1,6 +1,7 @@
 package dev.shoal.storage.fifo;
 
 import dev.shoal.storage.catalog.QueueRef;
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,7 +44,7 @@ public final class ProducerSequences {
      */
     public Optional<Map<String, AttributeValue>> committedAtOrAfter(QueueRef queue, int partition, String producerId, long sequence) {
         var item = dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
-                STATE_PARTITION_KEY, s("producer#" + queue.partitionKey(partition)), STATE_SORT_KEY, s(producerId)))).item();
+                STATE_PARTITION_KEY, s(FifoItems.producerSequences(queue.partitionKey(partition))), STATE_SORT_KEY, s(producerId)))).item();
         return item == null || item.isEmpty() || num(item, "seq", -1) < sequence ? Optional.empty() : Optional.of(item);
     }
 
@@ -56,7 +57,7 @@ public final class ProducerSequences {
 
     public TransactWriteItem guard(QueueRef queue, int partition, String producerId, long sequence, long base, int count, long nowMillis) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(STATE_PARTITION_KEY, s("producer#" + queue.partitionKey(partition)));
+        item.put(STATE_PARTITION_KEY, s(FifoItems.producerSequences(queue.partitionKey(partition))));
         item.put(STATE_SORT_KEY, s(producerId));
         item.put("seq", n(sequence));
         item.put("base", n(base));

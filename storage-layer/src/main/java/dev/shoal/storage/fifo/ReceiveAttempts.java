@@ -3,6 +3,7 @@ package dev.shoal.storage.fifo;
 import dev.shoal.storage.Limits;
 import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.catalog.SubscriptionRef;
+import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.subscription.Receipt;
 import dev.shoal.storage.subscription.ReceiptCodec;
@@ -80,6 +81,6 @@ public final class ReceiveAttempts {
     }
 
     private static Map<String, AttributeValue> key(SubscriptionRef sub, String attemptId) {
-        return Map.of(STATE_PARTITION_KEY, s("attempt#" + sub.queue().id() + "#" + sub.name()), STATE_SORT_KEY, s(attemptId));
+        return Map.of(STATE_PARTITION_KEY, s(FifoItems.receiveAttempts(sub.queue().id(), sub.name())), STATE_SORT_KEY, s(attemptId));
     }
 }

@@ -61,6 +61,21 @@ public final class Committer {
      * @throws GuardFailedException when a guard fails; the segment is then not committed
      */
     public IndexEntry commit(IndexEntry entry, LongFunction<List<TransactWriteItem>> guards) {
+        GuardedCommit<Void> outcome = commitGuarded(entry, base -> CommitGuards.write(guards.apply(base)));
+        return switch (outcome) {
+            case GuardedCommit.Committed<Void> c -> c.entry();
+            case GuardedCommit.GuardFailed<Void> f -> throw new GuardFailedException(f.guardIndex(), f.existing());
+            case GuardedCommit.Refused<Void> r -> throw new IllegalStateException("no guard here refuses");
+        };
+    }
+
+    /**
+     * Commits with guards decided per attempt: at each base offset tried, {@code guards} says
+     * which conditional items go with the index item, or refuses that offset. A failed guard or
+     * a refusal ends the commit with the segment not in the log, as a value; only failures the
+     * caller cannot act on (throttling, {@link CommitStateUnknownException}) are thrown.
+     */
+    public <D> GuardedCommit<D> commitGuarded(IndexEntry entry, LongFunction<CommitGuards<D>> guards) {
         String pk = entry.partitionKey();
         Long pinnedBase = null; // set while an attempt's outcome is unknown: retry there only
         RuntimeException lastFailure = null;
@@ -78,12 +93,29 @@ public final class Committer {
             }
             IndexEntry candidate = entry.at(base, clock.instant());
             try {
-                index.putNew(candidate, guards.apply(base));
-                return candidate;
+                // inside the try: the guards may read the store (a chain check), and its failures are the attempt's
+                List<TransactWriteItem> items;
+                switch (guards.apply(base)) {
+                    case CommitGuards.Refuse<D> refuse -> {
+                        // an earlier attempt at this very offset may still land: then it is ours, and committed
+                        if (pinnedBase != null) {
+                            Optional<IndexEntry> holder = readQuietly(pk, base);
+                            if (holder.isPresent() && holder.get().segmentKey().equals(entry.segmentKey())) {
+                                return new GuardedCommit.Committed<>(holder.get());
+                            }
+                        }
+                        return new GuardedCommit.Refused<>(refuse.reason());
+                    }
+                    case CommitGuards.Write<D> write -> items = write.items();
+                }
+                index.putNew(candidate, items);
+                return new GuardedCommit.Committed<>(candidate);
+            } catch (GuardFailedException failed) {
+                return new GuardedCommit.GuardFailed<>(failed.guardIndex(), failed.existing());
             } catch (OffsetTakenException taken) {
                 Optional<IndexEntry> holder = taken.holder().or(() -> readQuietly(pk, base));
                 if (holder.isPresent() && holder.get().segmentKey().equals(entry.segmentKey())) {
-                    return holder.get(); // our own earlier attempt won
+                    return new GuardedCommit.Committed<>(holder.get()); // our own earlier attempt won
                 }
                 if (guess.isPresent()) {
                     index.tailIsShared(pk);
@@ -96,7 +128,7 @@ public final class Committer {
                     // a timeout, a lost answer, a 5xx, or a throttle after an attempt that did one of those
                     Optional<IndexEntry> holder = readQuietly(pk, base);
                     if (holder.isPresent() && holder.get().segmentKey().equals(entry.segmentKey())) {
-                        return holder.get();
+                        return new GuardedCommit.Committed<>(holder.get());
                     }
                     pinnedBase = holder.isPresent() ? null : base;
                 } else {

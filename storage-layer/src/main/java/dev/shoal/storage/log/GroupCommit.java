@@ -28,16 +28,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * the lead by the flush before, waits out what is left of the window since the previous flush
  * began. A lone caller, a sequential one, a slow trickle, or a process serving one request at a
  * time (standard Lambda) never waits.
+ *
+ * <p>What a flush does is the caller's: standard queues write and commit one segment of every
+ * caller's records ({@link PartitionLog#appendShared}); FIFO produce also deduplicates the
+ * flush's messages, among themselves and against the partition, before and in its commit.
+ *
+ * @param <T> what one caller brings (its records, and what else its flush needs)
+ * @param <R> what one caller gets back
  */
-final class GroupCommit {
+public final class GroupCommit<T, R> {
 
     /** A flush holds at most this many bytes of records (one is always taken, however large). */
     static final long MAX_FLUSH_BYTES = 8L * 1024 * 1024;
     /** Bytes counted for a record beyond its body and attributes: its header in the segment. */
     private static final long RECORD_OVERHEAD = 64;
 
-    /** One caller's records for one partition; {@code crowded} when callers arrive fast enough to wait for. */
-    record Pending(QueueRef queue, int partition, List<SegmentRecord> records, boolean crowded) {
+    /** One caller's item for one partition; {@code crowded} when callers arrive fast enough to wait for. */
+    private record Pending<T>(QueueRef queue, int partition, T item, boolean crowded) {
     }
 
     /** A flush lingers only when it expects at least this many more callers within the window. */
@@ -45,34 +52,48 @@ final class GroupCommit {
     /** Weight of the newest gap in the running mean of gaps between callers. */
     private static final double GAP_WEIGHT = 0.2;
 
-    private final Coalescer<Pending, Long> coalescer;
+    private final Coalescer<Pending<T>, R> coalescer;
     private final Clock clock;
     private final Sleeper sleeper;
     private final Map<String, Pace> paces = new ConcurrentHashMap<>();
 
-    /** @param flush writes and commits one segment of the given records */
-    GroupCommit(Flush flush, Clock clock, Sleeper sleeper) {
+    /**
+     * @param flush  commits the callers' items of one partition together; one outcome per caller, in order
+     * @param weight bytes of a caller's item (a flush holds at most {@value #MAX_FLUSH_BYTES}, and at least one caller)
+     */
+    GroupCommit(Flush<T, R> flush, Weight<T> weight, Clock clock, Sleeper sleeper) {
         this.clock = clock;
         this.sleeper = sleeper;
-        this.coalescer = new Coalescer<>(batch -> run(flush, batch), GroupCommit::weight, MAX_FLUSH_BYTES, this::linger);
+        this.coalescer = new Coalescer<>(batch -> run(flush, batch), p -> weight.bytes(p.item()), MAX_FLUSH_BYTES, this::linger);
     }
 
+    /**
+     * Commits one partition's flush. Contract: one outcome per caller, in the callers' order; each
+     * caller is answered only after this returns, so an outcome must only say done once the
+     * commit holding that caller's records is done. A throw fails every caller of the flush.
+     */
     @FunctionalInterface
-    interface Flush {
-        IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records);
+    public interface Flush<T, R> {
+        List<Outcome<R>> commit(QueueRef queue, int partition, List<T> callers);
     }
 
-    /** Commits {@code records} with whoever else flushes the partition now; returns the offset of the first. */
-    long append(QueueRef queue, int partition, List<SegmentRecord> records) {
+    /** The bytes a caller's item adds to a flush. */
+    @FunctionalInterface
+    public interface Weight<T> {
+        long bytes(T item);
+    }
+
+    /** Commits {@code item} with whoever else flushes the partition now; returns once its flush is committed. */
+    public R append(QueueRef queue, int partition, T item) {
         String key = queue.partitionKey(partition);
         long window = queue.settings().batchWindow().toMillis();
         double gap = paces.computeIfAbsent(key, k -> new Pace()).arrive(clock.millis());
         boolean crowded = window > 0 && gap * CALLERS_WORTH_WAITING_FOR <= window;
-        return coalescer.submit(key, new Pending(queue, partition, records, crowded));
+        return coalescer.submit(key, new Pending<>(queue, partition, item, crowded));
     }
 
     /** At most one flush of a crowded partition per window: the leader waits out what is left of it. */
-    private void linger(String key, Pending leader, int previousFlushCallers) {
+    private void linger(String key, Pending<T> leader, int previousFlushCallers) {
         Pace pace = paces.computeIfAbsent(key, k -> new Pace());
         if (leader.crowded() && previousFlushCallers > 1) {
             long window = leader.queue().settings().batchWindow().toMillis();
@@ -85,20 +106,13 @@ final class GroupCommit {
         pace.flushStarted(clock.millis());
     }
 
-    private static List<Outcome<Long>> run(Flush flush, List<Pending> batch) {
-        Pending first = batch.getFirst();
-        List<SegmentRecord> all = new ArrayList<>();
-        for (Pending p : batch) {
-            all.addAll(p.records());
+    private List<Outcome<R>> run(Flush<T, R> flush, List<Pending<T>> batch) {
+        Pending<T> first = batch.getFirst();
+        List<T> items = new ArrayList<>(batch.size());
+        for (Pending<T> p : batch) {
+            items.add(p.item());
         }
-        IndexEntry committed = flush.append(first.queue(), first.partition(), all);
-        List<Outcome<Long>> outcomes = new ArrayList<>(batch.size());
-        long base = committed.baseOffset();
-        for (Pending p : batch) {
-            outcomes.add(Outcome.of(base));
-            base += p.records().size();
-        }
-        return outcomes;
+        return flush.commit(first.queue(), first.partition(), items);
     }
 
     /** One partition's pace: the running mean of the gaps between its callers, and when its last flush began. */
@@ -126,9 +140,10 @@ final class GroupCommit {
         }
     }
 
-    private static long weight(Pending p) {
+    /** The bytes of records in a flush: bodies, attributes and a header each. */
+    public static long bytesOf(List<SegmentRecord> records) {
         long bytes = 0;
-        for (SegmentRecord r : p.records()) {
+        for (SegmentRecord r : records) {
             bytes += r.approximateSize() + RECORD_OVERHEAD;
         }
         return bytes;

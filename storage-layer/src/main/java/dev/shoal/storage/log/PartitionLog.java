@@ -2,6 +2,7 @@ package dev.shoal.storage.log;
 
 import dev.shoal.storage.MessageId;
 import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.batching.Outcome;
 import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.EncodedSegment;
@@ -28,8 +29,9 @@ public final class PartitionLog {
     private final Committer committer;
     private final SegmentEncoder encoder = new SegmentEncoder();
     private final Clock clock;
-    private final GroupCommit groupCommit;
+    private final GroupCommit<List<SegmentRecord>, Long> groupCommit;
     private final Signals signals;
+    private final Sleeper sleeper;
 
     public PartitionLog(LogIndex index, SegmentStore segments, Clock clock, Sleeper sleeper) {
         this(index, segments, clock, sleeper, new Signals());
@@ -42,7 +44,8 @@ public final class PartitionLog {
         this.clock = clock;
         this.committer = new Committer(index, clock, sleeper);
         this.signals = signals;
-        this.groupCommit = new GroupCommit((queue, partition, records) -> append(queue, partition, records), clock, sleeper);
+        this.sleeper = sleeper;
+        this.groupCommit = new GroupCommit<>(this::flushShared, GroupCommit::bytesOf, clock, sleeper);
     }
 
     public LogIndex index() {
@@ -67,9 +70,52 @@ public final class PartitionLog {
         return groupCommit.append(queue, partition, records);
     }
 
+    /** One shared flush of a standard partition: every caller's records in one segment, each caller its first offset. */
+    private List<Outcome<Long>> flushShared(QueueRef queue, int partition, List<List<SegmentRecord>> callers) {
+        List<SegmentRecord> all = new ArrayList<>();
+        callers.forEach(all::addAll);
+        long base = append(queue, partition, all).baseOffset();
+        List<Outcome<Long>> outcomes = new ArrayList<>(callers.size());
+        for (List<SegmentRecord> records : callers) {
+            outcomes.add(Outcome.of(base));
+            base += records.size();
+        }
+        return outcomes;
+    }
+
     /** As {@link #append(QueueRef, int, List)}, with guard conditions committed atomically with it. */
     public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records,
                              LongFunction<List<TransactWriteItem>> guards) {
+        IndexEntry entry = write(queue, partition, records);
+        IndexEntry committed = committer.commit(entry, guards);
+        signals.raise(queue.id(), records.size());
+        return committed;
+    }
+
+    /**
+     * Writes {@code records} as one segment and commits it with guards decided at each offset
+     * tried (see {@link Committer#commitGuarded}); a failed guard or a refusal is an outcome,
+     * and leaves the segment an orphan for the janitor.
+     */
+    public <D> GuardedCommit<D> appendGuarded(QueueRef queue, int partition, List<SegmentRecord> records,
+                                              LongFunction<CommitGuards<D>> guards) {
+        GuardedCommit<D> outcome = committer.commitGuarded(write(queue, partition, records), guards);
+        if (outcome instanceof GuardedCommit.Committed<D>) {
+            signals.raise(queue.id(), records.size());
+        }
+        return outcome;
+    }
+
+    /**
+     * A group commit of the caller's own kind over this log's clock and sleeper (FIFO produce
+     * shares flushes with its deduplication this way); see {@link GroupCommit}.
+     */
+    public <T, R> GroupCommit<T, R> groupCommit(GroupCommit.Flush<T, R> flush, GroupCommit.Weight<T> weight) {
+        return new GroupCommit<>(flush, weight, clock, sleeper);
+    }
+
+    /** Writes the segment under a fresh key; returns its index entry, not committed yet. */
+    private IndexEntry write(QueueRef queue, int partition, List<SegmentRecord> records) {
         EncodedSegment encoded = encoder.encode(records);
         String key = SegmentKeys.next(queue.segmentPrefix(partition), clock.instant());
         segments.write(key, encoded);
@@ -79,11 +125,8 @@ public final class PartitionLog {
             last = Math.max(last, r.timestampMillis());
             due = Math.min(due, r.deliverAtMillis());
         }
-        IndexEntry entry = new IndexEntry(queue.partitionKey(partition), 0, records.size(), key, encoded.bytes().length,
+        return new IndexEntry(queue.partitionKey(partition), 0, records.size(), key, encoded.bytes().length,
                 encoded.headerLength(), Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), Instant.ofEpochMilli(due), clock.instant());
-        IndexEntry committed = committer.commit(entry, guards);
-        signals.raise(queue.id(), records.size());
-        return committed;
     }
 
     /** The offset the next committed record of the partition will get. */

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -38,11 +39,27 @@ class FifoConcurrencyTest {
     private static final Duration VISIBILITY = Duration.ofMillis(1500);
     private static final Duration DEADLINE = Duration.ofSeconds(300);
 
-    /** One group's history: when each sequence's ack started, and what was acked. */
+    /** One group's history: the acks of each sequence under way or done, and what was acked. */
     private static final class GroupLog {
-        final long[] ackStarted = new long[PER_GROUP];
+        /**
+         * Per sequence, the ack calls started and not failed: a later message may be out only while
+         * this is above zero. A count, not a time: with two consumers acking one message (one of them
+         * with a superseded receipt), the failed one must not undo what the other's ack did.
+         */
+        final AtomicIntegerArray acksUnderway = new AtomicIntegerArray(PER_GROUP);
         final List<Integer> acked = new CopyOnWriteArrayList<>();
-        /** The latest holder's lease: who, and until when it is certainly still held. */
+        /** Each successful ack as {@code seq@offset by consumer at millis}: what a failure shows. */
+        final List<String> ackHistory = new CopyOnWriteArrayList<>();
+        /** Where each sequence number was delivered from: a message is stored once. */
+        final Map<Integer, MessageId> storedAt = new ConcurrentHashMap<>();
+        /**
+         * The latest holder's lease: who, when it was leased at the latest (its receive's return), and
+         * until when it is certainly still held (its receive's start + the visibility, or an ack or
+         * nack's start). A lease is only known to lie within its receive call, and a receive can
+         * return after a lease it made early has run out, so only a lease made wholly inside
+         * another's certain hold is a violation.
+         */
+        volatile long heldFrom = Long.MIN_VALUE;
         volatile long heldUntil;
         volatile int holder = -1;
     }
@@ -74,7 +91,7 @@ class FifoConcurrencyTest {
 
         assertEquals(List.of(), violations);
         for (var e : logs.entrySet()) {
-            assertEquals(List.of(0, 1, 2), e.getValue().acked, "group " + e.getKey() + " acked in order, each once");
+            assertEquals(List.of(0, 1, 2), e.getValue().acked, "group " + e.getKey() + " acked in order, each once; acks: " + e.getValue().ackHistory);
         }
     }
 
@@ -105,19 +122,30 @@ class FifoConcurrencyTest {
                 String[] parts = m.bodyAsString().split(":");
                 int group = Integer.parseInt(parts[0]), seq = Integer.parseInt(parts[1]);
                 GroupLog log = logs.get(group);
+                MessageId stored = log.storedAt.putIfAbsent(seq, m.id());
+                if (stored != null && !stored.equals(m.id())) {
+                    violations.add("group " + group + ": message " + seq + " stored twice, at " + stored + " and " + m.id());
+                }
                 Integer previousInBatch = lastSeqInBatch.put(group, seq);
                 if (previousInBatch != null && previousInBatch != seq - 1) {
                     violations.add("group " + group + ": " + previousInBatch + " then " + seq + " in one receive");
                 }
                 if (previousInBatch == null) {
-                    if (seq > 0 && log.ackStarted[seq - 1] == 0) {
-                        violations.add("group " + group + ": " + seq + " delivered before " + (seq - 1) + " was acked");
+                    if (seq > 0 && log.acksUnderway.get(seq - 1) == 0) {
+                        violations.add("group " + group + ": " + seq + " delivered (" + m.id() + " to " + consumer + ") before "
+                                + (seq - 1) + " was acked; acks so far " + log.ackHistory);
                     }
-                    if (log.holder != consumer && log.holder >= 0 && after < log.heldUntil) {
-                        violations.add("group " + group + " leased to consumer " + consumer + " while " + log.holder + " held it");
+                    synchronized (log) {
+                        if (log.holder != consumer && log.holder >= 0 && before >= log.heldFrom && after < log.heldUntil) {
+                            violations.add("group " + group + " leased to consumer " + consumer + " (receive " + before + "-" + after
+                                    + ") while " + log.holder + " held it (" + log.heldFrom + "-" + log.heldUntil + ")");
+                        }
+                        if (after > log.heldFrom) { // the newest lease of the group
+                            log.holder = consumer;
+                            log.heldFrom = after;
+                            log.heldUntil = before + VISIBILITY.toMillis();
+                        }
                     }
-                    log.holder = consumer;
-                    log.heldUntil = before + VISIBILITY.toMillis();
                 }
             }
             List<ReceivedMessage> toAck = new ArrayList<>();
@@ -158,7 +186,7 @@ class FifoConcurrencyTest {
                 for (ReceivedMessage m : toAck) {
                     String[] parts = m.bodyAsString().split(":");
                     GroupLog log = logs.get(Integer.parseInt(parts[0]));
-                    log.ackStarted[Integer.parseInt(parts[1])] = ackStart;
+                    log.acksUnderway.incrementAndGet(Integer.parseInt(parts[1]));
                     log.heldUntil = Math.min(log.heldUntil, ackStart);
                 }
                 List<ReceiptResult> results = shoal.ack(Q, SUB, toAck.stream().map(ReceivedMessage::receipt).toList());
@@ -167,9 +195,12 @@ class FifoConcurrencyTest {
                     GroupLog log = logs.get(Integer.parseInt(parts[0]));
                     if (results.get(i).succeeded()) {
                         log.acked.add(Integer.parseInt(parts[1]));
+                        log.ackHistory.add(parts[1] + "@" + toAck.get(i).id() + " by " + consumer + " at " + System.currentTimeMillis());
                         if (ackedTotal.incrementAndGet() == GROUPS * PER_GROUP) stop.set(true);
                     } else {
-                        log.ackStarted[Integer.parseInt(parts[1])] = 0; // expired: it will be delivered again
+                        log.acksUnderway.decrementAndGet(Integer.parseInt(parts[1])); // expired or superseded: not this call's ack
+                        log.ackHistory.add("(refused " + parts[1] + "@" + toAck.get(i).id() + " by " + consumer + ": "
+                                + results.get(i).failure().map(f -> f.code()).orElse("?") + ")");
                     }
                 }
             }

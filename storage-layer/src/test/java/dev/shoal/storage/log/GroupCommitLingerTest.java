@@ -1,6 +1,7 @@
 package dev.shoal.storage.log;
 
 import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.batching.Outcome;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.SegmentRecord;
 import dev.shoal.storage.testing.ManualClock;
@@ -34,15 +35,21 @@ class GroupCommitLingerTest {
     private final ExecutorService callers = Executors.newCachedThreadPool();
     private final QueueRef queue = new QueueRef("q", "id1", QueueSettings.builder().batchWindow(WINDOW).build(), Instant.EPOCH);
 
-    private final GroupCommit groupCommit = new GroupCommit((q, partition, records) -> {
+    /** A flush that commits nothing: it records its size, holds the first flush until told, and numbers the records. */
+    private final GroupCommit<List<SegmentRecord>, Long> groupCommit = new GroupCommit<>((q, partition, callers) -> {
         boolean first = flushSizes.isEmpty();
-        flushSizes.add(records.size());
+        flushSizes.add(callers.size());
         if (first) {
             await().atMost(Duration.ofSeconds(10)).until(() -> firstFlushMayEnd.getCount() == 0);
         }
-        int base = flushSizes.subList(0, flushSizes.size() - 1).stream().mapToInt(i -> i).sum();
-        return new IndexEntry(q.partitionKey(partition), base, records.size(), "k", 1, 1, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
-    }, clock, lingers::add);
+        long base = flushSizes.subList(0, flushSizes.size() - 1).stream().mapToInt(i -> i).sum();
+        List<Outcome<Long>> outcomes = new ArrayList<>();
+        for (List<SegmentRecord> records : callers) {
+            outcomes.add(Outcome.of(base));
+            base += records.size();
+        }
+        return outcomes;
+    }, GroupCommit::bytesOf, clock, lingers::add);
 
     @AfterEach
     void stop() {

@@ -1,0 +1,66 @@
+package dev.shoal.storage.dynamodb;
+
+/**
+ * The keys of the FIFO items in the state table (docs/design.md, "Tables"): the one place their
+ * formats are spelled. Gates and claimed ranges live next to the cursor of their
+ * subscription-partition ({@code <queueId>#<sub>#<partition>}); the others under a partition key
+ * of their own kind.
+ *
+ * <p>Numbers in sort keys are zero-padded so that string order is numeric order: a query for
+ * a generation's claims, newest first, finds the newest claimed range.
+ */
+public final class FifoItems {
+
+    private FifoItems() {
+    }
+
+    /** Sort keys of a generation's gates begin with this: {@code g#<gen, 10 digits>#}. */
+    public static String gatePrefix(long gen) {
+        return String.format("g#%010d#", gen);
+    }
+
+    /** Sort key of a group's gate: {@code g#<gen>#<group>}. */
+    public static String gateSortKey(long gen, String group) {
+        return gatePrefix(gen) + group;
+    }
+
+    /** Sort keys of a generation's claimed ranges begin with this: {@code r#<gen, 10 digits>#}. */
+    public static String claimPrefix(long gen) {
+        return String.format("r#%010d#", gen);
+    }
+
+    /** Sort key of the claimed range starting at {@code start}: {@code r#<gen>#<start, 19 digits>}. */
+    public static String claimSortKey(long gen, long start) {
+        return String.format("r#%010d#%019d", gen, start);
+    }
+
+    /** The {@code due} index's partition key of a generation's gates: {@code <stateKey>#<gen>}. */
+    public static String dueGroup(String stateKey, long gen) {
+        return stateKey + "#" + gen;
+    }
+
+    /** Partition key of a queue's deduplication ids (the items of queues not checked against their chains). */
+    public static String deduplicationIds(String queueId) {
+        return "dedup#" + queueId;
+    }
+
+    /** Partition key of a queue's purge floors (sort key: the partition number). */
+    public static String deduplicationFloors(String queueId) {
+        return "dedupfloor#" + queueId;
+    }
+
+    /** Partition key of the idempotent producers' sequences of a queue partition (sort key: the producer id). */
+    public static String producerSequences(String partitionKey) {
+        return "producer#" + partitionKey;
+    }
+
+    /** Partition key of a subscription's remembered receive attempts (sort key: the attempt id). */
+    public static String receiveAttempts(String queueId, String subscription) {
+        return "attempt#" + queueId + "#" + subscription;
+    }
+
+    /** The dead-letter move marker of a group's head: {@code <gen>#<group>#<first offset>}. */
+    public static String deadLetterMarker(long gen, String group, long firstOffset) {
+        return gen + "#" + group + "#" + firstOffset;
+    }
+}
