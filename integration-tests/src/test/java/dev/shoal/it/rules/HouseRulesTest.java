@@ -34,8 +34,8 @@ class HouseRulesTest {
      */
     private static final Pattern KEY_FORMAT = Pattern.compile("\"[a-z-]*#|\"(queues|deleted-queues|cursor)\"|%0\\d+d#");
     private static final String ENGINE = "storage-layer/src/main/java/dev/shoal/storage/";
-    /** Where key formats may be written: the layout's one home, and (until its formats move there) the fifo package. */
-    private static final List<String> KEY_FORMAT_HOMES = List.of(ENGINE + "dynamodb/", ENGINE + "fifo/");
+    /** Where key formats may be written: the layout's one home. */
+    private static final List<String> KEY_FORMAT_HOMES = List.of(ENGINE + "dynamodb/");
     private static final Pattern INTERNAL_IMPORT = Pattern.compile("^import (dev\\.shoal\\.\\w+)(\\.[\\w.]*)?\\.internal\\.", Pattern.MULTILINE);
 
     private static Path root() {

@@ -78,4 +78,27 @@ public final class JanitorItems {
         return new LogCheckpoint(num(item, "ix", 0), str(item, "lt"), la < 0 ? null : Instant.ofEpochMilli(la), pending,
                 num(item, "oe", -1), oa < 0 ? null : Instant.ofEpochMilli(oa));
     }
+
+    /** An update expression that makes a stored checkpoint hold exactly an encoded one's attributes. */
+    public record Replacement(String expression, Map<String, String> names, Map<String, AttributeValue> values) {
+    }
+
+    /** SET the attributes {@code item} has, REMOVE those it lacks (an update, as the janitor may not put). */
+    public static Replacement replacement(Map<String, AttributeValue> item) {
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        for (String attribute : ATTRIBUTES) {
+            names.put("#" + attribute, attribute);
+            if (item.containsKey(attribute)) {
+                set.add("#" + attribute + " = :" + attribute);
+                values.put(":" + attribute, item.get(attribute));
+            } else {
+                remove.add("#" + attribute);
+            }
+        }
+        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        return new Replacement(expression, names, values);
+    }
 }

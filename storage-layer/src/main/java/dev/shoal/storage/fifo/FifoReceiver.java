@@ -76,7 +76,7 @@ public final class FifoReceiver {
         }
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         int max = request.maxMessages();
-        List<ReceivedMessage> got = longPoll.receive(sub.queue().id(), sub.queue().id() + "#" + sub.name(), sub.queue().partitions(), max,
+        List<ReceivedMessage> got = longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
                 request.waitTime(),
                 (partition, out) -> receivePartition(sub, partition, max, visibility, out));
         if (request.receiveAttemptId() != null) {

@@ -4,11 +4,8 @@ import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.dynamodb.JanitorItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static dev.shoal.storage.StoreErrors.guard;
@@ -48,24 +45,11 @@ public final class LogCheckpoints {
      * update and delete items but not put them (infra-cdk's AccessPolicies).
      */
     public void write(QueueRef queue, int partition, LogCheckpoint checkpoint) {
-        var item = JanitorItems.encode(queue.id(), partition, queue.segmentPrefix(partition), checkpoint);
-        List<String> set = new ArrayList<>();
-        List<String> remove = new ArrayList<>();
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        for (String attribute : JanitorItems.ATTRIBUTES) {
-            names.put("#" + attribute, attribute);
-            if (item.containsKey(attribute)) {
-                set.add("#" + attribute + " = :" + attribute);
-                values.put(":" + attribute, item.get(attribute));
-            } else {
-                remove.add("#" + attribute);
-            }
-        }
-        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        JanitorItems.Replacement update = JanitorItems.replacement(
+                JanitorItems.encode(queue.id(), partition, queue.segmentPrefix(partition), checkpoint));
         guard("the write of the janitor's checkpoint of " + queue.name(), () -> dynamo.updateItem(b -> b.tableName(table)
-                .key(JanitorItems.key(queue.id(), partition)).updateExpression(expression)
-                .expressionAttributeNames(names).expressionAttributeValues(values)));
+                .key(JanitorItems.key(queue.id(), partition)).updateExpression(update.expression())
+                .expressionAttributeNames(update.names()).expressionAttributeValues(update.values())));
     }
 
     /** Deletes the checkpoint of a deleted queue's partition. */
