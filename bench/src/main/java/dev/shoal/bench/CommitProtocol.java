@@ -1,7 +1,7 @@
 package dev.shoal.bench;
 
-import dev.shoal.storage.RetryableException;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.log.Committer;
 import dev.shoal.storage.log.IndexEntry;

@@ -1,6 +1,6 @@
 package dev.shoal.bench;
 
-import dev.shoal.storage.RetryableException;
+import dev.shoal.storage.api.RetryableException;
 import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.metering.Meter;
 import dev.shoal.storage.segment.EncodedSegment;

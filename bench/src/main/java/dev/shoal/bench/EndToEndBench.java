@@ -1,13 +1,13 @@
 package dev.shoal.bench;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProduceRequest;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.metering.Meter;
 
 import java.io.PrintStream;

@@ -1,9 +1,9 @@
 package dev.shoal.bench;
 
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProduceRequest;
-import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.metering.Meter;

@@ -1,6 +1,6 @@
 package dev.shoal.client;
 
-import dev.shoal.storage.Limits;
+import dev.shoal.storage.api.Limits;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.shoal.client;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.VisibilityChange;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.VisibilityChange;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.shoal.client;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProduceRequest;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProduceRequest;
 
 import java.util.ArrayList;
 import java.util.List;

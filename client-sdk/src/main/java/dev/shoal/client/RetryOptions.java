@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * How the client retries a call that failed for a passing reason: throttling (HTTP 429), a
  * server error (5xx), a connection that could not be made, or the engine's
- * {@link dev.shoal.storage.RetryableException}. Never a 4xx: those fail the same way again.
- * A produce whose outcome is unknown ({@link dev.shoal.storage.CommitStateUnknownException}) is
+ * {@link dev.shoal.storage.api.RetryableException}. Never a 4xx: those fail the same way again.
+ * A produce whose outcome is unknown ({@link dev.shoal.storage.api.CommitStateUnknownException}) is
  * retried only when it is idempotent (has a producer id and sequence); otherwise the caller
  * reconciles. Waits are exponential with full jitter: a random time between 0 and
  * {@code min(maxDelay, baseDelay * 2^(attempt-1))}.

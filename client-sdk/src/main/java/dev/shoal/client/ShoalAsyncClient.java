@@ -1,17 +1,17 @@
 package dev.shoal.client;
 
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.QueueDescription;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.RedriveRequest;
-import dev.shoal.storage.RedriveResult;
-import dev.shoal.storage.SeekTarget;
-import dev.shoal.storage.SubscriptionDescription;
-import dev.shoal.storage.SubscriptionSettings;
-import dev.shoal.storage.SubscriptionStats;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
+import dev.shoal.storage.api.SeekTarget;
+import dev.shoal.storage.api.SubscriptionDescription;
+import dev.shoal.storage.api.SubscriptionSettings;
+import dev.shoal.storage.api.SubscriptionStats;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,20 +1,20 @@
 package dev.shoal.client;
 
 import dev.shoal.client.internal.ClientFactory;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.QueueDescription;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.RedriveRequest;
-import dev.shoal.storage.RedriveResult;
-import dev.shoal.storage.SeekTarget;
-import dev.shoal.storage.SubscriptionDescription;
-import dev.shoal.storage.SubscriptionSettings;
-import dev.shoal.storage.SubscriptionStats;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
+import dev.shoal.storage.api.SeekTarget;
+import dev.shoal.storage.api.SubscriptionDescription;
+import dev.shoal.storage.api.SubscriptionSettings;
+import dev.shoal.storage.api.SubscriptionStats;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
@@ -31,10 +31,10 @@ import java.util.Objects;
  * default) and direct (the storage engine embedded, see {@link DirectConfig}).
  *
  * <p>Errors are the storage layer's few kinds, each telling what to do:
- * {@link dev.shoal.storage.InvalidRequestException} (fix the call; nothing was written),
- * {@link dev.shoal.storage.NotFoundException}, {@link dev.shoal.storage.ConflictException},
- * {@link dev.shoal.storage.RetryableException} (passing; already retried per {@link RetryOptions})
- * and {@link dev.shoal.storage.CommitStateUnknownException} (a produce may or may not have
+ * {@link dev.shoal.storage.api.InvalidRequestException} (fix the call; nothing was written),
+ * {@link dev.shoal.storage.api.NotFoundException}, {@link dev.shoal.storage.api.ConflictException},
+ * {@link dev.shoal.storage.api.RetryableException} (passing; already retried per {@link RetryOptions})
+ * and {@link dev.shoal.storage.api.CommitStateUnknownException} (a produce may or may not have
  * happened). {@code code()} is the API's stable error code; over HTTP they also implement
  * {@link RemoteError}. Batches of receipts (ack, nack, visibility) report per receipt instead of
  * throwing.

@@ -1,10 +1,10 @@
 package dev.shoal.client;
 
 import dev.shoal.client.testing.TestStack;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceivedMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

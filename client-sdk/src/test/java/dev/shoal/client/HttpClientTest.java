@@ -1,9 +1,9 @@
 package dev.shoal.client;
 
 import dev.shoal.client.testing.TestStack;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

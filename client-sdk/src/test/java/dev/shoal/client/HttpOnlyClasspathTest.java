@@ -35,7 +35,7 @@ class HttpOnlyClasspathTest {
             try (ShoalClient client = ShoalClient.builder().endpoint(endpoint).region("us-east-1")
                     .credentialsProvider(TestStack.CREDENTIALS).build()) {
                 client.createQueue("isolated");
-                client.produce("isolated", List.of(dev.shoal.storage.NewMessage.of("hello")));
+                client.produce("isolated", List.of(dev.shoal.storage.api.NewMessage.of("hello")));
                 var m = client.receive(ReceiveMessagesRequest.builder().queue("isolated").build()).getFirst();
                 client.ack(AckMessagesRequest.of("isolated", "default", List.of(m.receipt())));
                 return m.bodyAsString();

@@ -1,27 +1,27 @@
 package dev.shoal.client;
 
 import dev.shoal.client.testing.TestStack;
-import dev.shoal.storage.ConflictException;
-import dev.shoal.storage.DeadLetterPolicy;
-import dev.shoal.storage.InvalidReceiptException;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.PushTarget;
-import dev.shoal.storage.QueueDescription;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.RedriveRequest;
-import dev.shoal.storage.RedriveResult;
-import dev.shoal.storage.RetryPolicy;
-import dev.shoal.storage.SeekTarget;
-import dev.shoal.storage.ShoalException;
-import dev.shoal.storage.SubscriptionDescription;
-import dev.shoal.storage.SubscriptionSettings;
-import dev.shoal.storage.SubscriptionStats;
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.api.DeadLetterPolicy;
+import dev.shoal.storage.api.InvalidReceiptException;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.PushTarget;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
+import dev.shoal.storage.api.RetryPolicy;
+import dev.shoal.storage.api.SeekTarget;
+import dev.shoal.storage.api.ShoalException;
+import dev.shoal.storage.api.SubscriptionDescription;
+import dev.shoal.storage.api.SubscriptionSettings;
+import dev.shoal.storage.api.SubscriptionStats;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -102,8 +102,8 @@ abstract class ShoalClientContract {
     @Test
     void aHighThroughputFifoQueueIsDescribedWithItsDeduplicationScopeAndThroughputLimit() {
         QueueSettings settings = QueueSettings.builder().fifo(true).contentBasedDeduplication(true)
-                .deduplicationScope(dev.shoal.storage.DeduplicationScope.MESSAGE_GROUP)
-                .fifoThroughputLimit(dev.shoal.storage.FifoThroughputLimit.PER_MESSAGE_GROUP_ID).build();
+                .deduplicationScope(dev.shoal.storage.api.DeduplicationScope.MESSAGE_GROUP)
+                .fifoThroughputLimit(dev.shoal.storage.api.FifoThroughputLimit.PER_MESSAGE_GROUP_ID).build();
 
         assertEquals(settings, client.createQueue("fast.fifo", settings).settings());
         assertEquals(settings, client.describeQueue("fast.fifo").settings());

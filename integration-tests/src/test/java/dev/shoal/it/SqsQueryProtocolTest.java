@@ -1,7 +1,7 @@
 package dev.shoal.it;
 
 import dev.shoal.functions.api.sqs.SqsMd5;
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.MessageAttribute;
 import dev.shoal.storage.testing.AwsFixture;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;

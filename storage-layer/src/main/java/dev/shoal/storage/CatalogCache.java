@@ -1,5 +1,6 @@
 package dev.shoal.storage;
 
+import dev.shoal.storage.api.Limits;
 import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.catalog.SubscriptionRef;

@@ -1,5 +1,22 @@
 package dev.shoal.storage;
 
+import dev.shoal.storage.api.LogPage;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.PeekRequest;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
+import dev.shoal.storage.api.SeekTarget;
+import dev.shoal.storage.api.SubscriptionDescription;
+import dev.shoal.storage.api.SubscriptionSettings;
+import dev.shoal.storage.api.VisibilityChange;
 import java.util.List;
 import java.util.function.Supplier;
 

@@ -1,5 +1,11 @@
 package dev.shoal.storage;
 
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.ProducedMessage;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.fifo.ChainDeduplication;
 import dev.shoal.storage.fifo.DeduplicatedCommit;

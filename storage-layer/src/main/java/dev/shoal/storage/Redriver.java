@@ -1,5 +1,15 @@
 package dev.shoal.storage;
 
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.subscription.DeadLetterMover;
 

@@ -1,5 +1,7 @@
 package dev.shoal.storage;
 
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.ShoalException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;

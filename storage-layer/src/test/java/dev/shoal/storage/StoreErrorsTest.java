@@ -1,6 +1,9 @@
 package dev.shoal.storage;
 
 import dev.shoal.storage.StoreErrors.Kind;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.ShoalException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;

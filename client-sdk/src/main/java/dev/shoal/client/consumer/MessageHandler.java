@@ -1,6 +1,6 @@
 package dev.shoal.client.consumer;
 
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.ReceivedMessage;
 
 /**
  * Handles one message. Return normally and the message is acknowledged; throw and it is

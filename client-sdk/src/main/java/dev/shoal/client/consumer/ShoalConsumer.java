@@ -11,8 +11,8 @@ import dev.shoal.client.consumer.internal.LeaseTracker;
 import dev.shoal.client.consumer.internal.PollLoop;
 import dev.shoal.client.consumer.internal.Settlement;
 import dev.shoal.client.internal.DefaultShoalClient;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,9 +2,9 @@ package dev.shoal.client.internal;
 
 import dev.shoal.client.RetryOptions;
 import dev.shoal.client.ShoalMetrics;
-import dev.shoal.storage.CommitStateUnknownException;
-import dev.shoal.storage.RetryableException;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.CommitStateUnknownException;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,8 +6,8 @@ import dev.shoal.client.ShoalClient;
 import dev.shoal.client.ShoalMetrics;
 import dev.shoal.client.internal.direct.DirectTransport;
 import dev.shoal.client.internal.http.HttpTransports;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.Sleeper;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.shoal.client.internal;
 
-import dev.shoal.storage.QueueService;
+import dev.shoal.storage.api.QueueService;
 
 /**
  * How a client reaches Shoal: the storage layer's {@link QueueService} contract (its Javadoc

@@ -13,12 +13,12 @@ import dev.shoal.client.producer.internal.ProducerBatch;
 import dev.shoal.client.producer.internal.QueueMetadata;
 import dev.shoal.client.producer.internal.RecordAccumulator;
 import dev.shoal.client.producer.internal.Sender;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +108,7 @@ public final class ShoalProducer implements AutoCloseable {
      * @return a future of the message's id, completed when its batch is committed
      * @throws BufferExhaustedException  no room in the buffer within maxBlock
      * @throws ProducerClosedException   after close()
-     * @throws dev.shoal.storage.NotFoundException the queue does not exist
+     * @throws dev.shoal.storage.api.NotFoundException the queue does not exist
      * @throws InvalidRequestException   the message is larger than the queue allows
      */
     public CompletableFuture<MessageId> send(String queue, NewMessage message) {

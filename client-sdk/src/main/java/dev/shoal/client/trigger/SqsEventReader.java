@@ -1,7 +1,7 @@
 package dev.shoal.client.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.MessageAttribute;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

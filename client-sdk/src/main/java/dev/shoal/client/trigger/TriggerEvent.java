@@ -2,7 +2,7 @@ package dev.shoal.client.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.MessageAttribute;
 
 import java.io.IOException;
 import java.io.InputStream;

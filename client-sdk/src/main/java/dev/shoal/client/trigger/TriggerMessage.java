@@ -1,6 +1,6 @@
 package dev.shoal.client.trigger;
 
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.MessageAttribute;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

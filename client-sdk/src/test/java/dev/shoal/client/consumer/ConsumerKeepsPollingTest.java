@@ -3,7 +3,7 @@ package dev.shoal.client.consumer;
 import dev.shoal.client.ReceiveMessagesRequest;
 import dev.shoal.client.ShoalClient;
 import dev.shoal.client.testing.TestStack;
-import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.api.NewMessage;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import org.junit.jupiter.api.Test;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoal.functions.dispatcher.SqsSource;
 import dev.shoal.functions.dispatcher.SqsTriggerEvents;
 import dev.shoal.functions.dispatcher.TriggerEvents;
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.ReceivedMessage;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -4,7 +4,7 @@ import dev.shoal.functions.api.auth.SigV4Verifier;
 import dev.shoal.functions.api.sqs.SqsApi;
 import dev.shoal.functions.api.v1.NativeApi;
 import dev.shoal.functions.api.v1.NativeErrors;
-import dev.shoal.storage.QueueService;
+import dev.shoal.storage.api.QueueService;
 
 /**
  * The whole HTTP API, whatever carries it: {@code GET /health}, the SQS face ({@code POST /}

@@ -1,6 +1,6 @@
 package dev.shoal.functions.api;
 
-import dev.shoal.storage.DurationText;
+import dev.shoal.storage.api.DurationText;
 
 import java.time.Duration;
 

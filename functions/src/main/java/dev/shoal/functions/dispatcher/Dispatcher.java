@@ -1,6 +1,6 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.QueueService;
+import dev.shoal.storage.api.QueueService;
 
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.PushTarget.EventFormat;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.PushTarget.EventFormat;
+import dev.shoal.storage.api.ReceivedMessage;
 
 import java.util.List;
 import java.util.function.Supplier;

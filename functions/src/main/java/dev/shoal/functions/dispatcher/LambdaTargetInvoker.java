@@ -1,7 +1,7 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.PushTarget;
 import dev.shoal.functions.runtime.AwsClients;
+import dev.shoal.storage.api.PushTarget;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;

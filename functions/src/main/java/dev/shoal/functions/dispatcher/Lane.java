@@ -1,12 +1,12 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NackEntry;
-import dev.shoal.storage.PushTarget;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.PushTarget;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

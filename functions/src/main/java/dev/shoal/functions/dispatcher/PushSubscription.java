@@ -1,7 +1,7 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.PushTarget;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.PushTarget;
 
 import java.time.Duration;
 

@@ -1,8 +1,8 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.SubscriptionDescription;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.SubscriptionDescription;
 
 import java.time.Duration;
 import java.util.ArrayList;

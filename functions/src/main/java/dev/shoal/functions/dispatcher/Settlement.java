@@ -1,6 +1,6 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.ReceivedMessage;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.shoal.functions.api.sqs.SqsMd5;
 import dev.shoal.functions.api.sqs.SqsMessageIds;
 import dev.shoal.functions.api.sqs.SqsStoredAttributes;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.ReceivedMessage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.PushTarget;
+import dev.shoal.storage.api.PushTarget;
 
 /**
  * Invokes a push target with an event and reports what happened.

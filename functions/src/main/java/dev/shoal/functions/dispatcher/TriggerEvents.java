@@ -1,11 +1,11 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.Utf8Text;
+import dev.shoal.storage.api.Utf8Text;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.ReceivedMessage;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.functions.api.Json;
-import dev.shoal.storage.Limits;
+import dev.shoal.storage.api.Limits;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package dev.shoal.functions.janitor;
 
-import dev.shoal.storage.MaintenanceReport;
 import dev.shoal.storage.ShoalEngine;
-import dev.shoal.storage.ShoalException;
-import dev.shoal.storage.SubscriptionStats;
+import dev.shoal.storage.api.MaintenanceReport;
+import dev.shoal.storage.api.ShoalException;
+import dev.shoal.storage.api.SubscriptionStats;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import dev.shoal.functions.api.ApiConfig;
 import dev.shoal.functions.api.ApiEvents;
 import dev.shoal.functions.api.ApiRouter;
 import dev.shoal.functions.api.HttpResponse;
-import dev.shoal.storage.Utf8Text;
+import dev.shoal.storage.api.Utf8Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

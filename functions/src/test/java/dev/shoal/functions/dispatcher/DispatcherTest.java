@@ -1,11 +1,11 @@
 package dev.shoal.functions.dispatcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.PushTarget;
-import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.ShoalEngine;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.PushTarget;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.SubscriptionSettings;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.ManualClock;

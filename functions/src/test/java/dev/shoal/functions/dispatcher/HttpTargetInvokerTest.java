@@ -2,7 +2,7 @@ package dev.shoal.functions.dispatcher;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.shoal.storage.PushTarget;
+import dev.shoal.storage.api.PushTarget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

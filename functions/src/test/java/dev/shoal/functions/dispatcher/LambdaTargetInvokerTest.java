@@ -1,7 +1,7 @@
 package dev.shoal.functions.dispatcher;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.shoal.storage.PushTarget;
+import dev.shoal.storage.api.PushTarget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

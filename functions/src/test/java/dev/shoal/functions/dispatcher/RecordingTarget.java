@@ -2,7 +2,7 @@ package dev.shoal.functions.dispatcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shoal.storage.PushTarget;
+import dev.shoal.storage.api.PushTarget;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.shoal.functions.dispatcher;
 
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.ReceivedMessage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoal.functions.api.sqs.SqsMd5;
 import dev.shoal.functions.api.sqs.SqsMessageIds;
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.PushTarget;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.PushTarget;
+import dev.shoal.storage.api.ReceivedMessage;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -2,11 +2,11 @@ package dev.shoal.functions.janitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.functions.api.Json;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.ManualClock;

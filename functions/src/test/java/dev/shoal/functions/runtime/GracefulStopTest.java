@@ -1,15 +1,15 @@
 package dev.shoal.functions.runtime;
 
 import dev.shoal.storage.ErrorBoundary;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.QueueSettings;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.ManualClock;
@@ -90,7 +90,7 @@ class GracefulStopTest {
     void aLongPollInFlightAtTheStopAnswersEmptyAtOnceAndTheStopDoesNotWaitForItsWait(AwsFixture aws) throws Exception {
         // real time: the poll must really be waiting when the stop comes
         ShoalEngine engine = ShoalEngine.builder().dynamo(aws.dynamo()).s3(aws.s3()).tables(aws.tables()).bucket(aws.bucket())
-                .clock(java.time.Clock.systemUTC()).sleeper(dev.shoal.storage.Sleeper.SYSTEM).receiptSecret(TestEngines.SECRET).build();
+                .clock(java.time.Clock.systemUTC()).sleeper(dev.shoal.storage.api.Sleeper.SYSTEM).receiptSecret(TestEngines.SECRET).build();
         InFlightCalls calls = new InFlightCalls();
         QueueService service = calls.track(QueueService.class, ErrorBoundary.around(engine));
         service.createQueue("idle", QueueSettings.builder().build());

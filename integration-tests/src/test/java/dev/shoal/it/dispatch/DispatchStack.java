@@ -5,11 +5,11 @@ import dev.shoal.functions.dispatcher.DispatcherOptions;
 import dev.shoal.functions.dispatcher.HttpTargetInvoker;
 import dev.shoal.functions.dispatcher.PassBudget;
 import dev.shoal.functions.dispatcher.TargetInvoker;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.ShoalEngine;
-import dev.shoal.storage.SubscriptionStats;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.SubscriptionStats;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.TestEngines;
 

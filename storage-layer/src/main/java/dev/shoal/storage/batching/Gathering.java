@@ -1,6 +1,6 @@
 package dev.shoal.storage.batching;
 
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.Sleeper;
 
 import java.time.Clock;
 import java.time.Duration;

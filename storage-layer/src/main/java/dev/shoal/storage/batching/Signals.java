@@ -88,7 +88,7 @@ public final class Signals {
 
         /**
          * Waits until the counter is past {@code seen} or {@code max} has passed (real time: the
-         * system sleeper's side of {@link dev.shoal.storage.Sleeper#sleepUntilSignalled}).
+         * system sleeper's side of {@link dev.shoal.storage.api.Sleeper#sleepUntilSignalled}).
          *
          * @throws InterruptedException when the waiting thread is interrupted
          */

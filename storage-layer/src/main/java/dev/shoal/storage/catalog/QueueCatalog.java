@@ -1,17 +1,17 @@
 package dev.shoal.storage.catalog;
 
-import dev.shoal.storage.ConflictException;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.RetryableException;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.SubscriptionSettings;
 import dev.shoal.storage.dynamodb.CatalogItems;
-import dev.shoal.storage.dynamodb.CatalogSchemas;
 import dev.shoal.storage.dynamodb.CatalogSchemas.DeletedQueueEntry;
 import dev.shoal.storage.dynamodb.CatalogSchemas.QueueEntry;
 import dev.shoal.storage.dynamodb.CatalogSchemas.SubscriptionEntry;
+import dev.shoal.storage.dynamodb.CatalogSchemas;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.dynamodb.WriteOutcome;
 import software.amazon.awssdk.core.exception.SdkException;

@@ -1,6 +1,6 @@
 package dev.shoal.storage.catalog;
 
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.dynamodb.LogItems;
 
 import java.time.Instant;

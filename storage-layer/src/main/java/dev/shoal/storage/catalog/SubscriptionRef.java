@@ -1,6 +1,6 @@
 package dev.shoal.storage.catalog;
 
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.SubscriptionSettings;
 import dev.shoal.storage.dynamodb.StateItems;
 
 import java.time.Instant;

@@ -1,13 +1,13 @@
 package dev.shoal.storage.dynamodb;
 
-import dev.shoal.storage.DeadLetterPolicy;
-import dev.shoal.storage.DeduplicationScope;
-import dev.shoal.storage.FifoThroughputLimit;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.PushTarget;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.RetryPolicy;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.DeadLetterPolicy;
+import dev.shoal.storage.api.DeduplicationScope;
+import dev.shoal.storage.api.FifoThroughputLimit;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.PushTarget;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.RetryPolicy;
+import dev.shoal.storage.api.SubscriptionSettings;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticImmutableTableSchema;

@@ -1,9 +1,9 @@
 package dev.shoal.storage.fifo;
 
-import dev.shoal.storage.DeduplicationScope;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.DeduplicationScope;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
@@ -77,7 +77,7 @@ public final class ChainDeduplication {
     }
 
     /**
-     * Checks {@code keys} (of {@link Deduplication#keyOf(QueueSettings, dev.shoal.storage.NewMessage)})
+     * Checks {@code keys} (of {@link Deduplication#keyOf(QueueSettings, dev.shoal.storage.api.NewMessage)})
      * against everything the partition committed below {@code base} in the window.
      *
      * @return the keys committed before, by their index in {@code keys}, with the originals' ids (ascending; empty: none)

@@ -1,8 +1,8 @@
 package dev.shoal.storage.fifo;
 
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.RetryableException;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.RetryableException;
 import dev.shoal.storage.batching.Outcome;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.log.GroupCommit;

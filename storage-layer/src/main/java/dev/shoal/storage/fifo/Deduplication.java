@@ -1,10 +1,10 @@
 package dev.shoal.storage.fifo;
 
-import dev.shoal.storage.DeduplicationScope;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.DeduplicationScope;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;

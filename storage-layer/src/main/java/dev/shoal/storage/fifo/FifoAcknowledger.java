@@ -1,13 +1,13 @@
 package dev.shoal.storage.fifo;
 
-import dev.shoal.storage.ConflictException;
-import dev.shoal.storage.InvalidReceiptException;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NackEntry;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.RetryableException;
-import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.api.InvalidReceiptException;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.ShoalException;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.subscription.Receipt;
 import dev.shoal.storage.subscription.ReceiptCodec;

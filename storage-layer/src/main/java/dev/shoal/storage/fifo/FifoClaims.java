@@ -123,6 +123,6 @@ final class FifoClaims {
                 return Optional.empty();
             }
         }
-        throw new dev.shoal.storage.RetryableException("could not append to the gate of group " + group + "; retry the receive", null);
+        throw new dev.shoal.storage.api.RetryableException("could not append to the gate of group " + group + "; retry the receive", null);
     }
 }

@@ -1,9 +1,10 @@
 package dev.shoal.storage.fifo;
 
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.Sleeper;
+import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.log.LogIndex;
@@ -12,7 +13,6 @@ import dev.shoal.storage.segment.SegmentRecord;
 import dev.shoal.storage.subscription.ChunkTable;
 import dev.shoal.storage.subscription.DeadLetterMover;
 import dev.shoal.storage.subscription.Deliveries;
-import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.subscription.LongPoll;
 import dev.shoal.storage.subscription.Receipt;
 

@@ -1,6 +1,6 @@
 package dev.shoal.storage.fifo;
 
-import dev.shoal.storage.SubscriptionStats;
+import dev.shoal.storage.api.SubscriptionStats;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.log.LogIndex;

@@ -1,7 +1,7 @@
 package dev.shoal.storage.fifo;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;

@@ -1,8 +1,8 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.CommitStateUnknownException;
-import dev.shoal.storage.RetryableException;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.CommitStateUnknownException;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.shoal.storage.StoreErrors;

@@ -1,6 +1,6 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.QueueSettings;
 
 import java.time.Instant;
 import java.util.ArrayList;

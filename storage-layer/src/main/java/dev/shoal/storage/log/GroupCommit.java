@@ -1,6 +1,6 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.batching.Coalescer;
 import dev.shoal.storage.batching.Outcome;
 import dev.shoal.storage.catalog.QueueRef;

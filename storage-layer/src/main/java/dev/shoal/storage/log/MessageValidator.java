@@ -1,11 +1,11 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProduceRequest;
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.QueueSettings;
 
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.batching.Outcome;
 import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.catalog.QueueRef;

@@ -1,6 +1,6 @@
 package dev.shoal.storage.s3;
 
-import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.api.ShoalException;
 
 /** A segment named by the log is not in the object store (deleted by retention, or never written). */
 public class ObjectNotFoundException extends ShoalException {

@@ -1,6 +1,6 @@
 package dev.shoal.storage.s3;
 
-import dev.shoal.storage.RetryableException;
+import dev.shoal.storage.api.RetryableException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;

@@ -1,6 +1,6 @@
 package dev.shoal.storage.segment;
 
-import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.api.ShoalException;
 
 /**
  * The object is not a valid segment: bad magic, checksum mismatch, truncated, or an index or

@@ -1,6 +1,6 @@
 package dev.shoal.storage.segment;
 
-import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.api.ShoalException;
 
 /**
  * The segment uses a format version, codec or flag this reader does not know: it was written

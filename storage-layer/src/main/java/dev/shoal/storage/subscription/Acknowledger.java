@@ -1,13 +1,13 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.ConflictException;
-import dev.shoal.storage.InvalidReceiptException;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NackEntry;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ShoalException;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.api.InvalidReceiptException;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ShoalException;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.dynamodb.LostRaces;
 
@@ -162,7 +162,7 @@ public final class Acknowledger {
             pending = retry;
         }
         for (String h : pending) {
-            results.put(h, ReceiptResult.failed(h, new dev.shoal.storage.RetryableException("too much contention on this message's chunk; retry", null)));
+            results.put(h, ReceiptResult.failed(h, new dev.shoal.storage.api.RetryableException("too much contention on this message's chunk; retry", null)));
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.batching.Coalescer;
 import dev.shoal.storage.batching.Gathering;
 import dev.shoal.storage.batching.Outcome;

@@ -1,10 +1,10 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.NackEntry;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.SubscriptionStats;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.SubscriptionStats;
 import dev.shoal.storage.catalog.SubscriptionRef;
 
 import java.time.Duration;

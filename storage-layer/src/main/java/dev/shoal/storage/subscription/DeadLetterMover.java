@@ -1,6 +1,6 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.MessageAttribute;
 import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.catalog.SubscriptionRef;

@@ -1,7 +1,7 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.log.SegmentStore;

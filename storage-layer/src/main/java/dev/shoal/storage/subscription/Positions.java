@@ -1,8 +1,8 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.SeekTarget;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.SeekTarget;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.dynamodb.LostRaces;
 import dev.shoal.storage.log.PartitionLog;

@@ -1,6 +1,6 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.InvalidReceiptException;
+import dev.shoal.storage.api.InvalidReceiptException;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

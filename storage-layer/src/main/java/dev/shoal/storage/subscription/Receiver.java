@@ -1,8 +1,8 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.log.LogIndex;

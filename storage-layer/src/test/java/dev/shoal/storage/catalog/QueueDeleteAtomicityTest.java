@@ -1,13 +1,13 @@
 package dev.shoal.storage.catalog;
 
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.RetryableException;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
-import dev.shoal.storage.testing.FaultInjector;
 import dev.shoal.storage.testing.FaultInjector.Fault;
+import dev.shoal.storage.testing.FaultInjector;
 import dev.shoal.storage.testing.ManualClock;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class QueueDeleteAtomicityTest {
         ShoalEngine shoal = TestEngines.engine(aws, clock);
         shoal.createQueue("crowded", QueueSettings.builder().build());
         for (int i = 0; i < 105; i++) {
-            shoal.createSubscription("crowded", "s" + i, dev.shoal.storage.SubscriptionSettings.DEFAULT);
+            shoal.createSubscription("crowded", "s" + i, dev.shoal.storage.api.SubscriptionSettings.DEFAULT);
         }
 
         shoal.deleteQueue("crowded");

@@ -1,10 +1,10 @@
 package dev.shoal.storage.dynamodb;
 
-import dev.shoal.storage.DeadLetterPolicy;
-import dev.shoal.storage.DeduplicationScope;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.RetryPolicy;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.DeadLetterPolicy;
+import dev.shoal.storage.api.DeduplicationScope;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.RetryPolicy;
+import dev.shoal.storage.api.SubscriptionSettings;
 import dev.shoal.storage.dynamodb.CatalogSchemas.DeletedQueueEntry;
 import dev.shoal.storage.dynamodb.CatalogSchemas.QueueEntry;
 import dev.shoal.storage.dynamodb.CatalogSchemas.SubscriptionEntry;

@@ -1,7 +1,7 @@
 package dev.shoal.storage.dynamodb;
 
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.SubscriptionSettings;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

@@ -1,7 +1,7 @@
 package dev.shoal.storage.dynamodb;
 
-import dev.shoal.storage.RetryableException;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.log.Backoff;
 import org.junit.jupiter.api.Test;
 

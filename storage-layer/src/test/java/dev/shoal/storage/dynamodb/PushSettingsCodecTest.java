@@ -1,9 +1,9 @@
 package dev.shoal.storage.dynamodb;
 
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.PushTarget;
-import dev.shoal.storage.PushTarget.EventFormat;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.PushTarget.EventFormat;
+import dev.shoal.storage.api.PushTarget;
+import dev.shoal.storage.api.SubscriptionSettings;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

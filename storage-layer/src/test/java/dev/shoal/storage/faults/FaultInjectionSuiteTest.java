@@ -1,24 +1,24 @@
 package dev.shoal.storage.faults;
 
-import dev.shoal.storage.CommitStateUnknownException;
-import dev.shoal.storage.DeadLetterPolicy;
 import dev.shoal.storage.ErrorBoundary;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NackEntry;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.RetryPolicy;
-import dev.shoal.storage.SeekTarget;
 import dev.shoal.storage.ShoalEngine;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.CommitStateUnknownException;
+import dev.shoal.storage.api.DeadLetterPolicy;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.RetryPolicy;
+import dev.shoal.storage.api.SeekTarget;
+import dev.shoal.storage.api.SubscriptionSettings;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
-import dev.shoal.storage.testing.FaultInjector;
 import dev.shoal.storage.testing.FaultInjector.Fault;
+import dev.shoal.storage.testing.FaultInjector;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -284,7 +284,7 @@ class FaultInjectionSuiteTest {
             try {
                 shoal.seek("faulty", "seeker", ThreadLocalRandom.current().nextBoolean() ? SeekTarget.earliest() : SeekTarget.latest());
             } catch (RuntimeException e) {
-                if (!(e instanceof dev.shoal.storage.ShoalException)) throw e;
+                if (!(e instanceof dev.shoal.storage.api.ShoalException)) throw e;
             }
             try {
                 janitor.maintenance(java.time.Instant.now());

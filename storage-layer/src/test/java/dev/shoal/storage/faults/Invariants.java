@@ -1,9 +1,9 @@
 package dev.shoal.storage.faults;
 
-import dev.shoal.storage.CommitStateUnknownException;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.api.CommitStateUnknownException;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.ShoalException;
 
 import java.util.ArrayList;
 import java.util.HashMap;

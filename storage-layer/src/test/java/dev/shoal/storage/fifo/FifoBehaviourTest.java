@@ -1,6 +1,7 @@
 package dev.shoal.storage.fifo;
 
 import dev.shoal.storage.*;
+import dev.shoal.storage.api.*;
 import dev.shoal.storage.subscription.DeadLetterMover;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;

@@ -1,15 +1,15 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.RetryableException;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.RetryableException;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.SegmentRecord;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.Engines;
-import dev.shoal.storage.testing.FaultInjector;
 import dev.shoal.storage.testing.FaultInjector.Fault;
+import dev.shoal.storage.testing.FaultInjector;
 import dev.shoal.storage.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

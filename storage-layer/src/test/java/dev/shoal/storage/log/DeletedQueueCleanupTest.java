@@ -1,9 +1,9 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.RetryableException;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.RetryableException;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.ManualClock;

@@ -1,6 +1,6 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.batching.Outcome;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.SegmentRecord;

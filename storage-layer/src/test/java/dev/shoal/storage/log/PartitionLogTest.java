@@ -1,7 +1,7 @@
 package dev.shoal.storage.log;
 
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.CorruptSegmentException;
 import dev.shoal.storage.segment.SegmentRecord;

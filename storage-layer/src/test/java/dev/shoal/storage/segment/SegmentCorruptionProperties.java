@@ -1,6 +1,6 @@
 package dev.shoal.storage.segment;
 
-import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.api.ShoalException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

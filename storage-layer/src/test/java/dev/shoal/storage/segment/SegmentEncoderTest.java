@@ -1,6 +1,6 @@
 package dev.shoal.storage.segment;
 
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.MessageAttribute;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -137,6 +137,6 @@ class SegmentVersionAndCorruptionTest {
 
         var e = assertThrows(RuntimeException.class, () -> SegmentReader.of("q", segment));
 
-        assertInstanceOf(dev.shoal.storage.ShoalException.class, e);
+        assertInstanceOf(dev.shoal.storage.api.ShoalException.class, e);
     }
 }

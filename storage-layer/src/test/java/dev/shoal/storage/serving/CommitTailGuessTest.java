@@ -1,6 +1,6 @@
 package dev.shoal.storage.serving;
 
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.log.IndexEntry;
 import dev.shoal.storage.log.PartitionLog;

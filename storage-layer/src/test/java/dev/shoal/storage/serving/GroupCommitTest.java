@@ -1,14 +1,14 @@
 package dev.shoal.storage.serving;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProduceRequest;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.testing.AwsFixture;
@@ -175,7 +175,7 @@ class GroupCommitTest {
         ShoalEngine engine = TestEngines.engine(aws, clock);
         engine.createQueue("w", QueueSettings.builder().batchWindow(Duration.ofMillis(50)).build());
         assertEquals(Duration.ofMillis(50), engine.describeQueue("w").settings().batchWindow());
-        var e = assertThrows(dev.shoal.storage.InvalidRequestException.class,
+        var e = assertThrows(dev.shoal.storage.api.InvalidRequestException.class,
                 () -> QueueSettings.builder().batchWindow(Duration.ofSeconds(2)).build());
         assertTrue(e.getMessage().contains("batchWindow") && e.getMessage().contains("between 0s and 1s"), e.getMessage());
     }

@@ -1,14 +1,14 @@
 package dev.shoal.storage.serving;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProduceRequest;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.ShoalEngine;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
@@ -99,7 +99,7 @@ class SharedReceiveTest {
         await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofMillis(200)).until(() -> !waiting.isDone());
 
         engine.updateQueue("q", QueueSettings.builder().defaultSubscription(
-                dev.shoal.storage.SubscriptionSettings.builder().visibilityTimeout(Duration.ofSeconds(5)).build()).build());
+                dev.shoal.storage.api.SubscriptionSettings.builder().visibilityTimeout(Duration.ofSeconds(5)).build()).build());
         engine.produce("q", ProduceRequest.of(messages(1)));
 
         assertEquals(1, waiting.get(10, TimeUnit.SECONDS).size());

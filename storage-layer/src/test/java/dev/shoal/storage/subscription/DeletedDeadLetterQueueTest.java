@@ -1,13 +1,13 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.DeadLetterPolicy;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
 import dev.shoal.storage.ShoalEngine;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.DeadLetterPolicy;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.SubscriptionSettings;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.ManualClock;

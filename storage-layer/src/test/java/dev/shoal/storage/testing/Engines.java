@@ -1,7 +1,7 @@
 package dev.shoal.storage.testing;
 
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.log.LogIndex;

@@ -2,9 +2,9 @@ package dev.shoal.client.consumer.internal;
 
 import dev.shoal.client.ChangeVisibilityRequest;
 import dev.shoal.client.ShoalClient;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.VisibilityChange;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.VisibilityChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.shoal.client.consumer.internal;
 
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.ReceivedMessage;
 
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -5,8 +5,8 @@ import dev.shoal.client.ReceiveMessagesRequest;
 import dev.shoal.client.RetryOptions;
 import dev.shoal.client.ShoalClient;
 import dev.shoal.client.internal.Calls;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,8 +2,8 @@ package dev.shoal.client.consumer.internal;
 
 import dev.shoal.client.ShoalMetrics;
 import dev.shoal.client.internal.Calls;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.ReceiptResult;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.ReceiptResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,9 +5,9 @@ import dev.shoal.client.ChangeVisibilityRequest;
 import dev.shoal.client.NackMessagesRequest;
 import dev.shoal.client.ShoalClient;
 import dev.shoal.client.ShoalMetrics;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.NackEntry;
-import dev.shoal.storage.VisibilityChange;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.VisibilityChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

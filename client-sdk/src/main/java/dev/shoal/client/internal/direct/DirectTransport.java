@@ -2,23 +2,23 @@ package dev.shoal.client.internal.direct;
 
 import dev.shoal.client.DirectConfig;
 import dev.shoal.client.internal.Transport;
-import dev.shoal.storage.NackEntry;
-import dev.shoal.storage.ProduceRequest;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.QueueDescription;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.RedriveRequest;
-import dev.shoal.storage.RedriveResult;
-import dev.shoal.storage.SeekTarget;
 import dev.shoal.storage.ErrorBoundary;
 import dev.shoal.storage.ShoalEngine;
-import dev.shoal.storage.SubscriptionDescription;
-import dev.shoal.storage.SubscriptionSettings;
-import dev.shoal.storage.VisibilityChange;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
+import dev.shoal.storage.api.SeekTarget;
+import dev.shoal.storage.api.SubscriptionDescription;
+import dev.shoal.storage.api.SubscriptionSettings;
+import dev.shoal.storage.api.VisibilityChange;
 
 import java.util.List;
 

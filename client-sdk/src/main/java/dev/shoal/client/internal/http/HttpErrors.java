@@ -2,13 +2,13 @@ package dev.shoal.client.internal.http;
 
 import dev.shoal.client.RemoteError;
 import dev.shoal.client.internal.http.Wire.ErrorBody;
-import dev.shoal.storage.CommitStateUnknownException;
-import dev.shoal.storage.ConflictException;
-import dev.shoal.storage.InvalidReceiptException;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.RetryableException;
-import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.api.CommitStateUnknownException;
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.api.InvalidReceiptException;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.ShoalException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

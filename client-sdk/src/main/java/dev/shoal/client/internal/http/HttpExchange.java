@@ -1,7 +1,7 @@
 package dev.shoal.client.internal.http;
 
-import dev.shoal.storage.CommitStateUnknownException;
-import dev.shoal.storage.RetryableException;
+import dev.shoal.storage.api.CommitStateUnknownException;
+import dev.shoal.storage.api.RetryableException;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -17,23 +17,23 @@ import dev.shoal.client.internal.http.Wire.SubscriptionList;
 import dev.shoal.client.internal.http.Wire.SubscriptionView;
 import dev.shoal.client.internal.http.Wire.VisibilityBody;
 import dev.shoal.client.internal.http.Wire.VisibilityEntryBody;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.NackEntry;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.ProduceRequest;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.QueueDescription;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.ReceiptResult;
-import dev.shoal.storage.ReceiveRequest;
-import dev.shoal.storage.ReceivedMessage;
-import dev.shoal.storage.RedriveRequest;
-import dev.shoal.storage.RedriveResult;
-import dev.shoal.storage.SeekTarget;
-import dev.shoal.storage.SubscriptionDescription;
-import dev.shoal.storage.SubscriptionSettings;
-import dev.shoal.storage.VisibilityChange;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.NackEntry;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiptResult;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
+import dev.shoal.storage.api.SeekTarget;
+import dev.shoal.storage.api.SubscriptionDescription;
+import dev.shoal.storage.api.SubscriptionSettings;
+import dev.shoal.storage.api.VisibilityChange;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -50,7 +50,7 @@ import java.util.Map;
  * so create reads first (an existing queue with other settings is a conflict, as in the engine)
  * and update refuses a queue that does not exist. Does not retry.
  *
- * @see dev.shoal.storage.QueueService
+ * @see dev.shoal.storage.api.QueueService
  */
 public final class HttpTransport implements Transport {
 

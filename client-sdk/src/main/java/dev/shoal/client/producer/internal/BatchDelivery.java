@@ -6,10 +6,10 @@ import dev.shoal.client.ShoalClient;
 import dev.shoal.client.ShoalMetrics;
 import dev.shoal.client.internal.Calls;
 import dev.shoal.client.producer.DeliveryTimeoutException;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.ProducedMessage;
-import dev.shoal.storage.Sleeper;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.ProducedMessage;
+import dev.shoal.storage.api.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.shoal.client.producer.internal;
 
-import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.api.NewMessage;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

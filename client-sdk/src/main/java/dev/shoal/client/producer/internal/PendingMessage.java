@@ -1,7 +1,7 @@
 package dev.shoal.client.producer.internal;
 
-import dev.shoal.storage.MessageId;
-import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.api.MessageId;
+import dev.shoal.storage.api.NewMessage;
 
 import java.util.concurrent.CompletableFuture;
 

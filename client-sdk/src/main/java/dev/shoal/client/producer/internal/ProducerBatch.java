@@ -1,7 +1,7 @@
 package dev.shoal.client.producer.internal;
 
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProducedMessage;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProducedMessage;
 
 import java.util.ArrayList;
 import java.util.List;

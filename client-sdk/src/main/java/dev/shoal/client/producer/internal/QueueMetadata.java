@@ -1,7 +1,7 @@
 package dev.shoal.client.producer.internal;
 
 import dev.shoal.client.ShoalClient;
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.QueueSettings;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.shoal.client.producer.internal;
 
 import dev.shoal.client.producer.ProducerClosedException;
-import dev.shoal.storage.NewMessage;
+import dev.shoal.storage.api.NewMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.shoal.functions.api.sqs;
 
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.Limits;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
 
 /**
  * Queue URLs and ARNs as SQS writes them: {@code <endpoint>/<accountId>/<queueName>} and

@@ -8,8 +8,8 @@ import dev.shoal.functions.api.HttpRequest;
 import dev.shoal.functions.api.HttpResponse;
 import dev.shoal.functions.api.Json;
 import dev.shoal.functions.api.auth.SigV4Verifier;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.Utf8Text;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.Utf8Text;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.functions.api.HttpResponse;
 import dev.shoal.functions.api.Json;
-import dev.shoal.storage.CommitStateUnknownException;
-import dev.shoal.storage.ConflictException;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.RetryableException;
-import dev.shoal.storage.ShoalException;
+import dev.shoal.storage.api.CommitStateUnknownException;
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.RetryableException;
+import dev.shoal.storage.api.ShoalException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

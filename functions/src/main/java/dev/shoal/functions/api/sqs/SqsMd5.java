@@ -1,6 +1,6 @@
 package dev.shoal.functions.api.sqs;
 
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.MessageAttribute;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -3,8 +3,8 @@ package dev.shoal.functions.api.sqs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageAttribute;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package dev.shoal.functions.api.sqs;
 
-import dev.shoal.storage.MessageId;
+import dev.shoal.storage.api.MessageId;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

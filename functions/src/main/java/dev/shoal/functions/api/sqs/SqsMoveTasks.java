@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.functions.api.Json;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.RedriveRequest;
-import dev.shoal.storage.RedriveResult;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -138,7 +138,7 @@ final class SqsMoveTasks {
         return service.listQueues("").stream().anyMatch(n -> {
             try {
                 return service.queueSettings(n).defaultSubscription().deadLetterPolicy().map(d -> d.queue().equals(queue)).orElse(false);
-            } catch (dev.shoal.storage.NotFoundException gone) {
+            } catch (dev.shoal.storage.api.NotFoundException gone) {
                 return false;
             }
         });

@@ -2,10 +2,10 @@ package dev.shoal.functions.api.sqs;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shoal.storage.ConflictException;
-import dev.shoal.storage.QueueDescription;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -2,15 +2,15 @@ package dev.shoal.functions.api.sqs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shoal.functions.api.Json;
-import dev.shoal.storage.DeadLetterPolicy;
-import dev.shoal.storage.DeduplicationScope;
-import dev.shoal.storage.FifoThroughputLimit;
-import dev.shoal.storage.InvalidRequestException;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.QueueDescription;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.SubscriptionSettings;
-import dev.shoal.storage.SubscriptionStats;
+import dev.shoal.storage.api.DeadLetterPolicy;
+import dev.shoal.storage.api.DeduplicationScope;
+import dev.shoal.storage.api.FifoThroughputLimit;
+import dev.shoal.storage.api.InvalidRequestException;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.SubscriptionSettings;
+import dev.shoal.storage.api.SubscriptionStats;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

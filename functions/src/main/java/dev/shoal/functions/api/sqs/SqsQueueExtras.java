@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.functions.api.Json;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.QueueSettings;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.shoal.functions.api.sqs;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.ReceivedMessage;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.shoal.functions.api.sqs;
 
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageAttribute;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

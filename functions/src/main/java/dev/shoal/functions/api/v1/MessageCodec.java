@@ -1,17 +1,17 @@
 package dev.shoal.functions.api.v1;
 
-import dev.shoal.storage.Utf8Text;
 import dev.shoal.functions.api.ApiException;
 import dev.shoal.functions.api.Durations;
 import dev.shoal.functions.api.v1.Requests.AttributeBody;
 import dev.shoal.functions.api.v1.Requests.MessageBody;
 import dev.shoal.functions.api.v1.Requests.ProduceBody;
 import dev.shoal.functions.api.v1.Responses.Message;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.MessageAttribute;
-import dev.shoal.storage.NewMessage;
-import dev.shoal.storage.ProduceRequest;
-import dev.shoal.storage.ReceivedMessage;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.MessageAttribute;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.ProduceRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.api.Utf8Text;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

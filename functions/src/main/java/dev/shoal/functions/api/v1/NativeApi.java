@@ -3,8 +3,8 @@ package dev.shoal.functions.api.v1;
 import dev.shoal.functions.api.ApiException;
 import dev.shoal.functions.api.HttpRequest;
 import dev.shoal.functions.api.HttpResponse;
-import dev.shoal.storage.Limits;
-import dev.shoal.storage.QueueService;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.api.QueueService;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

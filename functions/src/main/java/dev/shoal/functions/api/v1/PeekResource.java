@@ -4,9 +4,9 @@ import dev.shoal.functions.api.ApiException;
 import dev.shoal.functions.api.HttpRequest;
 import dev.shoal.functions.api.HttpResponse;
 import dev.shoal.functions.api.v1.Requests.AttributeBody;
-import dev.shoal.storage.LogPage;
-import dev.shoal.storage.PeekRequest;
-import dev.shoal.storage.QueueService;
+import dev.shoal.storage.api.LogPage;
+import dev.shoal.storage.api.PeekRequest;
+import dev.shoal.storage.api.QueueService;
 
 import java.util.Base64;
 import java.util.List;

@@ -8,12 +8,12 @@ import dev.shoal.functions.api.v1.Requests.QueueBody;
 import dev.shoal.functions.api.v1.Requests.RedriveBody;
 import dev.shoal.functions.api.v1.Responses.QueueList;
 import dev.shoal.functions.api.v1.Responses.RedriveView;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.QueueDescription;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.QueueSettings;
-import dev.shoal.storage.RedriveRequest;
-import dev.shoal.storage.RedriveResult;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.QueueDescription;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.RedriveRequest;
+import dev.shoal.storage.api.RedriveResult;
 
 import java.util.Set;
 

@@ -5,10 +5,10 @@ import dev.shoal.functions.api.HttpResponse;
 import dev.shoal.functions.api.Json;
 import dev.shoal.functions.api.v1.Requests.SubscriptionBody;
 import dev.shoal.functions.api.v1.Responses.SubscriptionList;
-import dev.shoal.storage.NotFoundException;
-import dev.shoal.storage.QueueService;
-import dev.shoal.storage.SubscriptionDescription;
-import dev.shoal.storage.SubscriptionSettings;
+import dev.shoal.storage.api.NotFoundException;
+import dev.shoal.storage.api.QueueService;
+import dev.shoal.storage.api.SubscriptionDescription;
+import dev.shoal.storage.api.SubscriptionSettings;
 
 
 /** Subscriptions of a queue: create or update, describe, list, delete. */

@@ -1,6 +1,6 @@
 package dev.shoal.functions.api.sqs;
 
-import dev.shoal.storage.MessageAttribute;
+import dev.shoal.storage.api.MessageAttribute;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;

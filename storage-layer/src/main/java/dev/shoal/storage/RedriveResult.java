@@ -1,8 +1,0 @@
-package dev.shoal.storage;
-
-/**
- * @param moved     messages moved in this call
- * @param remaining true when the dead-letter queue still had messages when the call stopped
- */
-public record RedriveResult(long moved, boolean remaining) {
-}

@@ -1,7 +1,0 @@
-package dev.shoal.storage;
-
-import java.time.Instant;
-
-public record SubscriptionDescription(String queue, String name, SubscriptionSettings settings, Instant createdAt,
-                                      SubscriptionStats stats) {
-}
