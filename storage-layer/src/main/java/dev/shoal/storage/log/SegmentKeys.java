@@ -11,7 +11,7 @@ import java.util.UUID;
  * readers never parse a key (the index item names it), and every old key sorts before every
  * new one ({@code t} is after the hex digits), so a checkpoint's listing position is past them.
  */
-public final class SegmentKeys {
+final class SegmentKeys {
 
     private SegmentKeys() {
     }

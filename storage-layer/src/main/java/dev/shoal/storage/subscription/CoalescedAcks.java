@@ -18,7 +18,7 @@ import java.util.List;
  * have had alone. Callers that keep arriving together wait for each other, up to the queue's
  * batching window ({@link Gathering}).
  */
-public final class CoalescedAcks {
+final class CoalescedAcks {
 
     /** Receipts one coalesced ack takes at most. */
     static final int MAX_BATCH_RECEIPTS = 1_000;
