@@ -36,6 +36,17 @@ class HouseRulesTest {
     private static final String ENGINE = "storage-layer/src/main/java/dev/shoal/storage/";
     /** Where key formats may be written: the layout's one home. */
     private static final List<String> KEY_FORMAT_HOMES = List.of(ENGINE + "dynamodb/");
+    /** The modules that call the engine through its API (QueueService): the engine's callers. */
+    private static final List<String> CALLERS = List.of("functions", "client-sdk", "cli");
+    /** A name in the engine's packages: a class ({@code dev.shoal.storage.x.Name}) or a wildcard import. */
+    private static final Pattern ENGINE_NAME = Pattern.compile("\\bdev\\.shoal\\.storage(?:\\.[a-z]\\w*)*\\.(?:[A-Z]\\w*|\\*)");
+    /**
+     * What the engine's callers may name: the API package, the entry points (ShoalEngine and
+     * the ErrorBoundary around it), and the wiring a deployment or the local stack needs (table
+     * names, the SQS credentials secret, the embedded AWS stack, metering).
+     */
+    private static final Pattern ENGINE_API = Pattern.compile("dev\\.shoal\\.storage\\.(?:api\\.\\w+|ShoalEngine|ErrorBoundary"
+            + "|dynamodb\\.ShoalTables|deployment\\.\\w+|local\\.\\w+|metering\\.\\w+)|dev\\.shoal\\.storage\\.api\\.\\*");
     private static final Pattern INTERNAL_IMPORT = Pattern.compile("^import (dev\\.shoal\\.\\w+)(\\.[\\w.]*)?\\.internal\\.", Pattern.MULTILINE);
 
     private static Path root() {
@@ -132,6 +143,48 @@ class HouseRulesTest {
             }
         }
         assertEquals(List.of(), found, "internal packages are their module's own: use the module's public API");
+    }
+
+    @Test
+    void theFunctionsTheSdkAndTheCliUseOnlyTheEnginesApi() {
+        List<String> found = new ArrayList<>();
+        for (String module : CALLERS) {
+            for (Path file : sources(module)) {
+                for (String name : engineInternalsNamed(read(file))) {
+                    found.add(root().relativize(file) + " names " + name);
+                }
+            }
+        }
+        assertEquals(List.of(), found, "callers of the engine use dev.shoal.storage.api, ShoalEngine and ErrorBoundary "
+                + "(and the wiring: ShoalTables, deployment, local, metering), never its internals");
+    }
+
+    @Test
+    void theApiRuleFlagsAnEngineInternalAndPassesTheApi() {
+        String source = """
+                import dev.shoal.storage.api.QueueService;
+                import dev.shoal.storage.api.*;
+                import static dev.shoal.storage.api.Limits.MAX_BATCH;
+                import dev.shoal.storage.ShoalEngine;
+                import dev.shoal.storage.metering.Meter;
+                import dev.shoal.storage.StoreErrors;
+                import dev.shoal.storage.*;
+                class Caller { dev.shoal.storage.subscription.Receiver r; dev.shoal.storage.dynamodb.StateItems s; }
+                """;
+        assertEquals(List.of("dev.shoal.storage.StoreErrors", "dev.shoal.storage.*",
+                "dev.shoal.storage.subscription.Receiver", "dev.shoal.storage.dynamodb.StateItems"), engineInternalsNamed(source));
+    }
+
+    /** The names in {@code source} of the engine's packages that are not its API. */
+    private static List<String> engineInternalsNamed(String source) {
+        List<String> found = new ArrayList<>();
+        Matcher m = ENGINE_NAME.matcher(source);
+        while (m.find()) {
+            if (!ENGINE_API.matcher(m.group()).matches()) {
+                found.add(m.group());
+            }
+        }
+        return found;
     }
 
     private static String ownPackageRoot(String module) {
