@@ -40,6 +40,7 @@ public final class Receiver {
     private final Clock clock;
     private final LongPoll longPoll;
     private final FreshClaims freshClaims;
+    private final SharedStateReads reads;
     private final UnaryOperator<SubscriptionRef> latest;
 
     /**
@@ -53,6 +54,7 @@ public final class Receiver {
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.longPoll = new LongPoll(clock, sleeper, signals);
+        this.reads = new SharedStateReads(chunks, clock);
         this.freshClaims = new FreshClaims(chunks, index, deliveries, clock, sleeper);
         this.latest = latest;
     }
@@ -80,11 +82,11 @@ public final class Receiver {
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         String stateKey = sub.stateKey(partition);
         long now = clock.millis();
-        ChunkTable.Head head = chunks.head(stateKey, sub.startOffset(partition));
+        ChunkTable.Head head = reads.head(stateKey, sub.startOffset(partition));
         long gen = head.cursor().gen();
         int before = out.size();
         if (redeliveries) {
-            for (long start : chunks.dueStarts(stateKey, gen, now, Math.min(want, 25))) {
+            for (long start : reads.dueStarts(stateKey, gen)) {
                 if (out.size() - before >= want) break;
                 chunks.get(stateKey, gen, start)
                         .filter(c -> c.visibleAt(now))

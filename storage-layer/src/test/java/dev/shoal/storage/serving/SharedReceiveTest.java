@@ -263,6 +263,36 @@ class SharedReceiveTest {
     }
 
     @Test
+    void receivesAskingWhileTheHeadIsReadShareTheNextRead(AwsFixture aws) throws Exception {
+        ManualClock clock = new ManualClock();
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        Hold heads = new Hold(r -> armed.get() && r instanceof QueryRequest q && q.tableName().equals(aws.tables().stateTable())
+                && q.indexName() == null);
+        ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(heads)).build();
+        engine.createQueue("q", QueueSettings.builder().build());
+        engine.produce("q", ProduceRequest.of(messages(100)));
+        int before = heads.count();
+        armed.set(true);
+
+        List<Future<List<ReceivedMessage>>> got = new ArrayList<>();
+        got.add(receivers.submit(() -> engine.receive("q", SUB, ReceiveRequest.of(10))));
+        heads.awaitHeld();
+        for (int i = 0; i < 9; i++) {
+            got.add(receivers.submit(() -> engine.receive("q", SUB, ReceiveRequest.of(10))));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> Parked.callersWaitingForABatch() >= 9);
+        heads.release();
+
+        Set<String> bodies = new HashSet<>();
+        for (Future<List<ReceivedMessage>> f : got) {
+            f.get(20, TimeUnit.SECONDS).forEach(m -> assertTrue(bodies.add(m.bodyAsString()), "leased twice: " + m.bodyAsString()));
+        }
+        assertEquals(100, bodies.size(), "every receiver got its ten");
+        assertTrue(heads.count() - before <= 5, "the nine that asked during the first read shared the next: "
+                + (heads.count() - before) + " head reads for ten receives");
+    }
+
+    @Test
     void acksArrivingWhileAnotherIsWrittenShareOneChunkWrite(AwsFixture aws) throws Exception {
         ManualClock clock = new ManualClock();
         ShoalEngine setup = TestEngines.engine(aws, clock);
