@@ -63,4 +63,14 @@ public final class FifoItems {
     public static String deadLetterMarker(long gen, String group, long firstOffset) {
         return gen + "#" + group + "#" + firstOffset;
     }
+
+    /** Sort key of a deduplication id item (and the key a chain check compares): {@code id:<dedupId>}. */
+    public static String deduplicationSortKey(String dedupId) {
+        return "id:" + dedupId;
+    }
+
+    /** Sort key under content-based deduplication: {@code sha256:<hex of the body's SHA-256>}. */
+    public static String contentSortKey(String sha256Hex) {
+        return "sha256:" + sha256Hex;
+    }
 }

@@ -107,10 +107,10 @@ public final class Deduplication {
 
     private static String keyOf(String dedupId, byte[] body) {
         if (dedupId != null) {
-            return "id:" + dedupId;
+            return FifoItems.deduplicationSortKey(dedupId);
         }
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+            return FifoItems.contentSortKey(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
