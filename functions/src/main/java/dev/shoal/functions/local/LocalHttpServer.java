@@ -44,6 +44,9 @@ public final class LocalHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHttpServer.class);
     /** The longest long poll (20 s) and some room for its answer. */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(25);
+    /** A body over the limit up to this size is read and dropped before the 413, so the client gets its answer. */
+    static final long MAX_DRAINED_BYTES = 4L * ApiConfig.MAX_REQUEST_BYTES;
+
     /** What {@link #close()} waits for requests in flight: a long poll left waiting is cut off. */
     public static final Duration CLOSE_DRAIN = Duration.ofSeconds(1);
     private static final Duration LEAVE_GRACE = Duration.ofMillis(500);
@@ -116,16 +119,23 @@ public final class LocalHttpServer implements AutoCloseable {
         try (exchange) {
             APIGatewayV2HTTPResponse response;
             String length = exchange.getRequestHeaders().getFirst("Content-Length");
-            byte[] body = null;
+            byte[] body;
+            boolean drained = true;
             if (length != null && parseLong(length) > ApiConfig.MAX_REQUEST_BYTES) {
                 response = ApiEvents.toEvent(ApiRouter.payloadTooLarge(ApiEvents.toRequest(toEvent(exchange, new byte[0])), parseLong(length)));
+                // read what is reasonable and drop it: closing while the client still sends would reset the
+                // connection, and the client would lose the 413 along with it
+                drained = parseLong(length) <= MAX_DRAINED_BYTES && discard(exchange.getRequestBody(), MAX_DRAINED_BYTES);
             } else {
                 body = readAtMost(exchange.getRequestBody(), ApiConfig.MAX_REQUEST_BYTES + 1);
-                response = body.length > ApiConfig.MAX_REQUEST_BYTES
-                        ? ApiEvents.toEvent(ApiRouter.payloadTooLarge(ApiEvents.toRequest(toEvent(exchange, new byte[0])), body.length))
-                        : invoke(exchange, body);
+                if (body.length > ApiConfig.MAX_REQUEST_BYTES) {
+                    response = ApiEvents.toEvent(ApiRouter.payloadTooLarge(ApiEvents.toRequest(toEvent(exchange, new byte[0])), body.length));
+                    drained = discard(exchange.getRequestBody(), MAX_DRAINED_BYTES);
+                } else {
+                    response = invoke(exchange, body);
+                }
             }
-            write(exchange, response, body == null);
+            write(exchange, response, !drained);
         } catch (RuntimeException e) {
             LOG.error("request failed outside the handler", e);
             exchange.sendResponseHeaders(500, -1);
@@ -205,6 +215,17 @@ public final class LocalHttpServer implements AutoCloseable {
                 out.write(bytes);
             }
         }
+    }
+
+    /** Reads and drops the rest of a body; true when it ended within {@code max} bytes. */
+    private static boolean discard(InputStream in, long max) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long read = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            read += n;
+            if (read > max) return false;
+        }
+        return true;
     }
 
     private static byte[] readAtMost(InputStream in, int max) throws IOException {
