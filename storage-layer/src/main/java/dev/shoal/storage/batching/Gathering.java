@@ -23,13 +23,11 @@ public final class Gathering {
 
     /** How often a lingering leader looks at the queue of waiting callers. */
     static final Duration STEP = Duration.ofMillis(1);
-    /** Weight of the newest gap in the running mean of gaps between callers. */
-    private static final double GAP_WEIGHT = 0.2;
 
     private final Clock clock;
     private final Sleeper sleeper;
     private final int crowdSize;
-    private final Map<String, Pace> paces = new ConcurrentHashMap<>();
+    private final Map<String, ArrivalGaps> paces = new ConcurrentHashMap<>();
 
     /** @param crowdSize callers per window from which a key counts as crowded */
     public Gathering(Clock clock, Sleeper sleeper, int crowdSize) {
@@ -40,7 +38,7 @@ public final class Gathering {
 
     /** Notes a caller of {@code key}; true when the key is crowded for this window. */
     public boolean arrive(String key, Duration window) {
-        double gap = paces.computeIfAbsent(key, k -> new Pace()).arrive(clock.millis());
+        double gap = paces.computeIfAbsent(key, k -> new ArrivalGaps()).arrive(clock.millis());
         return !window.isZero() && gap * crowdSize <= window.toMillis();
     }
 
@@ -55,21 +53,6 @@ public final class Gathering {
         long deadline = clock.millis() + window.toMillis();
         while (waiting.getAsInt() < previousBatchSize && clock.millis() < deadline) {
             sleeper.sleep(STEP);
-        }
-    }
-
-    /** The running mean of the gaps between one key's callers. */
-    private static final class Pace {
-        private long last = Long.MIN_VALUE;
-        private double meanGap = Double.MAX_VALUE;
-
-        synchronized double arrive(long now) {
-            if (last != Long.MIN_VALUE) {
-                long gap = Math.max(0, now - last);
-                meanGap = meanGap == Double.MAX_VALUE ? gap : (1 - GAP_WEIGHT) * meanGap + GAP_WEIGHT * gap;
-            }
-            last = now;
-            return meanGap;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.shoal.storage.log;
 
 import dev.shoal.storage.api.Sleeper;
+import dev.shoal.storage.batching.ArrivalGaps;
 import dev.shoal.storage.batching.Coalescer;
 import dev.shoal.storage.batching.Outcome;
 import dev.shoal.storage.catalog.QueueRef;
@@ -49,8 +50,6 @@ public final class GroupCommit<T, R> {
 
     /** A flush lingers only when it expects at least this many more callers within the window. */
     static final int CALLERS_WORTH_WAITING_FOR = 4;
-    /** Weight of the newest gap in the running mean of gaps between callers. */
-    private static final double GAP_WEIGHT = 0.2;
 
     private final Coalescer<Pending<T>, R> coalescer;
     private final Clock clock;
@@ -115,20 +114,14 @@ public final class GroupCommit<T, R> {
         return flush.commit(first.queue(), first.partition(), items);
     }
 
-    /** One partition's pace: the running mean of the gaps between its callers, and when its last flush began. */
+    /** One partition's pace: how fast its callers arrive, and when its last flush began. */
     private static final class Pace {
-        private long last = Long.MIN_VALUE;
-        private double meanGap = Double.MAX_VALUE;
+        private final ArrivalGaps gaps = new ArrivalGaps();
         private long lastFlushStart = Long.MIN_VALUE;
 
         /** Notes an arrival at {@code now}; returns the mean gap, including this one. */
-        synchronized double arrive(long now) {
-            if (last != Long.MIN_VALUE) {
-                long gap = Math.max(0, now - last);
-                meanGap = meanGap == Double.MAX_VALUE ? gap : (1 - GAP_WEIGHT) * meanGap + GAP_WEIGHT * gap;
-            }
-            last = now;
-            return meanGap;
+        double arrive(long now) {
+            return gaps.arrive(now);
         }
 
         synchronized void flushStarted(long now) {
