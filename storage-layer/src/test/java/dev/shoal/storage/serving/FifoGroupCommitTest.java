@@ -13,6 +13,7 @@ import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.Faults;
 import dev.shoal.storage.testing.ManualClock;
+import dev.shoal.storage.testing.Parked;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,14 +43,7 @@ class FifoGroupCommitTest {
 
     private static final int FOLLOWERS = 20;
     private final ManualClock clock = new ManualClock();
-    private final List<Thread> threads = new ArrayList<>();
-    private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r);
-        synchronized (threads) {
-            threads.add(t);
-        }
-        return t;
-    });
+    private final ExecutorService callers = Executors.newCachedThreadPool();
 
     @AfterEach
     void stop() {
@@ -73,11 +67,7 @@ class FifoGroupCommitTest {
         for (int i = 0; i < FOLLOWERS; i++) {
             followers.add(send(engine, "q.fifo", "g", dedupIds.get(i), "m" + i));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            synchronized (threads) {
-                return threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() >= FOLLOWERS;
-            }
-        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> Parked.callersWaitingForABatch() >= FOLLOWERS);
         assertTrue(followers.stream().noneMatch(Future::isDone), "nobody is answered before the commit holding their message");
         return followers;
     }

@@ -15,6 +15,7 @@ import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.Faults;
 import dev.shoal.storage.testing.ManualClock;
+import dev.shoal.storage.testing.Parked;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,14 +44,7 @@ class GroupCommitTest {
 
     private static final int FOLLOWERS = 20;
     private final ManualClock clock = new ManualClock();
-    private final List<Thread> threads = new ArrayList<>();
-    private final ExecutorService callers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r);
-        synchronized (threads) {
-            threads.add(t);
-        }
-        return t;
-    });
+    private final ExecutorService callers = Executors.newCachedThreadPool();
 
     @AfterEach
     void stop() {
@@ -67,14 +61,9 @@ class GroupCommitTest {
         return callers.submit(() -> engine.produce("q", ProduceRequest.of(List.of(NewMessage.of(body)))));
     }
 
-    /** Waits until every caller thread but the one holding the commit is parked, waiting its turn. */
+    /** Waits until every caller but the one holding the commit is parked, waiting its turn. */
     private void awaitQueued(int callers) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            synchronized (threads) {
-                return threads.size() >= callers + 1
-                        && threads.stream().filter(t -> t.getState() == Thread.State.WAITING).count() >= callers;
-            }
-        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> Parked.callersWaitingForABatch() >= callers);
     }
 
     /** {@value #FOLLOWERS} single-message produces, started once the first call's commit is held, and parked behind it. */
