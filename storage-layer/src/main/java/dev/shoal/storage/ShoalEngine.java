@@ -91,9 +91,9 @@ public final class ShoalEngine implements QueueService {
         this.clock = b.clock;
         this.catalog = new QueueCatalog(b.dynamo, b.tables, b.clock);
         this.cache = new CatalogCache(catalog);
-        SegmentStore segments = new SegmentStore(new S3ObjectStore(b.s3, b.bucket), b.segmentCacheBytes);
         LogIndex index = new LogIndex(b.dynamo, b.tables);
-        this.log = new PartitionLog(index, segments, b.clock, b.sleeper, signals);
+        SegmentStore segments = new SegmentStore(new S3ObjectStore(b.s3, b.bucket), index, b.segmentCacheBytes);
+        this.log = new PartitionLog(index, segments, b.clock, b.sleeper, signals, b.inlineSegmentLimit);
         this.producer = new Producer(log, new Deduplication(b.dynamo, b.tables, log, b.clock), new ProducerSequences(b.dynamo, b.tables), b.clock);
         ChunkTable chunks = new ChunkTable(b.dynamo, b.tables);
         ReceiptCodec receipts = new ReceiptCodec(b.receiptSecret);
@@ -370,6 +370,7 @@ public final class ShoalEngine implements QueueService {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private byte[] receiptSecret;
         private long segmentCacheBytes = 64L * 1024 * 1024;
+        private long inlineSegmentLimit = PartitionLog.DEFAULT_INLINE_LIMIT;
 
         public Builder dynamo(DynamoDbClient v) { this.dynamo = v; return this; }
         public Builder s3(S3Client v) { this.s3 = v; return this; }
@@ -383,6 +384,8 @@ public final class ShoalEngine implements QueueService {
         public Builder receiptSecret(byte[] v) { this.receiptSecret = v.clone(); return this; }
         /** Bytes of segments kept in memory (default 64 MiB; 0 turns the cache off). */
         public Builder segmentCacheBytes(long v) { this.segmentCacheBytes = v; return this; }
+        /** The largest segment kept inline in its log entry instead of S3 (ADR 0016); 0 sends every segment to S3. */
+        public Builder inlineSegmentLimit(long v) { this.inlineSegmentLimit = v; return this; }
 
         public ShoalEngine build() {
             Objects.requireNonNull(dynamo, "dynamo");

@@ -116,8 +116,9 @@ class GracefulStopTest {
         assertEquals(0, calls.count());
     }
 
+    /** Every segment goes to S3, however small, so that holding the PUT holds the produce. */
     private ShoalEngine engine(AwsFixture aws, HeldPut held) {
-        return TestEngines.builder(aws, clock).s3(aws.s3Client(held)).build();
+        return TestEngines.builder(aws, clock).s3(aws.s3Client(held)).inlineSegmentLimit(0).build();
     }
 
     /** Holds the first segment PUT until released: a group commit in flight. */

@@ -34,6 +34,9 @@ import static dev.shoal.storage.dynamodb.ShoalTables.LOG_SORT_KEY;
  */
 public final class LogIndex {
 
+    /** The attribute holding an inline segment's bytes (ADR 0016). */
+    private static final String INLINE_SEGMENT = "b";
+
     private final DynamoDbClient dynamo;
     private final String table;
     /**
@@ -237,6 +240,9 @@ public final class LogIndex {
         item.put("t1", n(e.lastTimestamp().toEpochMilli()));
         item.put("d", n(e.earliestDelivery().toEpochMilli()));
         item.put("c", n(e.committedAt().toEpochMilli()));
+        if (e.isInline()) {
+            item.put(INLINE_SEGMENT, b(e.inline()));
+        }
         return item;
     }
 
@@ -245,6 +251,6 @@ public final class LogIndex {
         return new IndexEntry(partitionKey, num(item, LOG_SORT_KEY, 0), (int) num(item, "n", 0), str(item, "k"),
                 num(item, "sz", 0), (int) num(item, "hl", 0),
                 Instant.ofEpochMilli(num(item, "t0", 0)), Instant.ofEpochMilli(num(item, "t1", 0)),
-                Instant.ofEpochMilli(num(item, "d", 0)), Instant.ofEpochMilli(num(item, "c", 0)));
+                Instant.ofEpochMilli(num(item, "d", 0)), Instant.ofEpochMilli(num(item, "c", 0)), bytes(item, INLINE_SEGMENT));
     }
 }

@@ -75,7 +75,8 @@ public final class Retention {
         }
         if (!expired.isEmpty()) {
             // written ahead: if this pass dies between the entries and the objects, the next one deletes the objects
-            List<LogCheckpoint.Pending> doomed = new ArrayList<>(expired.stream()
+            // an inline segment goes with its entry: there is no object to delete
+            List<LogCheckpoint.Pending> doomed = new ArrayList<>(expired.stream().filter(e -> !e.isInline())
                     .map(e -> new LogCheckpoint.Pending(e.segmentKey(), Instant.EPOCH)).toList());
             Set<String> keys = new HashSet<>(doomed.stream().map(LogCheckpoint.Pending::key).toList());
             c.pending().stream().filter(p -> !keys.contains(p.key())).forEach(doomed::add);
@@ -94,7 +95,8 @@ public final class Retention {
         if (!c.equals(saved)) {
             checkpoints.write(queue, partition, c);
         }
-        return new Result(expired.size(), gone.size() - expired.size());
+        int expiredObjects = (int) expired.stream().filter(e -> !e.isInline()).count();
+        return new Result(expired.size(), gone.size() - expiredObjects);
     }
 
     /**

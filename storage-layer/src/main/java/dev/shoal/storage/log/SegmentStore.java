@@ -1,5 +1,6 @@
 package dev.shoal.storage.log;
 
+import dev.shoal.storage.s3.ObjectNotFoundException;
 import dev.shoal.storage.s3.ObjectStore;
 import dev.shoal.storage.segment.EncodedSegment;
 import dev.shoal.storage.segment.SegmentReader;
@@ -10,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Segments in the object store, read through a cache. Segments are immutable, so a reader
- * cached by key never goes stale; the cache only saves requests, correctness never needs it.
+ * Segments, read through a cache: in the object store, or, when small, inline in their log
+ * entries (ADR 0016). Segments are immutable, so a reader cached by key never goes stale; the
+ * cache only saves requests, correctness never needs it.
  *
  * <p>Small segments are fetched whole in one GET. Large ones are opened by their header and
  * block index ({@link IndexEntry#headerLength()} bytes), and then only the blocks holding the
@@ -23,10 +25,13 @@ public final class SegmentStore {
     static final long WHOLE_OBJECT_LIMIT = 1024 * 1024;
 
     private final ObjectStore objects;
+    private final LogIndex index;
     private final Cache cache;
 
-    public SegmentStore(ObjectStore objects, long cacheBytes) {
+    /** @param index where inline segments are found when a reader has only their location */
+    public SegmentStore(ObjectStore objects, LogIndex index, long cacheBytes) {
         this.objects = objects;
+        this.index = index;
         this.cache = new Cache(cacheBytes);
     }
 
@@ -34,22 +39,55 @@ public final class SegmentStore {
         return objects;
     }
 
-    /** Writes a new segment, and keeps it in the cache (receivers in this process will want it). */
+    /** Writes a new segment to the object store, and keeps it in the cache (receivers in this process will want it). */
     public void write(String key, EncodedSegment segment) {
         objects.put(key, segment.bytes());
         if (segment.bytes().length <= WHOLE_OBJECT_LIMIT) {
-            cache.put(key, SegmentReader.of(key, segment.bytes()), segment.bytes().length);
+            keep(key, segment);
         }
+    }
+
+    /** Keeps a segment that is stored inline in its log entry in the cache: its commit writes it, not this store. */
+    public void keep(String key, EncodedSegment segment) {
+        cache.put(key, SegmentReader.of(key, segment.bytes()), segment.bytes().length);
     }
 
     /** Records {@code [first, first + count)} of the segment, counted from its first record. */
     public List<SegmentRecord> read(IndexEntry entry, int first, int count) {
-        return read(entry.segmentKey(), entry.bytes(), entry.headerLength(), first, count);
+        if (entry.isInline()) {
+            return inlineReader(entry).read(first, count);
+        }
+        return read(entry.location(), first, count);
     }
 
-    /** As {@link #read(IndexEntry, int, int)}, for callers that keep the segment's location themselves. */
-    public List<SegmentRecord> read(String key, long objectBytes, int headerLength, int first, int count) {
-        return reader(key, objectBytes, headerLength).read(first, count);
+    /**
+     * As {@link #read(IndexEntry, int, int)}, for callers that keep the segment's location
+     * themselves. An inline segment not in the cache costs one read of its log entry.
+     *
+     * @throws ObjectNotFoundException the segment is gone (retention deleted its object or entry)
+     */
+    public List<SegmentRecord> read(SegmentLocation at, int first, int count) {
+        if (SegmentKeys.isInline(at.key())) {
+            SegmentReader cached = cache.get(at.key());
+            if (cached != null) {
+                return cached.read(first, count);
+            }
+            IndexEntry entry = index.at(at.partitionKey(), at.baseOffset())
+                    .filter(e -> e.segmentKey().equals(at.key()) && e.isInline())
+                    .orElseThrow(() -> new ObjectNotFoundException(at.key()));
+            return inlineReader(entry).read(first, count);
+        }
+        return reader(at.key(), at.bytes(), at.headerLength()).read(first, count);
+    }
+
+    private SegmentReader inlineReader(IndexEntry entry) {
+        SegmentReader cached = cache.get(entry.segmentKey());
+        if (cached != null) {
+            return cached;
+        }
+        SegmentReader reader = SegmentReader.of(entry.segmentKey(), entry.inline());
+        cache.put(entry.segmentKey(), reader, entry.inline().length);
+        return reader;
     }
 
     private SegmentReader reader(String key, long objectBytes, int headerLength) {

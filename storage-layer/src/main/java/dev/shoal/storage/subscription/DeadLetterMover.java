@@ -64,7 +64,7 @@ public final class DeadLetterMover {
      * queue never stalls its sources.
      */
     public boolean move(SubscriptionRef sub, int partition, Chunk chunk, long now) {
-        List<SegmentRecord> records = deliveries.records(chunk);
+        List<SegmentRecord> records = deliveries.records(sub.queue().partitionKey(partition), chunk);
         List<Long> offsets = new ArrayList<>();
         List<SegmentRecord> dead = new ArrayList<>();
         for (long offset : chunk.unackedOffsets()) {

@@ -4,6 +4,7 @@ import dev.shoal.storage.api.MessageId;
 import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.log.IndexEntry;
+import dev.shoal.storage.log.SegmentLocation;
 import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.segment.SegmentRecord;
 
@@ -24,11 +25,14 @@ public final class Deliveries {
 
     /**
      * The chunk's records, all of them, in offset order (index i is offset {@code start + i}).
-     * A chunk keeps its segment's location itself, so this needs no log read.
+     * A chunk keeps its segment's location itself, so this needs no log read (but for an inline
+     * segment this process does not have cached).
+     *
+     * @param partitionKey the log partition of the chunk's subscription-partition
      */
-    List<SegmentRecord> records(Chunk chunk) {
-        return segments.read(chunk.segmentKey(), chunk.segmentBytes(), chunk.headerLength(),
-                (int) (chunk.start() - chunk.segmentBase()), chunk.size());
+    List<SegmentRecord> records(String partitionKey, Chunk chunk) {
+        var at = new SegmentLocation(partitionKey, chunk.segmentBase(), chunk.segmentKey(), chunk.segmentBytes(), chunk.headerLength());
+        return segments.read(at, (int) (chunk.start() - chunk.segmentBase()), chunk.size());
     }
 
     public String receipt(Receipt receipt) {

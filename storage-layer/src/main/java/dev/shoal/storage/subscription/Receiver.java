@@ -114,7 +114,7 @@ public final class Receiver {
         List<Chunk> pieces = cut == chunk.end() ? List.of(leased) : List.of(leased, chunk.slice(cut, chunk.end()));
         List<SegmentRecord> records;
         try {
-            records = deliveries.records(chunk);
+            records = deliveries.records(sub.queue().partitionKey(partition), chunk);
         } catch (ObjectNotFoundException expired) {
             log.info("segment {} is gone (retention); dropping chunk {} of {}", chunk.segmentKey(), chunk.start(), stateKey);
             chunks.replace(stateKey, chunk, List.of(chunk.withEverythingAcked()), now);

@@ -35,7 +35,7 @@ class DeletedQueueCleanupTest {
 
     @Test
     void segmentsS3FailedToDeleteAreDeletedOnTheNextPass(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("doomed", QueueSettings.builder().partitions(1).build());
         for (int i = 0; i < 3; i++) shoal.produce("doomed", List.of(NewMessage.builder().body("m" + i).build()));
         shoal.deleteQueue("doomed");

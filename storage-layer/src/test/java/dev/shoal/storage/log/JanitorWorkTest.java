@@ -47,7 +47,7 @@ class JanitorWorkTest {
 
     @Test
     void aPassOverALargeRetainedHistoryReadsAndListsOnlyWhatChangedSinceTheLastPass(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().partitions(1).build());
         for (int i = 0; i < HISTORY; i++) {
             shoal.produce("q", List.of(NewMessage.of("m" + i))); // one segment each
@@ -70,7 +70,7 @@ class JanitorWorkTest {
 
     @Test
     void anIdleQueueIsListedOncePerGracePeriodSoOrphansOfFailedCommitsAreStillFound(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().partitions(1).build());
         shoal.produce("q", List.of(NewMessage.of("kept")));
         shoal.maintenance(clock.instant());
@@ -88,7 +88,7 @@ class JanitorWorkTest {
 
     @Test
     void orphansAmongNewCommitsAreDeletedAfterTheGracePeriodAndCommittedSegmentsStay(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().partitions(1).build());
         shoal.produce("q", List.of(NewMessage.of("a")));
         shoal.maintenance(clock.instant());
@@ -106,7 +106,7 @@ class JanitorWorkTest {
 
     @Test
     void retentionReadsFromTheOldestAndStopsAtTheFirstLiveEntry(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().partitions(1).retention(Duration.ofMinutes(10)).build());
         for (int i = 0; i < 3; i++) shoal.produce("q", List.of(NewMessage.of("old" + i)));
         clock.advance(Duration.ofMinutes(5));
@@ -126,7 +126,7 @@ class JanitorWorkTest {
 
     @Test
     void segmentsWhoseDeletionFailedAfterTheirEntriesWentAreDeletedByTheNextPass(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().partitions(1).retention(Duration.ofMinutes(10)).build());
         for (int i = 0; i < 3; i++) shoal.produce("q", List.of(NewMessage.of("m" + i)));
         shoal.maintenance(clock.instant());
@@ -142,7 +142,7 @@ class JanitorWorkTest {
 
     @Test
     void aSegmentListedWhileItsCommitWasInFlightIsNotTakenForAnOrphan(AwsFixture aws) throws Exception {
-        ShoalEngine janitor = TestEngines.engine(aws, clock);
+        ShoalEngine janitor = TestEngines.s3Segments(aws, clock);
         janitor.createQueue("q", QueueSettings.builder().partitions(1).build());
         janitor.maintenance(clock.instant());
         HeldCommit held = new HeldCommit(aws.tables().logTable());
@@ -163,7 +163,7 @@ class JanitorWorkTest {
 
     @Test
     void aStaleCheckpointWrittenLastByARacingPassDeletesNothingCommitted(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().partitions(1).build());
         shoal.produce("q", List.of(NewMessage.of("a")));
         shoal.maintenance(clock.instant());

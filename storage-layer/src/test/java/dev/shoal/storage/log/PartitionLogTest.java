@@ -2,6 +2,7 @@ package dev.shoal.storage.log;
 
 import dev.shoal.storage.api.MessageAttribute;
 import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.catalog.QueueRef;
 import dev.shoal.storage.segment.CorruptSegmentException;
 import dev.shoal.storage.segment.SegmentRecord;
@@ -107,7 +108,7 @@ class PartitionLogTest {
         // The commit's first call to DynamoDB (reading the log's end) fails: the process "dies"
         // after the segment reached S3 and before anything was committed.
         DynamoDbClient broken = aws.dynamoClient(Faults.failBeforeSending("Query", 1_000));
-        PartitionLog crashing = Engines.log(aws, broken, aws.s3(), clock, 0, waited -> { }); // backoff without waiting
+        PartitionLog crashing = Engines.s3Log(aws, broken, aws.s3(), clock, waited -> { }); // backoff without waiting
         var sdkRetriesDisabled = assertThrows(RuntimeException.class, () -> crashing.append(queue, 0, batch("lost", 2, clock.millis())));
         assertNotNull(sdkRetriesDisabled.getMessage());
 
@@ -139,7 +140,7 @@ class PartitionLogTest {
     @Test
     void aCorruptSegmentIsRejectedWithAClearError(AwsFixture aws) {
         QueueRef queue = Engines.queue(aws, "rotten", QueueSettings.builder().build());
-        PartitionLog log = Engines.log(aws, clock);
+        PartitionLog log = Engines.s3Log(aws, aws.dynamo(), aws.s3(), clock, Sleeper.SYSTEM);
         IndexEntry entry = log.append(queue, 0, batch("x", 20, clock.millis()));
         byte[] bytes = aws.s3().getObjectAsBytes(b -> b.bucket(aws.bucket()).key(entry.segmentKey())).asByteArray();
         bytes[bytes.length - 3] ^= 0x5A;

@@ -51,8 +51,9 @@ class GroupCommitTest {
         callers.shutdownNow();
     }
 
+    /** Every segment goes to S3 here, however small, so that a flush has a PUT to fail. */
     private ShoalEngine engine(AwsFixture aws, DynamoDbClient dynamo, software.amazon.awssdk.services.s3.S3Client s3) {
-        ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(dynamo).s3(s3).build();
+        ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(dynamo).s3(s3).inlineSegmentLimit(0).build();
         engine.createQueue("q", QueueSettings.builder().batchWindow(Duration.ZERO).build());
         return engine;
     }

@@ -41,7 +41,7 @@ class RetentionAndCleanupTest {
 
     @Test
     void segmentsPastRetentionAreDeletedAcknowledgedOrNotButTheNewestIsKept(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().retention(Duration.ofMinutes(10)).build());
         shoal.produce("q", messages(2));
         shoal.produce("q", messages(2));
@@ -63,7 +63,7 @@ class RetentionAndCleanupTest {
 
     @Test
     void orphanSegmentsAreDeletedAfterTheGracePeriodOnly(AwsFixture aws) {
-        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        ShoalEngine shoal = TestEngines.s3Segments(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().build());
         shoal.produce("q", messages(1));
         String prefix = shoal.log().index().last(queueId(aws, "q") + "#0").orElseThrow().segmentKey();

@@ -61,7 +61,7 @@ class SegmentReadCostTest {
     @Test
     void segmentsAreCachedByKeySoRepeatedReceivesDoNotFetchThemAgain(AwsFixture aws) {
         ManualClock clock = new ManualClock();
-        ShoalEngine producer = TestEngines.engine(aws, clock);
+        ShoalEngine producer = TestEngines.s3Segments(aws, clock);
         producer.createQueue("q", QueueSettings.builder().build());
         List<NewMessage> batch = new ArrayList<>();
         for (int i = 0; i < 100; i++) batch.add(NewMessage.of("m" + i));

@@ -16,6 +16,14 @@ public final class TestEngines {
         return builder(aws, clock).build();
     }
 
+    /**
+     * An engine that writes every segment to S3, however small (no inline segments, ADR 0016):
+     * for tests of what happens to segment objects.
+     */
+    public static ShoalEngine s3Segments(AwsFixture aws, ManualClock clock) {
+        return builder(aws, clock).inlineSegmentLimit(0).build();
+    }
+
     public static ShoalEngine.Builder builder(AwsFixture aws, ManualClock clock) {
         return ShoalEngine.builder().dynamo(aws.dynamo()).s3(aws.s3()).tables(aws.tables()).bucket(aws.bucket())
                 .clock(clock).sleeper(clock::advance).receiptSecret(SECRET);

@@ -1,0 +1,119 @@
+package dev.shoal.storage.log;
+
+import dev.shoal.storage.ShoalEngine;
+import dev.shoal.storage.api.Limits;
+import dev.shoal.storage.catalog.QueueCatalog;
+import dev.shoal.storage.api.MaintenanceReport;
+import dev.shoal.storage.api.NewMessage;
+import dev.shoal.storage.api.QueueSettings;
+import dev.shoal.storage.api.ReceiveRequest;
+import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.metering.Meter;
+import dev.shoal.storage.testing.AwsFixture;
+import dev.shoal.storage.testing.EmbeddedAwsExtension;
+import dev.shoal.storage.testing.ManualClock;
+import dev.shoal.storage.testing.TestEngines;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Small segments ride in their log entry instead of S3 (ADR 0016). */
+@ExtendWith(EmbeddedAwsExtension.class)
+class InlineSegmentsTest {
+
+    private static final String SUB = Limits.DEFAULT_SUBSCRIPTION;
+    private final ManualClock clock = new ManualClock();
+
+    @Test
+    void aSmallProduceWritesNoObjectAndAnotherProcessReadsItFromTheLogEntry(AwsFixture aws) {
+        ShoalEngine producer = TestEngines.engine(aws, clock);
+        producer.createQueue("q", QueueSettings.builder().partitions(1).build());
+        Meter.Usage before = aws.meter().snapshot();
+
+        producer.produce("q", List.of(NewMessage.of("one"), NewMessage.of("two"), NewMessage.of("three")));
+
+        assertEquals(0, aws.meter().snapshot().minus(before).s3RequestCount(), "no PUT for a small segment");
+        assertEquals(0, objects(aws), "nothing in S3");
+        IndexEntry entry = producer.log().index().last(partitionKey(aws)).orElseThrow();
+        assertTrue(entry.isInline(), entry.toString());
+        assertTrue(SegmentKeys.isInline(entry.segmentKey()), entry.segmentKey());
+
+        ShoalEngine consumer = TestEngines.builder(aws, clock).segmentCacheBytes(0).build(); // nothing cached
+        Meter.Usage beforeReceive = aws.meter().snapshot();
+        List<ReceivedMessage> got = consumer.receive("q", SUB, ReceiveRequest.of(10));
+
+        assertEquals(List.of("one", "two", "three"), got.stream().map(ReceivedMessage::bodyAsString).toList());
+        assertEquals(0, aws.meter().snapshot().minus(beforeReceive).s3RequestCount(), "read from the log entry, not S3");
+    }
+
+    @Test
+    void aSegmentOverTheLimitGoesToS3AndReadsBackTheSame(AwsFixture aws) {
+        ShoalEngine producer = TestEngines.engine(aws, clock);
+        producer.createQueue("q", QueueSettings.builder().partitions(1).build());
+        Random random = new Random(3);
+        List<NewMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] body = new byte[1024];
+            random.nextBytes(body); // incompressible: four of them pass the 3 KiB limit
+            batch.add(NewMessage.builder().body(body).build());
+        }
+
+        producer.produce("q", batch);
+
+        IndexEntry entry = producer.log().index().last(partitionKey(aws)).orElseThrow();
+        assertFalse(entry.isInline(), entry.toString());
+        assertTrue(entry.bytes() > PartitionLog.DEFAULT_INLINE_LIMIT, entry.toString());
+        assertEquals(1, objects(aws));
+        ShoalEngine consumer = TestEngines.builder(aws, clock).segmentCacheBytes(0).build();
+        List<ReceivedMessage> got = consumer.receive("q", SUB, ReceiveRequest.of(10));
+        assertEquals(4, got.size());
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(batch.get(i).body(), got.get(i).body(), "message " + i);
+        }
+    }
+
+    @Test
+    void retentionDeletesAnInlineSegmentWithItsEntryAndALeaseOnItComesBackAsNothing(AwsFixture aws) {
+        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        shoal.createQueue("q", QueueSettings.builder().partitions(1).retention(Duration.ofMinutes(10)).build());
+        shoal.produce("q", List.of(NewMessage.of("old")));
+        assertEquals(1, shoal.receive("q", SUB, new ReceiveRequest(10, Duration.ofMinutes(20), Duration.ZERO, null)).size(),
+                "leased, never acked");
+        clock.advance(Duration.ofMinutes(11));
+        shoal.produce("q", List.of(NewMessage.of("new")));
+        Meter.Usage before = aws.meter().snapshot();
+
+        MaintenanceReport report = shoal.maintenance(clock.instant());
+
+        assertEquals(1, report.segmentsDeleted());
+        assertEquals(0, aws.meter().snapshot().minus(before).s3Requests("DeleteObjects")
+                + aws.meter().snapshot().minus(before).s3Requests("DeleteObject"), "no object to delete");
+        clock.advance(Duration.ofMinutes(10)); // the old lease ends: its segment is gone
+        ShoalEngine cold = TestEngines.builder(aws, clock).segmentCacheBytes(0).build();
+        assertEquals(List.of("new"), cold.receive("q", SUB, ReceiveRequest.of(10)).stream().map(ReceivedMessage::bodyAsString).toList(),
+                "the expired message is dropped, as from an S3 segment");
+    }
+
+    @Test
+    void anInlineLimitOutsideWhatALogItemHoldsIsRefusedWithTheRange(AwsFixture aws) {
+        var tooBig = assertThrows(IllegalArgumentException.class,
+                () -> TestEngines.builder(aws, clock).inlineSegmentLimit(PartitionLog.MAX_INLINE_LIMIT + 1).build());
+        assertTrue(tooBig.getMessage().contains("0-" + PartitionLog.MAX_INLINE_LIMIT), tooBig.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TestEngines.builder(aws, clock).inlineSegmentLimit(-1).build());
+    }
+
+    private static String partitionKey(AwsFixture aws) {
+        return new QueueCatalog(aws.dynamo(), aws.tables(), Clock.systemUTC()).find("q").orElseThrow().partitionKey(0);
+    }
+
+    private static int objects(AwsFixture aws) {
+        return aws.s3().listObjectsV2(b -> b.bucket(aws.bucket())).keyCount();
+    }
+}
