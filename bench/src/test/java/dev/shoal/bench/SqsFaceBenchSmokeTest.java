@@ -34,7 +34,8 @@ class SqsFaceBenchSmokeTest {
         }
         SqsLoad.Result shoal = results.getFirst();
         assertEquals("shoal", shoal.target());
-        assertTrue(shoal.usage().dynamoWriteUnits() > 0 && shoal.usage().s3RequestCount() > 0, "the meter counted Shoal's storage calls");
+        // small flushes ride inline in their log entries (ADR 0016): at this rate S3 may see no request at all
+        assertTrue(shoal.usage().dynamoWriteUnits() > 0 && shoal.usage().dynamoReadUnits() > 0, "the meter counted Shoal's storage calls");
 
         String out = print(results, false);
         assertTrue(out.contains("| shoal     | 10 "), out);

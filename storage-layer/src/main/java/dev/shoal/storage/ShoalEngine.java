@@ -392,9 +392,7 @@ public final class ShoalEngine implements QueueService {
             Objects.requireNonNull(s3, "s3");
             Objects.requireNonNull(bucket, "bucket");
             Objects.requireNonNull(receiptSecret, "receiptSecret");
-            if (receiptSecret.length < 32) {
-                throw new IllegalArgumentException("receiptSecret must be at least 32 bytes");
-            }
+            if (receiptSecret.length < 32) throw new IllegalArgumentException("receiptSecret must be at least 32 bytes");
             return new ShoalEngine(this);
         }
     }
