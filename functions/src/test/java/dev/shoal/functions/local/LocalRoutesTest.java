@@ -48,7 +48,7 @@ class LocalRoutesTest {
         JsonNode before = json(call("GET", "/local/usage", null));
         assertEquals(201, call("PUT", "/v1/queues/metered", "").statusCode());
         // one small body and one that does not compress: the segment is too big to ride in its log entry, so S3 is billed too
-        String incompressible = java.util.Base64.getEncoder().encodeToString(new java.util.Random(5).ints(4096).collect(
+        String incompressible = java.util.Base64.getEncoder().encodeToString(new java.util.Random(5).ints(8192).collect(
                 java.io.ByteArrayOutputStream::new, (out, i) -> out.write(i), (a, b) -> a.writeBytes(b.toByteArray())).toByteArray());
         assertEquals(200, call("POST", "/v1/queues/metered/messages",
                 "{\"messages\":[{\"body\":\"a\"},{\"body\":\"" + incompressible + "\"}]}").statusCode());

@@ -59,9 +59,9 @@ class InlineSegmentsTest {
         producer.createQueue("q", QueueSettings.builder().partitions(1).build());
         Random random = new Random(3);
         List<NewMessage> batch = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 8; i++) {
             byte[] body = new byte[1024];
-            random.nextBytes(body); // incompressible: four of them pass the 3 KiB limit
+            random.nextBytes(body); // incompressible: eight of them pass the 6 KiB limit
             batch.add(NewMessage.builder().body(body).build());
         }
 
@@ -73,10 +73,22 @@ class InlineSegmentsTest {
         assertEquals(1, objects(aws));
         ShoalEngine consumer = TestEngines.builder(aws, clock).segmentCacheBytes(0).build();
         List<ReceivedMessage> got = consumer.receive("q", SUB, ReceiveRequest.of(10));
-        assertEquals(4, got.size());
-        for (int i = 0; i < 4; i++) {
+        assertEquals(8, got.size());
+        for (int i = 0; i < 8; i++) {
             assertArrayEquals(batch.get(i).body(), got.get(i).body(), "message " + i);
         }
+    }
+
+    @Test
+    void aQueueThatKeepsMessagesLongerThanTwoWeeksWritesEvenASmallSegmentToS3(AwsFixture aws) {
+        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        shoal.createQueue("q", QueueSettings.builder().partitions(1).retention(PartitionLog.MAX_INLINE_RETENTION.plusDays(1)).build());
+
+        shoal.produce("q", List.of(NewMessage.of("kept for a long time")));
+
+        assertFalse(shoal.log().index().last(partitionKey(aws)).orElseThrow().isInline(), "DynamoDB storage would cost more than a PUT");
+        assertEquals(1, objects(aws));
+        assertEquals(1, shoal.receive("q", SUB, ReceiveRequest.of(10)).size());
     }
 
     @Test
