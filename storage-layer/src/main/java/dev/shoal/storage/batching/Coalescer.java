@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -47,11 +48,15 @@ public final class Coalescer<T, R> {
         }
     }
 
+    /** Every this many submits, lanes idle since the sweep before are forgotten. */
+    static final int SWEEP_EVERY = 4096;
+
     private final BatchRun<T, R> run;
     private final Function<T, Long> weight;
     private final long maxWeight;
     private final Linger<T> linger;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final AtomicLong submits = new AtomicLong();
 
     /**
      * @param weight    the weight of an item (bytes, messages); a batch holds at most {@code maxWeight},
@@ -67,13 +72,38 @@ public final class Coalescer<T, R> {
 
     /** Adds {@code item} to the next batch of {@code key}, and returns its outcome once that batch ran. */
     public R submit(String key, T item) {
-        Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
+        if (submits.incrementAndGet() % SWEEP_EVERY == 0) {
+            sweepIdleLanes();
+        }
         Waiter<T, R> waiter = new Waiter<>(item);
-        if (lane.join(waiter) || waiter.awaitTurn()) { // this caller leads: it arrived first, or was handed the lead
+        boolean[] leads = new boolean[1];
+        // joined inside the map's compute, so that a sweep never drops a lane between its lookup and the join
+        Lane lane = lanes.compute(key, (k, existing) -> {
+            Lane l = existing == null ? new Lane() : existing;
+            leads[0] = l.join(waiter);
+            return l;
+        });
+        if (leads[0] || waiter.awaitTurn()) { // this caller leads: it arrived first, or was handed the lead
             linger.beforeBatch(key, item, lane.previousBatchSize());
             lane.lead(waiter);
         }
         return waiter.result();
+    }
+
+    /**
+     * Forgets the lanes that were idle at the sweep before this one and still are, so a process
+     * keeps no state for keys it stopped serving. A lane busy in between is kept, with the size
+     * of its previous batch that lingering needs.
+     */
+    void sweepIdleLanes() {
+        for (String key : lanes.keySet()) {
+            lanes.computeIfPresent(key, (k, lane) -> lane.idleSinceLastSweep() ? null : lane);
+        }
+    }
+
+    /** Keys this coalescer keeps a lane for. */
+    int lanes() {
+        return lanes.size();
     }
 
     /** Callers of {@code key} waiting for a batch to take their item (not those in the batch running now). */
@@ -87,6 +117,17 @@ public final class Coalescer<T, R> {
         private final ArrayDeque<Waiter<T, R>> waiting = new ArrayDeque<>();
         private boolean led;
         private int previousBatchSize;
+        private boolean usedSinceSweep = true;
+        private boolean idleAtLastSweep;
+
+        /** True when nobody used the lane since the sweep before, and nobody is in it now; marks the lane idle otherwise. */
+        synchronized boolean idleSinceLastSweep() {
+            boolean idle = !led && waiting.isEmpty();
+            boolean forget = idle && idleAtLastSweep && !usedSinceSweep;
+            idleAtLastSweep = idle;
+            usedSinceSweep = false;
+            return forget;
+        }
 
         synchronized int previousBatchSize() {
             return previousBatchSize;
@@ -98,6 +139,7 @@ public final class Coalescer<T, R> {
 
         /** Queues the waiter; true when it is to lead (nobody was). */
         synchronized boolean join(Waiter<T, R> waiter) {
+            usedSinceSweep = true;
             waiting.add(waiter);
             if (led) {
                 return false;

@@ -61,6 +61,41 @@ class CoalescerTest {
     }
 
     @Test
+    void aKeyWhoseCallersStoppedComingIsForgottenAfterTwoSweepsAndABusyOneIsKept() throws Exception {
+        Coalescer<Integer, Integer> coalescer = new Coalescer<>(items -> items.stream().map(i -> Outcome.of(i * 2)).toList(),
+                i -> 1L, 100, Coalescer.Linger.none());
+        assertEquals(2, coalescer.submit("gone", 1));
+        assertEquals(4, coalescer.submit("busy", 2));
+
+        coalescer.sweepIdleLanes();
+        assertEquals(6, coalescer.submit("busy", 3));
+        coalescer.sweepIdleLanes();
+
+        assertEquals(1, coalescer.lanes(), "only the key used since the first sweep is kept");
+        assertEquals(8, coalescer.submit("gone", 4), "a forgotten key works as a new one");
+    }
+
+    @Test
+    void aSweepNeverDropsALaneWithABatchRunning() throws Exception {
+        Coalescer<Integer, Integer> coalescer = new Coalescer<>(this::doubling, i -> 1L, 100, Coalescer.Linger.none());
+        Future<Integer> running = callers.submit(() -> coalescer.submit("p", 1));
+        await().until(() -> batches.size() == 1);
+        Future<Integer> queued = callers.submit(() -> coalescer.submit("p", 2));
+        await().until(() -> coalescer.waiting("p") == 1);
+
+        for (int i = 0; i < 3; i++) coalescer.sweepIdleLanes();
+        assertEquals(1, coalescer.lanes());
+        Future<Integer> afterSweeps = callers.submit(() -> coalescer.submit("p", 3));
+        await().until(() -> coalescer.waiting("p") == 2);
+        firstBatchMayFinish.countDown();
+
+        assertEquals(2, running.get(10, TimeUnit.SECONDS));
+        assertEquals(4, queued.get(10, TimeUnit.SECONDS));
+        assertEquals(6, afterSweeps.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(List.of(1), List.of(2, 3)), batches, "one lane: the caller after the sweeps queued behind the batch running");
+    }
+
+    @Test
     void otherKeysDoNotWaitForEachOther() throws Exception {
         Coalescer<Integer, Integer> coalescer = new Coalescer<>(this::doubling, i -> 1L, 100, Coalescer.Linger.none());
         Future<Integer> blocked = callers.submit(() -> coalescer.submit("p", 1));
