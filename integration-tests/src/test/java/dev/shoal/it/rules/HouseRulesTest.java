@@ -160,6 +160,19 @@ class HouseRulesTest {
     }
 
     @Test
+    void theEnginesApiDependsOnNothingElseOfTheEngine() {
+        List<String> found = new ArrayList<>();
+        for (Path file : sources("storage-layer")) {
+            if (!file.getParent().endsWith(Path.of("dev/shoal/storage/api"))) continue;
+            Matcher m = ENGINE_NAME.matcher(read(file));
+            while (m.find()) {
+                if (!m.group().startsWith("dev.shoal.storage.api.")) found.add(root().relativize(file) + " names " + m.group());
+            }
+        }
+        assertEquals(List.of(), found, "dev.shoal.storage.api is what callers compile against: it names no engine internals");
+    }
+
+    @Test
     void theApiRuleFlagsAnEngineInternalAndPassesTheApi() {
         String source = """
                 import dev.shoal.storage.api.QueueService;

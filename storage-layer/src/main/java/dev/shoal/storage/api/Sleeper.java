@@ -1,7 +1,5 @@
 package dev.shoal.storage.api;
 
-import dev.shoal.storage.batching.Signals;
-
 import java.time.Duration;
 
 /** Waits. Injected wherever code backs off or polls, so tests control time instead of sleeping. */
@@ -20,7 +18,7 @@ public interface Sleeper {
         }
 
         @Override
-        public void sleepUntilSignalled(Signals.Signal signal, long seen, Duration max) {
+        public void sleepUntilSignalled(Wakeup signal, long seen, Duration max) {
             try {
                 signal.await(seen, max);
             } catch (InterruptedException e) {
@@ -37,7 +35,7 @@ public interface Sleeper {
      * A sleeper that does not wait in real time (a test's, moving a manual clock) may simply
      * sleep {@code max}, as this default does when the signal has not moved yet.
      */
-    default void sleepUntilSignalled(Signals.Signal signal, long seen, Duration max) {
+    default void sleepUntilSignalled(Wakeup signal, long seen, Duration max) {
         if (signal.version() == seen) {
             sleep(max);
         }

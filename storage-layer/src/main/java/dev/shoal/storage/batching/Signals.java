@@ -1,5 +1,7 @@
 package dev.shoal.storage.batching;
 
+import dev.shoal.storage.api.Wakeup;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,12 +52,13 @@ public final class Signals {
      * One key's counter and the threads waiting for it to move. A lock and condition rather than
      * a monitor, so that waiting virtual threads never pin their carrier (JDK 21).
      */
-    public static final class Signal {
+    public static final class Signal implements Wakeup {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition moved = lock.newCondition();
         private long version;
         private long announced;
 
+        @Override
         public long version() {
             lock.lock();
             try {
@@ -92,6 +95,7 @@ public final class Signals {
          *
          * @throws InterruptedException when the waiting thread is interrupted
          */
+        @Override
         public void await(long seen, Duration max) throws InterruptedException {
             lock.lock();
             try {

@@ -9,6 +9,7 @@ import dev.shoal.storage.api.ReceiptResult;
 import dev.shoal.storage.api.ReceiveRequest;
 import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.api.Sleeper;
+import dev.shoal.storage.api.Wakeup;
 import dev.shoal.storage.batching.Signals;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
@@ -114,7 +115,7 @@ class SharedReceiveTest {
                 clock.advance(d);
             }
 
-            public void sleepUntilSignalled(Signals.Signal signal, long seen, Duration max) {
+            public void sleepUntilSignalled(Wakeup signal, long seen, Duration max) {
                 try {
                     signal.await(seen, Duration.ofSeconds(30));
                 } catch (InterruptedException e) {
@@ -148,10 +149,11 @@ class SharedReceiveTest {
         ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(queries)).sleeper(onlyWokenBySignals(clock)).build();
         engine.createQueue(queue, QueueSettings.builder().build());
         ReceiveRequest longPoll = ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build();
+        ExecutorService mine = Executors.newCachedThreadPool(Thread.ofPlatform().name(queue + "-waiter-", 0).factory());
         List<Future<List<ReceivedMessage>>> waiting = IntStream.range(0, waiters)
-                .mapToObj(i -> receivers.submit(() -> engine.receive(queue, SUB, longPoll))).toList();
-        long alreadyWaiting = Parked.longPollsWaiting(); // other tests' leftovers, if any
-        await().atMost(Duration.ofSeconds(30)).until(() -> Parked.longPollsWaiting() - alreadyWaiting >= waiters);
+                .mapToObj(i -> mine.submit(() -> engine.receive(queue, SUB, longPoll))).toList();
+        // only this call's receivers: other tests' leftovers come and go
+        await().atMost(Duration.ofSeconds(30)).until(() -> Parked.longPollsWaiting(queue + "-waiter-") >= waiters);
         int before = queries.count();
 
         engine.produce(queue, ProduceRequest.of(messages(1)));
@@ -161,6 +163,7 @@ class SharedReceiveTest {
         assertEquals(1, waiting.stream().filter(Future::isDone).count(), "one receiver got the message, the others wait on");
         int looked = queries.count() - before;
         engine.endLongPolls();
+        mine.shutdown();
         return looked;
     }
 

@@ -17,7 +17,13 @@ public final class Parked {
 
     /** Threads of long polls waiting for news (parked in {@code Signal.await}). */
     public static long longPollsWaiting() {
+        return longPollsWaiting("");
+    }
+
+    /** As {@link #longPollsWaiting()}, counting only threads whose name starts with {@code prefix}. */
+    public static long longPollsWaiting(String prefix) {
         return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith(prefix))
                 .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING || e.getKey().getState() == Thread.State.WAITING)
                 .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().endsWith("Signals$Signal")
                         && f.getMethodName().equals("await")))
