@@ -156,8 +156,9 @@ public final class LongPoll {
                     if (look == Look.TURN) {
                         turn.found(clock.millis()); // news from elsewhere: poll often again
                     }
-                    if (got.size() >= max) {
-                        signals.raise(queueId, max); // there may be more: let another receiver look
+                    if (got.size() >= max && look != Look.FRESH) {
+                        // there may be more: let another receiver look (news already announced what a commit brought)
+                        signals.raise(queueId, max);
                     }
                     return got;
                 }

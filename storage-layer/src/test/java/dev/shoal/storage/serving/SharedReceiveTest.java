@@ -141,8 +141,19 @@ class SharedReceiveTest {
         assertTrue(twenty <= one + 1, "twenty waiting receivers read what one does: " + twenty + " queries against " + one);
     }
 
-    /** Queries from the commit of one message to its receipt, with {@code waiters} long polls waiting; the others wait on. */
+    @Test
+    void aReceiveFilledByACommitsNewsDoesNotSendAnotherReceiverToLookForMore(AwsFixture aws) throws Exception {
+        int one = queriesToDeliver(aws, "full-alone", 1, 10);
+        int two = queriesToDeliver(aws, "full-pair", 2, 10);
+        assertTrue(two <= one + 1, "the commit announced ten, the first receiver took ten: " + two + " queries against " + one);
+    }
+
     private int queriesToDeliverOneMessage(AwsFixture aws, String queue, int waiters) throws Exception {
+        return queriesToDeliver(aws, queue, waiters, 1);
+    }
+
+    /** Queries from the commit of {@code count} messages (one receive's worth at most) to their receipt, with {@code waiters} long polls waiting; the others wait on. */
+    private int queriesToDeliver(AwsFixture aws, String queue, int waiters, int count) throws Exception {
         ManualClock clock = new ManualClock();
         Hold queries = new Hold(r -> r instanceof QueryRequest);
         queries.release();
@@ -156,7 +167,7 @@ class SharedReceiveTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Parked.longPollsWaiting(queue + "-waiter-") >= waiters);
         int before = queries.count();
 
-        engine.produce(queue, ProduceRequest.of(messages(1)));
+        engine.produce(queue, ProduceRequest.of(messages(count)));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> waiting.stream().anyMatch(Future::isDone));
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> true); // let any other woken receiver look
