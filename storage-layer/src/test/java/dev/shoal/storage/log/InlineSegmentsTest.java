@@ -11,6 +11,7 @@ import dev.shoal.storage.api.ReceivedMessage;
 import dev.shoal.storage.metering.Meter;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
+import dev.shoal.storage.testing.Faults;
 import dev.shoal.storage.testing.ManualClock;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,20 @@ class InlineSegmentsTest {
         ShoalEngine cold = TestEngines.builder(aws, clock).segmentCacheBytes(0).build();
         assertEquals(List.of("new"), cold.receive("q", SUB, ReceiveRequest.of(10)).stream().map(ReceivedMessage::bodyAsString).toList(),
                 "the expired message is dropped, as from an S3 segment");
+    }
+
+    @Test
+    void aCommitOfAnInlineSegmentThatFailsLeavesNothingAnywhereAndTheNextProduceTakesItsOffset(AwsFixture aws) {
+        ShoalEngine broken = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(Faults.failBeforeSending("PutItem", 1_000))).build();
+        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        shoal.createQueue("q", QueueSettings.builder().partitions(1).build());
+
+        assertThrows(RuntimeException.class, () -> broken.produce("q", List.of(NewMessage.of("lost"))));
+
+        assertEquals(0, objects(aws), "no orphan to collect: the bytes were only in the failed put");
+        assertTrue(shoal.log().index().last(partitionKey(aws)).isEmpty(), "nothing committed");
+        assertEquals(0, shoal.produce("q", List.of(NewMessage.of("kept"))).getFirst().id().offset());
+        assertEquals(List.of("kept"), shoal.receive("q", SUB, ReceiveRequest.of(10)).stream().map(ReceivedMessage::bodyAsString).toList());
     }
 
     @Test
