@@ -86,7 +86,7 @@ public final class PartitionLog {
 
     /** Writes {@code records} as one segment and commits it; returns the committed entry. */
     public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records) {
-        return append(queue, partition, records, base -> List.of());
+        return commit(queue, partition, write(queue, partition, records, inlineLimit), base -> List.of());
     }
 
     /**
@@ -114,9 +114,12 @@ public final class PartitionLog {
     /** As {@link #append(QueueRef, int, List)}, with guard conditions committed atomically with it. */
     public IndexEntry append(QueueRef queue, int partition, List<SegmentRecord> records,
                              LongFunction<List<TransactWriteItem>> guards) {
-        IndexEntry entry = write(queue, partition, records);
+        return commit(queue, partition, write(queue, partition, records, transactionalInlineLimit()), guards);
+    }
+
+    private IndexEntry commit(QueueRef queue, int partition, IndexEntry entry, LongFunction<List<TransactWriteItem>> guards) {
         IndexEntry committed = committer.commit(entry, guards);
-        signals.raise(queue.id(), records.size());
+        signals.raise(queue.id(), entry.count());
         return committed;
     }
 
@@ -127,7 +130,7 @@ public final class PartitionLog {
      */
     public <D> GuardedCommit<D> appendGuarded(QueueRef queue, int partition, List<SegmentRecord> records,
                                               LongFunction<CommitGuards<D>> guards) {
-        GuardedCommit<D> outcome = committer.commitGuarded(write(queue, partition, records), guards);
+        GuardedCommit<D> outcome = committer.commitGuarded(write(queue, partition, records, transactionalInlineLimit()), guards);
         if (outcome instanceof GuardedCommit.Committed<D>) {
             signals.raise(queue.id(), records.size());
         }
@@ -146,9 +149,9 @@ public final class PartitionLog {
      * Writes the segment under a fresh key, or keeps it for its entry when it is small enough to
      * ride inline; returns its index entry, not committed yet.
      */
-    private IndexEntry write(QueueRef queue, int partition, List<SegmentRecord> records) {
+    private IndexEntry write(QueueRef queue, int partition, List<SegmentRecord> records, long limit) {
         EncodedSegment encoded = encoder.encode(records);
-        boolean inline = encoded.bytes().length <= inlineLimit && retainedBriefly(queue);
+        boolean inline = encoded.bytes().length <= limit && retainedBriefly(queue);
         String key;
         if (inline) {
             key = SegmentKeys.nextInline(queue.segmentPrefix(partition), clock.instant());
@@ -166,6 +169,14 @@ public final class PartitionLog {
         return new IndexEntry(queue.partitionKey(partition), 0, records.size(), key, encoded.bytes().length,
                 encoded.headerLength(), Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), Instant.ofEpochMilli(due), clock.instant(),
                 inline ? encoded.bytes() : null);
+    }
+
+    /**
+     * A commit with guards may be a transaction, which bills each item twice: its entry stays
+     * cheaper than a PUT up to about 4 KB, so half the limit.
+     */
+    private long transactionalInlineLimit() {
+        return inlineLimit / 2;
     }
 
     private static boolean retainedBriefly(QueueRef queue) {

@@ -81,6 +81,22 @@ class InlineSegmentsTest {
     }
 
     @Test
+    void aCommitThatMayBeATransactionInlinesOnlyUpToHalfTheLimitBecauseATransactionBillsTwice(AwsFixture aws) {
+        ShoalEngine shoal = TestEngines.engine(aws, clock);
+        shoal.createQueue("standard", QueueSettings.builder().partitions(1).build());
+        shoal.createQueue("ordered.fifo", QueueSettings.builder().fifo(true).partitions(1).build());
+        byte[] body = new byte[4 * 1024];
+        new Random(9).nextBytes(body); // about 4 KiB encoded: over half the limit, under the limit
+
+        shoal.produce("standard", List.of(NewMessage.builder().body(body).build()));
+        shoal.produce("ordered.fifo", List.of(NewMessage.builder().body(body).groupId("g").dedupId("d").build()));
+
+        assertTrue(last(aws, "standard").isInline(), "a plain put");
+        assertFalse(last(aws, "ordered.fifo").isInline(), "a deduplicated commit may carry its ids in a transaction");
+        assertEquals(1, objects(aws));
+    }
+
+    @Test
     void aQueueThatKeepsMessagesLongerThanTwoWeeksWritesEvenASmallSegmentToS3(AwsFixture aws) {
         ShoalEngine shoal = TestEngines.engine(aws, clock);
         shoal.createQueue("q", QueueSettings.builder().partitions(1).retention(PartitionLog.MAX_INLINE_RETENTION.plusDays(1)).build());
@@ -134,6 +150,11 @@ class InlineSegmentsTest {
                 () -> TestEngines.builder(aws, clock).inlineSegmentLimit(PartitionLog.MAX_INLINE_LIMIT + 1).build());
         assertTrue(tooBig.getMessage().contains("0-" + PartitionLog.MAX_INLINE_LIMIT), tooBig.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TestEngines.builder(aws, clock).inlineSegmentLimit(-1).build());
+    }
+
+    private static IndexEntry last(AwsFixture aws, String queue) {
+        String pk = new QueueCatalog(aws.dynamo(), aws.tables(), Clock.systemUTC()).find(queue).orElseThrow().partitionKey(0);
+        return new LogIndex(aws.dynamo(), aws.tables()).last(pk).orElseThrow();
     }
 
     private static String partitionKey(AwsFixture aws) {
