@@ -106,6 +106,19 @@ public final class LogIndex {
         return holding.or(() -> next).map(this::found);
     }
 
+    /**
+     * True when the newest entry this process knows of the partition ends exactly at {@code offset}
+     * and none it knows holds it: nothing lies beyond as far as this process knows, without a read.
+     * Another process may have committed there since; callers that must see that read instead.
+     */
+    public boolean knownToEndAt(String partitionKey, long offset) {
+        long end = -1;
+        for (IndexEntry e : new IndexEntry[] {newestCommitted.get(partitionKey), lastFound.get(partitionKey)}) {
+            if (e != null) end = Math.max(end, e.endOffset());
+        }
+        return end == offset;
+    }
+
     /** Forgets a remembered entry whose segment retention deleted. */
     public void forget(IndexEntry entry) {
         newestCommitted.remove(entry.partitionKey(), entry);

@@ -41,8 +41,14 @@ final class FreshClaims {
     /** Messages one coalesced claim hands out at most. */
     static final int MAX_BATCH_MESSAGES = 1_000;
 
-    /** One receiver's ask. */
-    record Want(SubscriptionRef sub, int partition, ChunkTable.Head head, int count, long visibilityMillis) {
+    /**
+     * One receiver's ask.
+     *
+     * @param newsOnly sent by news of a commit in this process: the claim stops at the log's end as
+     *                 this process knows it instead of reading the log to make sure (the other looks,
+     *                 first ones and polls, read it and find other processes' commits)
+     */
+    record Want(SubscriptionRef sub, int partition, ChunkTable.Head head, int count, long visibilityMillis, boolean newsOnly) {
     }
 
     private final ChunkTable chunks;
@@ -96,7 +102,8 @@ final class FreshClaims {
         wants.forEach(w -> results.add(new ArrayList<>()));
         for (List<Integer> members : byVisibility.values()) {
             int total = members.stream().mapToInt(i -> wants.get(i).count()).sum();
-            List<ReceivedMessage> got = claimOnce(wants.get(members.getFirst()), freshest(wants, members), total);
+            boolean newsOnly = members.stream().allMatch(i -> wants.get(i).newsOnly());
+            List<ReceivedMessage> got = claimOnce(wants.get(members.getFirst()), freshest(wants, members), total, newsOnly);
             int next = 0;
             for (int i : members) {
                 int take = Math.min(wants.get(i).count(), got.size() - next);
@@ -120,7 +127,7 @@ final class FreshClaims {
         return best;
     }
 
-    private List<ReceivedMessage> claimOnce(Want want, ChunkTable.Head head, int count) {
+    private List<ReceivedMessage> claimOnce(Want want, ChunkTable.Head head, int count, boolean newsOnly) {
         SubscriptionRef sub = want.sub();
         int partition = want.partition();
         String stateKey = sub.stateKey(partition);
@@ -135,6 +142,9 @@ final class FreshClaims {
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && count > 0; attempt++) {
             long now = clock.millis(); // segments committed since the receive began are due now, not "delayed"
             long at = frontier;
+            if (newsOnly && index.knownToEndAt(logKey, at)) {
+                return out; // the news is claimed: what lies beyond, if anything, is for a look that reads
+            }
             Optional<IndexEntry> segment = index.atOrAfter(logKey, at);
             if (segment.isEmpty()) {
                 return out;

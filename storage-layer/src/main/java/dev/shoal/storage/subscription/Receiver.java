@@ -93,7 +93,8 @@ public final class Receiver {
                         .ifPresent(c -> redeliver(sub, partition, c, want - (out.size() - before), visibility, now, out));
             }
         }
-        out.addAll(freshClaims.claim(new FreshClaims.Want(sub, partition, head, want - (out.size() - before), visibility.toMillis())));
+        out.addAll(freshClaims.claim(new FreshClaims.Want(sub, partition, head, want - (out.size() - before), visibility.toMillis(),
+                !redeliveries)));
     }
 
     private void redeliver(SubscriptionRef sub, int partition, Chunk chunk, int want, Duration visibility, long now, List<ReceivedMessage> out) {

@@ -148,6 +148,29 @@ class SharedReceiveTest {
         assertTrue(two <= one + 1, "the commit announced ten, the first receiver took ten: " + two + " queries against " + one);
     }
 
+    @Test
+    void aReceiveWokenByALocalCommitReadsNoLogToFindItsEnd(AwsFixture aws) throws Exception {
+        ManualClock clock = new ManualClock();
+        Hold logQueries = new Hold(r -> r instanceof QueryRequest q && q.tableName().equals(aws.tables().logTable()));
+        logQueries.release();
+        ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(logQueries)).sleeper(onlyWokenBySignals(clock)).build();
+        engine.createQueue("news", QueueSettings.builder().build());
+        engine.produce("news", ProduceRequest.of(messages(1))); // the first commit reads the log's tail: not what is measured
+        List<ReceivedMessage> first = engine.receive("news", SUB, ReceiveRequest.of(10));
+        engine.ack("news", SUB, first.stream().map(ReceivedMessage::receipt).toList());
+        ExecutorService mine = Executors.newCachedThreadPool(Thread.ofPlatform().name("news-waiter-", 0).factory());
+        Future<List<ReceivedMessage>> waiting = mine.submit(() -> engine.receive("news", SUB,
+                ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(20)).build()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Parked.longPollsWaiting("news-waiter-") == 1);
+        int before = logQueries.count();
+
+        engine.produce("news", ProduceRequest.of(messages(1)));
+
+        assertEquals(1, waiting.get(10, TimeUnit.SECONDS).size());
+        assertEquals(0, logQueries.count() - before, "the claim stops where this process's own commit ended");
+        mine.shutdown();
+    }
+
     private int queriesToDeliverOneMessage(AwsFixture aws, String queue, int waiters) throws Exception {
         return queriesToDeliver(aws, queue, waiters, 1);
     }
