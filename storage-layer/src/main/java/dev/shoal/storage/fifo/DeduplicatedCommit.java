@@ -130,7 +130,8 @@ public final class DeduplicatedCommit {
             List<SegmentRecord> records = todo.stream().map(i -> entries.get(i).record()).toList();
             GuardedCommit<NavigableMap<Integer, MessageId>> outcome = log.appendGuarded(queue, partition, records,
                     base -> deduplication.guardsAt(queue, partition, keys, base, now,
-                            sequenceGuard == null ? List.of() : List.of(sequenceGuard.apply(base))));
+                            sequenceGuard == null ? List.of() : List.of(sequenceGuard.apply(base))),
+                    sequenceGuard != null || deduplication.writesItems(queue));
             switch (outcome) {
                 case GuardedCommit.Committed<NavigableMap<Integer, MessageId>> c -> {
                     for (int j = 0; j < todo.size(); j++) {

@@ -50,6 +50,11 @@ public final class Deduplication {
         this.chain = new ChainDeduplication(log, dynamo, tables, clock);
     }
 
+    /** Whether a commit of the queue carries deduplication items (a transaction), or only the chain check (a plain put). */
+    public boolean writesItems(QueueRef queue) {
+        return !ChainDeduplication.applies(queue.settings());
+    }
+
     /**
      * Before a batch's segment is written: the keys the partition's chain already holds, by index
      * (a retried send then costs no segment). Empty where the check is the items' (it happens in

@@ -130,7 +130,19 @@ public final class PartitionLog {
      */
     public <D> GuardedCommit<D> appendGuarded(QueueRef queue, int partition, List<SegmentRecord> records,
                                               LongFunction<CommitGuards<D>> guards) {
-        GuardedCommit<D> outcome = committer.commitGuarded(write(queue, partition, records, transactionalInlineLimit()), guards);
+        return appendGuarded(queue, partition, records, guards, true);
+    }
+
+    /**
+     * As {@link #appendGuarded(QueueRef, int, List, LongFunction)}, for a caller that knows whether its
+     * guards will hold items: without them the commit is a plain put, and inlines up to the full limit.
+     *
+     * @param transactional whether the guards may hold conditional items (the commit is then a transaction)
+     */
+    public <D> GuardedCommit<D> appendGuarded(QueueRef queue, int partition, List<SegmentRecord> records,
+                                              LongFunction<CommitGuards<D>> guards, boolean transactional) {
+        long limit = transactional ? transactionalInlineLimit() : inlineLimit;
+        GuardedCommit<D> outcome = committer.commitGuarded(write(queue, partition, records, limit), guards);
         if (outcome instanceof GuardedCommit.Committed<D>) {
             signals.raise(queue.id(), records.size());
         }

@@ -81,18 +81,22 @@ class InlineSegmentsTest {
     }
 
     @Test
-    void aCommitThatMayBeATransactionInlinesOnlyUpToHalfTheLimitBecauseATransactionBillsTwice(AwsFixture aws) {
+    void aCommitThatIsATransactionInlinesOnlyUpToHalfTheLimitBecauseATransactionBillsTwice(AwsFixture aws) {
         ShoalEngine shoal = TestEngines.engine(aws, clock);
         shoal.createQueue("standard", QueueSettings.builder().partitions(1).build());
-        shoal.createQueue("ordered.fifo", QueueSettings.builder().fifo(true).partitions(1).build());
+        shoal.createQueue("chained.fifo", QueueSettings.builder().fifo(true).partitions(1).build());
+        shoal.createQueue("spread.fifo", QueueSettings.builder().fifo(true).partitions(2).build()); // ids as items
         byte[] body = new byte[4 * 1024];
         new Random(9).nextBytes(body); // about 4 KiB encoded: over half the limit, under the limit
 
         shoal.produce("standard", List.of(NewMessage.builder().body(body).build()));
-        shoal.produce("ordered.fifo", List.of(NewMessage.builder().body(body).groupId("g").dedupId("d").build()));
+        shoal.produce("chained.fifo", List.of(NewMessage.builder().body(body).groupId("g").dedupId("d").build()));
+        shoal.produce("spread.fifo", List.of(NewMessage.builder().body(body).groupId("g").dedupId("d").build()));
 
-        assertTrue(last(aws, "standard").isInline(), "a plain put");
-        assertFalse(last(aws, "ordered.fifo").isInline(), "a deduplicated commit may carry its ids in a transaction");
+        assertTrue(last(aws, "standard", 0).isInline(), "a plain put");
+        assertTrue(last(aws, "chained.fifo", 0).isInline(), "deduplicated against the chain: a plain put too");
+        int partition = shoal.receive("spread.fifo", SUB, ReceiveRequest.of(10)).getFirst().id().partition();
+        assertFalse(last(aws, "spread.fifo", partition).isInline(), "its deduplication id rides in the commit's transaction");
         assertEquals(1, objects(aws));
     }
 
@@ -152,8 +156,8 @@ class InlineSegmentsTest {
         assertThrows(IllegalArgumentException.class, () -> TestEngines.builder(aws, clock).inlineSegmentLimit(-1).build());
     }
 
-    private static IndexEntry last(AwsFixture aws, String queue) {
-        String pk = new QueueCatalog(aws.dynamo(), aws.tables(), Clock.systemUTC()).find(queue).orElseThrow().partitionKey(0);
+    private static IndexEntry last(AwsFixture aws, String queue, int partition) {
+        String pk = new QueueCatalog(aws.dynamo(), aws.tables(), Clock.systemUTC()).find(queue).orElseThrow().partitionKey(partition);
         return new LogIndex(aws.dynamo(), aws.tables()).last(pk).orElseThrow();
     }
 
