@@ -34,6 +34,11 @@ public final class FifoItems {
         return String.format("r#%010d#%019d", gen, start);
     }
 
+    /** The start offset a claimed range's sort key names. */
+    public static long claimStart(String sortKey) {
+        return Long.parseLong(sortKey.substring(sortKey.lastIndexOf('#') + 1));
+    }
+
     /** The {@code due} index's partition key of a generation's gates: {@code <stateKey>#<gen>}. */
     public static String dueGroup(String stateKey, long gen) {
         return stateKey + "#" + gen;
