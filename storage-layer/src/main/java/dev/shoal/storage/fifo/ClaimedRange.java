@@ -55,7 +55,7 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
      * One offset's state.
      *
      * @param group         index into {@link #groups}; -1 once acked or dropped
-     * @param receiveCount  deliveries so far
+     * @param receiveCount  deliveries so far (no longer kept once acked or dropped, as the first-received time)
      * @param firstReceived epoch millis of the first delivery, 0 if none
      * @param delivery      index into {@link #deliveries} of the latest delivery, -1 if none
      * @param due           LEASED and BACKING_OFF: epoch millis when it is visible again
@@ -163,7 +163,7 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
     /** Acks a delivered offset: it leaves its group, and the group's next message is deliverable once visible. */
     ClaimedRange acked(long offset, long now) {
         Slot old = delivered(offset, "ack");
-        return replaced(offset, new Slot(SlotState.ACKED, -1, old.receiveCount(), old.firstReceived(), old.delivery(), 0), now);
+        return replaced(offset, new Slot(SlotState.ACKED, -1, 0, 0, old.delivery(), 0), now);
     }
 
     /** Sets the visibility of one delivered offset (its group's later messages keep theirs). */
@@ -200,7 +200,7 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
         for (long o : offsets) {
             Slot old = r.slot(o);
             if (!old.live()) continue;
-            r = r.replaced(o, new Slot(SlotState.DROPPED, -1, old.receiveCount(), old.firstReceived(), old.delivery(), 0), now);
+            r = r.replaced(o, new Slot(SlotState.DROPPED, -1, 0, 0, old.delivery(), 0), now);
         }
         return r;
     }
@@ -240,7 +240,8 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
         List<Slot> s = new ArrayList<>(slots);
         s.set(index(offset), slot);
         ClaimedRange r = with(s, deliveries, 0);
-        return r.done() ? r.with(s, deliveries, doneAt == 0 ? now : doneAt) : r;
+        // a done range has no live offset, so no group: it keeps only what refuses a superseded receipt
+        return r.done() ? new ClaimedRange(gen, start, List.of(), s, deliveries, doneAt == 0 ? now : doneAt, version) : r;
     }
 
     private ClaimedRange with(List<Slot> s, List<Delivery> d, long done) {

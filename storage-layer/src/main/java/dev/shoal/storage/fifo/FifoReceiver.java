@@ -40,8 +40,8 @@ public final class FifoReceiver {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int MAX_ROUNDS = 4;
-    /** The floor moves once this many ranges at the window's start are done (or all are): a write saved per range. */
-    static final int FLOOR_STEP = 4;
+    /** The floor moves once this many ranges at the window's start are done: done ranges are small, a floor write per range would not be. */
+    static final int FLOOR_STEP = 8;
 
     private final RangeTable ranges;
     private final FifoClaims claims;
@@ -114,14 +114,14 @@ public final class FifoReceiver {
         }
     }
 
-    /** Moves the ack floor past the done ranges at the window's start, once there are a few (or all are done). */
+    /** Moves the ack floor past the done ranges at the window's start, once there are a few. */
     private void moveFloor(String stateKey, RangeTable.Window window) {
         int done = 0;
         for (ClaimedRange r : window.ranges()) {
             if (!r.done()) break;
             done++;
         }
-        if (done >= FLOOR_STEP || done > 0 && done == window.ranges().size()) {
+        if (done >= FLOOR_STEP) {
             ranges.raiseFloor(stateKey, window.cursor(), window.doneUpTo());
         }
     }
