@@ -197,11 +197,6 @@ final class WindowLease {
         return ranges.stream().filter(r -> r.contains(offset)).findFirst().orElseThrow();
     }
 
-    /** The receive leaves this group alone from now on (it dead-lettered or dropped its head). */
-    void skip(String group) {
-        skipped.add(group);
-    }
-
     private Map<Integer, List<Long>> byRange(Collection<Long> offsets) {
         Map<Integer, List<Long>> out = new HashMap<>();
         for (long o : offsets) {
