@@ -44,8 +44,12 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
     /** What a slot means to a receive at one moment. */
     enum Visibility { AVAILABLE, IN_FLIGHT, BACKING_OFF, GONE }
 
-    /** One receive's lease: its id (in the receipts) and when it was taken (visibility can reach 12 h past it). */
-    record Delivery(String lease, long leasedAt) {
+    /**
+     * One receive's lease: its id (in the receipts), when it was taken (visibility can reach 12 h
+     * past it), and the highest offset the receive took under it when it wrote this range (so a
+     * nack knows how far its group's later messages of the same delivery can lie).
+     */
+    record Delivery(String lease, long leasedAt, long reach) {
         Delivery {
             Objects.requireNonNull(lease, "lease");
         }
@@ -144,10 +148,21 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
         return s.state() == SlotState.LEASED && s.due() > now && lease.equals(deliveries.get(s.delivery()).lease());
     }
 
-    /** Leases {@code offsets} (each available at {@code leasedAt}) to one receive, visible again at {@code visibleAgain}. */
-    ClaimedRange leased(Collection<Long> offsets, String lease, long leasedAt, long visibleAgain) {
+    /**
+     * Leases {@code offsets} (each available at {@code leasedAt}) to one receive, visible again at
+     * {@code visibleAgain}; {@code reach} is the highest offset the receive takes in all ranges.
+     */
+    ClaimedRange leased(Collection<Long> offsets, String lease, long leasedAt, long visibleAgain, long reach) {
         List<Delivery> d = new ArrayList<>(deliveries);
-        d.add(new Delivery(lease, leasedAt));
+        int index = -1;
+        for (int i = 0; i < d.size(); i++) if (d.get(i).lease().equals(lease)) index = i;
+        if (index < 0) {
+            d.add(new Delivery(lease, leasedAt, reach));
+            index = d.size() - 1;
+        } else {
+            d.set(index, new Delivery(lease, d.get(index).leasedAt(), Math.max(reach, d.get(index).reach())));
+        }
+        int delivery = index;
         List<Slot> s = new ArrayList<>(slots);
         for (long o : offsets) {
             Slot old = s.get(index(o));
@@ -155,7 +170,7 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
                 throw new IllegalStateException("offset " + o + ": lease of a message that is " + old.at(leasedAt));
             }
             s.set(index(o), new Slot(SlotState.LEASED, old.group(), old.receiveCount() + 1,
-                    old.firstReceived() == 0 ? leasedAt : old.firstReceived(), d.size() - 1, visibleAgain));
+                    old.firstReceived() == 0 ? leasedAt : old.firstReceived(), delivery, visibleAgain));
         }
         return with(s, d, doneAt);
     }

@@ -42,7 +42,7 @@ public final class FifoAcknowledger {
     }
 
     /** A nack to carry into the later ranges: the group's later messages under the same delivery. */
-    private record Reach(String group, String lease, long after, long due, boolean counted) {
+    private record Reach(String group, String lease, long after, long upTo, long due, boolean counted) {
     }
 
     private final RangeTable ranges;
@@ -73,7 +73,8 @@ public final class FifoAcknowledger {
         Map<String, Reach> reaches = new LinkedHashMap<>();
         entries.forEach((h, entry) -> changes.put(h, (range, offset, slot, now) -> {
             Duration d = entry.explicitDelay().orElseGet(() -> sub.settings().retryPolicy().backoff(slot.receiveCount()));
-            reaches.put(h, new Reach(range.group(offset), range.delivery(offset).lease(), offset, now + d.toMillis(), entry.counted()));
+            ClaimedRange.Delivery delivery = range.delivery(offset);
+            reaches.put(h, new Reach(range.group(offset), delivery.lease(), offset, delivery.reach(), now + d.toMillis(), entry.counted()));
             return range.nacked(offset, now + d.toMillis(), entry.counted(), now);
         }));
         return apply(sub, changes, false, reaches);
@@ -188,8 +189,8 @@ public final class FifoAcknowledger {
     /** Backs off the later messages of a nacked message's group under the same delivery, in the ranges after its own. */
     private void carry(String stateKey, long gen, Reach reach) {
         Optional<ClaimedRange> own = ranges.containing(stateKey, gen, reach.after());
-        if (own.isEmpty()) return;
-        for (ClaimedRange later : ranges.from(stateKey, gen, own.get().end())) {
+        if (own.isEmpty() || reach.upTo() < own.get().end()) return; // the delivery took nothing past this range
+        for (ClaimedRange later : ranges.between(stateKey, gen, own.get().end(), reach.upTo())) {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 ClaimedRange moved = later.followingNack(later.start(), reach.group(), reach.lease(), reach.due(), reach.counted());
                 if (moved.equals(later) || ranges.write(stateKey, moved, later).isPresent()) break;

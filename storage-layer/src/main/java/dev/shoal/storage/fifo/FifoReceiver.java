@@ -94,13 +94,13 @@ public final class FifoReceiver {
         WindowLease lease;
         try {
             var window = ranges.live(stateKey, ranges.cursor(stateKey, sub.startOffset(partition)));
-            lease = new WindowLease(stateKey, logKey, ranges, reader, clock, window, newLease(), visibility.toMillis());
+            lease = new WindowLease(stateKey, logKey, ranges, reader, clock, window, newLease(), visibility.toMillis(), claimAllowance(want));
             WindowLease.DeadLetters dlq = (l, take, now) -> deadLetter(sub, partition, l, take, now);
             lease.take(want, dlq);
             // claim while the window cannot fill the receive (its groups are in flight): a short poll finds another
-            // group's message behind a busy one, as SQS's does; a small claim first, growing while the groups found are busy
+            // group's message behind a busy one, as SQS's does
             for (int round = 0; round < MAX_ROUNDS && lease.taken() < want; round++) {
-                var fresh = claims.claimNext(logKey, lease.window(), Math.max(want, 10) << round, clock.millis());
+                var fresh = claims.claimNext(logKey, lease.window(), claimLimit(want, round), clock.millis());
                 if (fresh.isEmpty()) break;
                 lease.claimed(fresh.get());
                 lease.take(want, dlq);
@@ -112,6 +112,18 @@ public final class FifoReceiver {
         for (WindowLease.Held h : lease.held()) {
             out.add(message(sub, partition, h.range(), h.offset(), h.record()));
         }
+    }
+
+    /** A receive's claim in round {@code round}: a small one first, growing while the groups found are busy. */
+    private static int claimLimit(int want, int round) {
+        return Math.min(Math.max(want, 10) << round, FifoClaims.MAX_CLAIM);
+    }
+
+    /** How many offsets past the frontier a receive's claims can reach, at most. */
+    private static long claimAllowance(int want) {
+        long total = 0;
+        for (int round = 0; round < MAX_ROUNDS; round++) total += claimLimit(want, round);
+        return total;
     }
 
     /** Moves the ack floor past the done ranges at the window's start, once there are a few. */

@@ -24,8 +24,8 @@ import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
  *   <li>{@code <g>,l|b,<receiveCount>,<firstReceived>,<delivery>,<due>}: LEASED or BACKING_OFF;</li>
  *   <li>{@code a<delivery>}: ACKED under that delivery; {@code x<delivery>}: DROPPED (delivery -1 if none).</li>
  * </ul>
- * Receive counts and first-received times of acked and dropped offsets are not kept (no one reads
- * them). Deliveries no slot names any more are not written. A done range keeps no groups.
+ * Deliveries are {@code <lease>,<leasedAt - t0>,<reach - start>}. Receive counts and
+ * first-received times of acked and dropped offsets are not kept (no one reads them). Deliveries no slot names any more are not written. A done range keeps no groups.
  * Items without {@code o} are claimed ranges of the gate layout (before ADR 0013 part 2).
  */
 final class RangeCodec {
@@ -55,7 +55,7 @@ final class RangeCodec {
             if (d >= 0 && renumbered.get(d) < 0) {
                 renumbered.set(d, deliveries.size());
                 Delivery del = r.deliveries().get(d);
-                deliveries.add(s(del.lease() + "," + (del.leasedAt() - t0)));
+                deliveries.add(s(del.lease() + "," + (del.leasedAt() - t0) + "," + (del.reach() - r.start())));
             }
             int nd = d < 0 ? -1 : renumbered.get(d);
             if (!o.isEmpty()) o.append(' ');
@@ -85,8 +85,8 @@ final class RangeCodec {
         List<String> groups = strings(item, "grp");
         List<Delivery> deliveries = new ArrayList<>();
         for (String d : strings(item, "d")) {
-            int comma = d.lastIndexOf(',');
-            deliveries.add(new Delivery(d.substring(0, comma), t0 + Long.parseLong(d.substring(comma + 1))));
+            String[] f = d.split(",");
+            deliveries.add(new Delivery(f[0], t0 + Long.parseLong(f[1]), start + Long.parseLong(f[2])));
         }
         List<Slot> slots = new ArrayList<>();
         for (String token : str(item, SLOTS).split(" ")) {

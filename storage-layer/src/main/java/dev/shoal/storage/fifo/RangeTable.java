@@ -100,9 +100,18 @@ public final class RangeTable {
         return r.contains(offset) ? Optional.of(r) : Optional.empty();
     }
 
-    /** Every stored range of the generation from {@code from} on, in order (a nack's reach; maintenance). */
-    List<ClaimedRange> from(String stateKey, long gen, long from) {
-        return query(stateKey, gen, from).stream().filter(i -> !RangeCodec.gateLayout(i)).map(i -> RangeCodec.decode(gen, i)).toList();
+    /** The stored ranges of the generation that start in {@code [from, to]}, in order (a nack's reach). */
+    List<ClaimedRange> between(String stateKey, long gen, long from, long to) {
+        List<ClaimedRange> out = new ArrayList<>();
+        dynamo.queryPaginator(b -> b.tableName(table)
+                        .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
+                        .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(FifoItems.claimSortKey(gen, from)),
+                                ":hi", s(FifoItems.claimSortKey(gen, to))))
+                        .consistentRead(true))
+                .items().forEach(i -> {
+                    if (!RangeCodec.gateLayout(i)) out.add(RangeCodec.decode(gen, i));
+                });
+        return out;
     }
 
     Optional<ClaimedRange> get(String stateKey, long gen, long start) {

@@ -18,6 +18,10 @@ import java.util.TreeMap;
  * writing each range it takes from once (in offset order, on its version), and puts the ranges
  * it claims with what it takes of them in the same write. A write that loses a race re-reads
  * its range and the rule is applied again; what the receive already holds stays its own.
+ *
+ * <p>Each range records, with the receive's delivery, how far the delivery reaches (the highest
+ * offset it takes, or could still take by claiming): a nack carries into the later ranges up to
+ * there and no further, so it reads a few ranges, not the window.
  */
 final class WindowLease {
 
@@ -36,13 +40,14 @@ final class WindowLease {
     private final Clock clock;
     private final String lease;
     private final long visibilityMillis;
+    private final long claimAllowance;
     private final RangeTable.Window window;
     private final List<ClaimedRange> ranges;
     private final Map<Long, SegmentRecord> records = new HashMap<>();
     private final Set<String> skipped = new HashSet<>();
 
     WindowLease(String stateKey, String logKey, RangeTable table, FifoReader reader, Clock clock, RangeTable.Window window,
-                String lease, long visibilityMillis) {
+                String lease, long visibilityMillis, long claimAllowance) {
         this.stateKey = stateKey;
         this.logKey = logKey;
         this.table = table;
@@ -52,6 +57,7 @@ final class WindowLease {
         this.ranges = new ArrayList<>(window.ranges());
         this.lease = lease;
         this.visibilityMillis = visibilityMillis;
+        this.claimAllowance = claimAllowance;
     }
 
     /** The window as this receive left it (with the ranges it claimed). */
@@ -71,6 +77,15 @@ final class WindowLease {
             for (long o = r.start(); o < r.end(); o++) if (heldHere(r, o)) n++;
         }
         return n;
+    }
+
+    /** The highest offset this receive holds, or -1. */
+    private long heldReach() {
+        long reach = -1;
+        for (ClaimedRange r : ranges) {
+            for (long o = r.start(); o < r.end(); o++) if (heldHere(r, o)) reach = o;
+        }
+        return reach;
     }
 
     private boolean heldHere(ClaimedRange r, long o) {
@@ -116,7 +131,10 @@ final class WindowLease {
                 continue;
             }
             long leasedAt = clock.millis(); // not the receive's start: the reads before may have taken a while
-            if (write(byRange(chosen), (r, offsets) -> r.leased(offsets, lease, leasedAt, leasedAt + visibilityMillis))) {
+            // how far this delivery can reach, for a nack's carry: what it takes, and if it is not full yet, what its claims may add
+            long took = Math.max(chosen.stream().mapToLong(Long::longValue).max().orElse(-1), heldReach());
+            long reach = taken + chosen.size() < want ? Math.max(took, window().frontier() + claimAllowance - 1) : took;
+            if (write(byRange(chosen), (r, offsets) -> r.leased(offsets, lease, leasedAt, leasedAt + visibilityMillis, reach))) {
                 return;
             }
         }

@@ -37,20 +37,20 @@ class ClaimedRangeTest {
 
     @Test
     void aLeaseTakesMessagesInFlightUntilTheirVisibilityRunsOutAndCountsTheDelivery() {
-        ClaimedRange r = claimed().leased(List.of(10L, 13L), "lease-1", NOW, NOW + 30_000);
+        ClaimedRange r = claimed().leased(List.of(10L, 13L), "lease-1", NOW, NOW + 30_000, 20);
         assertEquals(List.of(Visibility.IN_FLIGHT, Visibility.AVAILABLE, Visibility.AVAILABLE, Visibility.IN_FLIGHT), at(r, NOW));
         assertEquals(Visibility.AVAILABLE, r.slot(10).at(NOW + 30_000), "visible again when the lease ends");
         assertEquals(1, r.slot(10).receiveCount());
         assertEquals(NOW, r.slot(10).firstReceived());
         assertTrue(r.heldBy(10, "lease-1", NOW));
         assertFalse(r.heldBy(10, "lease-2", NOW));
-        assertThrows(IllegalStateException.class, () -> r.leased(List.of(10L), "lease-2", NOW, NOW + 30_000),
+        assertThrows(IllegalStateException.class, () -> r.leased(List.of(10L), "lease-2", NOW, NOW + 30_000, 20),
                 "a message in flight cannot be leased again");
     }
 
     @Test
     void aMessageWhoseVisibilityRanOutIsAvailableAgainEvenWhileALaterOneWasExtended() {
-        ClaimedRange r = claimed().leased(List.of(10L, 11L), "lease-1", NOW, NOW + 30_000).withVisibility(11, NOW + 90_000, NOW);
+        ClaimedRange r = claimed().leased(List.of(10L, 11L), "lease-1", NOW, NOW + 30_000, 20).withVisibility(11, NOW + 90_000, NOW);
         long later = NOW + 31_000;
         assertEquals(Visibility.AVAILABLE, r.slot(10).at(later));
         assertEquals(Visibility.IN_FLIGHT, r.slot(11).at(later));
@@ -58,17 +58,17 @@ class ClaimedRangeTest {
 
     @Test
     void aNackBacksOffTheMessageAndTheLaterOnesOfItsGroupAndDeliveryOnly() {
-        ClaimedRange r = claimed().leased(List.of(10L, 11L, 13L), "lease-1", NOW, NOW + 30_000).nacked(10, NOW + 5_000, true, NOW);
+        ClaimedRange r = claimed().leased(List.of(10L, 11L, 13L), "lease-1", NOW, NOW + 30_000, 20).nacked(10, NOW + 5_000, true, NOW);
         assertEquals(List.of(Visibility.BACKING_OFF, Visibility.BACKING_OFF, Visibility.AVAILABLE, Visibility.IN_FLIGHT), at(r, NOW),
                 "h's message of the same delivery is not its group's: it stays in flight");
         assertEquals(Visibility.AVAILABLE, r.slot(10).at(NOW + 5_000), "available once the backoff is over");
-        ClaimedRange undelivered = claimed().leased(List.of(10L), "lease-1", NOW, NOW + 30_000).nacked(10, NOW, false, NOW);
+        ClaimedRange undelivered = claimed().leased(List.of(10L), "lease-1", NOW, NOW + 30_000, 20).nacked(10, NOW, false, NOW);
         assertEquals(0, undelivered.slot(10).receiveCount(), "given back undelivered: the delivery does not count");
     }
 
     @Test
     void anAckRemovesTheMessageFromItsGroupAndRemembersWhichDeliveryAckedIt() {
-        ClaimedRange r = claimed().leased(List.of(10L), "lease-1", NOW, NOW + 30_000).acked(10, NOW);
+        ClaimedRange r = claimed().leased(List.of(10L), "lease-1", NOW, NOW + 30_000, 20).acked(10, NOW);
         assertEquals(SlotState.ACKED, r.slot(10).state());
         assertEquals("lease-1", r.delivery(10).lease());
         assertEquals(Visibility.GONE, r.slot(10).at(NOW));
@@ -78,7 +78,7 @@ class ClaimedRangeTest {
 
     @Test
     void aRangeIsDoneWhenEveryOffsetIsAckedOrDroppedAndKnowsWhen() {
-        ClaimedRange r = claimed().leased(List.of(10L, 11L, 12L), "lease-1", NOW, NOW + 30_000)
+        ClaimedRange r = claimed().leased(List.of(10L, 11L, 12L), "lease-1", NOW, NOW + 30_000, 20)
                 .acked(10, NOW).acked(11, NOW).dropped(List.of(12L, 13L), NOW + 7);
         assertTrue(r.done());
         assertEquals(NOW + 7, r.doneAt());
@@ -91,16 +91,16 @@ class ClaimedRangeTest {
         assertThrows(IllegalStateException.class, () -> r.acked(10, NOW));
         assertThrows(IllegalStateException.class, () -> r.withVisibility(10, NOW + 1, NOW));
         assertThrows(IllegalStateException.class, () -> r.nacked(10, NOW + 1, true, NOW));
-        ClaimedRange acked = r.leased(List.of(10L), "lease-1", NOW, NOW + 30_000).acked(10, NOW);
+        ClaimedRange acked = r.leased(List.of(10L), "lease-1", NOW, NOW + 30_000, 20).acked(10, NOW);
         assertThrows(IllegalStateException.class, () -> acked.acked(10, NOW));
-        assertThrows(IllegalStateException.class, () -> acked.leased(List.of(10L), "lease-2", NOW, NOW + 1));
+        assertThrows(IllegalStateException.class, () -> acked.leased(List.of(10L), "lease-2", NOW, NOW + 1, 20));
         assertThrows(IllegalArgumentException.class, () -> r.slot(14), "outside the range");
     }
 
     @Test
     void aNacksReachIntoALaterRangeBacksOffOnlyItsGroupsMessagesOfTheSameDelivery() {
         ClaimedRange later = ClaimedRange.claimed(1, 14, List.of("g", "h", "g"))
-                .leased(List.of(14L, 15L), "lease-1", NOW, NOW + 30_000).leased(List.of(16L), "lease-2", NOW, NOW + 30_000);
+                .leased(List.of(14L, 15L), "lease-1", NOW, NOW + 30_000, 20).leased(List.of(16L), "lease-2", NOW, NOW + 30_000, 20);
         ClaimedRange moved = later.followingNack(14, "g", "lease-1", NOW + 5_000, true);
         assertEquals(List.of(Visibility.BACKING_OFF, Visibility.IN_FLIGHT, Visibility.IN_FLIGHT), at(moved, NOW));
         assertSame(later, later.followingNack(14, "x", "lease-1", NOW + 5_000, true), "a group not in the range: unchanged");

@@ -28,7 +28,7 @@ class GroupRuleTest {
 
     @Test
     void aGroupWithAMessageInFlightOffersNothingAfterItEvenInALaterRange() {
-        ClaimedRange first = ClaimedRange.claimed(1, 0, List.of("a", "b")).leased(List.of(0L), "other", NOW, NOW + 30_000);
+        ClaimedRange first = ClaimedRange.claimed(1, 0, List.of("a", "b")).leased(List.of(0L), "other", NOW, NOW + 30_000, 20);
         ClaimedRange second = ClaimedRange.claimed(1, 2, List.of("a", "b"));
         List<GroupRule.GroupTake> takes = GroupRule.takes(List.of(first, second), NOW, "mine");
         assertEquals(List.of("b"), groups(takes));
@@ -37,7 +37,7 @@ class GroupRuleTest {
 
     @Test
     void messagesHeldByTheSameReceiveCountAsTakenSoItsGroupGoesOnForIt() {
-        ClaimedRange first = ClaimedRange.claimed(1, 0, List.of("a")).leased(List.of(0L), "mine", NOW, NOW + 30_000);
+        ClaimedRange first = ClaimedRange.claimed(1, 0, List.of("a")).leased(List.of(0L), "mine", NOW, NOW + 30_000, 20);
         ClaimedRange second = ClaimedRange.claimed(1, 1, List.of("a", "a"));
         GroupRule.GroupTake take = GroupRule.takes(List.of(first, second), NOW, "mine").getFirst();
         assertTrue(take.heldByUs());
@@ -48,7 +48,7 @@ class GroupRuleTest {
     @Test
     void anEarlierMessageWhoseVisibilityRanOutComesBackAloneWhileALaterOneIsExtended() {
         ClaimedRange r = ClaimedRange.claimed(1, 0, List.of("a", "a", "a"))
-                .leased(List.of(0L, 1L, 2L), "old", NOW, NOW + 30_000).withVisibility(1, NOW + 120_000, NOW);
+                .leased(List.of(0L, 1L, 2L), "old", NOW, NOW + 30_000, 20).withVisibility(1, NOW + 120_000, NOW);
         GroupRule.GroupTake take = GroupRule.takes(List.of(r), NOW + 31_000, "mine").getFirst();
         assertEquals(List.of(0L), take.available(), "message 3 waits behind message 2, still in flight");
     }
@@ -56,13 +56,13 @@ class GroupRuleTest {
     @Test
     void ackedAndDroppedMessagesNoLongerHoldTheirGroup() {
         ClaimedRange r = ClaimedRange.claimed(1, 0, List.of("a", "a", "a"))
-                .leased(List.of(0L, 1L), "old", NOW, NOW + 30_000).acked(0, NOW).dropped(List.of(1L), NOW);
+                .leased(List.of(0L, 1L), "old", NOW, NOW + 30_000, 20).acked(0, NOW).dropped(List.of(1L), NOW);
         assertEquals(List.of(2L), GroupRule.takes(List.of(r), NOW, "mine").getFirst().available());
     }
 
     @Test
     void aBackingOffMessageHoldsItsGroupUntilItsBackoffEnds() {
-        ClaimedRange r = ClaimedRange.claimed(1, 0, List.of("a", "a")).leased(List.of(0L), "old", NOW, NOW + 30_000)
+        ClaimedRange r = ClaimedRange.claimed(1, 0, List.of("a", "a")).leased(List.of(0L), "old", NOW, NOW + 30_000, 20)
                 .nacked(0, NOW + 5_000, true, NOW);
         assertEquals(List.of(), GroupRule.takes(List.of(r), NOW + 4_999, "mine"));
         assertEquals(List.of(0L, 1L), GroupRule.takes(List.of(r), NOW + 5_000, "mine").getFirst().available());

@@ -37,7 +37,7 @@ class RangeTableTest {
     void aRangeInEveryStateIsReadBackAsItWasWritten(AwsFixture aws) {
         RangeTable t = table(aws);
         ClaimedRange r = ClaimedRange.claimed(0, 0, List.of("g", "g", "h|odd,group id", "h|odd,group id", "k"))
-                .leased(List.of(0L, 1L, 2L, 3L), "aaaa1111bbbb2222", NOW, NOW + 30_000)
+                .leased(List.of(0L, 1L, 2L, 3L), "aaaa1111bbbb2222", NOW, NOW + 30_000, 3)
                 .acked(0, NOW + 5).nacked(2, NOW + 9_000, true, NOW + 6).withVisibility(1, NOW + 120_000, NOW + 7);
         ClaimedRange stored = put(t, r);
         ClaimedRange read = t.get(KEY, 0, 0).orElseThrow();
@@ -51,8 +51,8 @@ class RangeTableTest {
     void aWriteOnAStaleVersionIsRefusedAndChangesNothing(AwsFixture aws) {
         RangeTable t = table(aws);
         ClaimedRange stored = put(t, ClaimedRange.claimed(0, 0, List.of("g", "h")));
-        ClaimedRange first = t.write(KEY, stored.leased(List.of(0L), "lease-1", NOW, NOW + 30_000), stored).orElseThrow();
-        assertTrue(t.write(KEY, stored.leased(List.of(0L), "lease-2", NOW, NOW + 30_000), stored).isEmpty(), "read before the first write");
+        ClaimedRange first = t.write(KEY, stored.leased(List.of(0L), "lease-1", NOW, NOW + 30_000, 20), stored).orElseThrow();
+        assertTrue(t.write(KEY, stored.leased(List.of(0L), "lease-2", NOW, NOW + 30_000, 20), stored).isEmpty(), "read before the first write");
         assertEquals(first, t.get(KEY, 0, 0).orElseThrow());
         assertTrue(t.write(KEY, ClaimedRange.claimed(0, 0, List.of("x")), ClaimedRange.claimed(0, 0, List.of("x"))).isEmpty(),
                 "a second claim of the same start is refused: the chain makes claims race-free");
@@ -65,7 +65,7 @@ class RangeTableTest {
         put(t, ClaimedRange.claimed(0, 2, List.of("g")));
         assertEquals(3, t.live(KEY, FIRST).frontier());
         assertEquals(2, t.live(KEY, FIRST).ranges().size());
-        ClaimedRange done = t.write(KEY, a.leased(List.of(0L, 1L), "l", NOW, NOW + 1).acked(0, NOW).acked(1, NOW), a).orElseThrow();
+        ClaimedRange done = t.write(KEY, a.leased(List.of(0L, 1L), "l", NOW, NOW + 1, 1).acked(0, NOW).acked(1, NOW), a).orElseThrow();
         RangeTable.Window window = t.live(KEY, FIRST);
         assertEquals(2, window.doneUpTo(), "the first range is done: the floor may move to the second's start");
         assertTrue(t.raiseFloor(KEY, FIRST, window.doneUpTo()));
