@@ -42,7 +42,7 @@ public final class FifoAcknowledger {
     }
 
     /** A nack to carry into the later ranges: the group's later messages under the same delivery. */
-    private record Reach(String group, String lease, long after, long upTo, long due, boolean counted) {
+    private record Reach(String group, String lease, long from, long upTo, long due, boolean counted) {
     }
 
     private final RangeTable ranges;
@@ -74,7 +74,7 @@ public final class FifoAcknowledger {
         entries.forEach((h, entry) -> changes.put(h, (range, offset, slot, now) -> {
             Duration d = entry.explicitDelay().orElseGet(() -> sub.settings().retryPolicy().backoff(slot.receiveCount()));
             ClaimedRange.Delivery delivery = range.delivery(offset);
-            reaches.put(h, new Reach(range.group(offset), delivery.lease(), offset, delivery.reach(), now + d.toMillis(), entry.counted()));
+            reaches.put(h, new Reach(range.group(offset), delivery.lease(), range.end(), delivery.reach(), now + d.toMillis(), entry.counted()));
             return range.nacked(offset, now + d.toMillis(), entry.counted(), now);
         }));
         return apply(sub, changes, false, reaches);
@@ -188,9 +188,8 @@ public final class FifoAcknowledger {
 
     /** Backs off the later messages of a nacked message's group under the same delivery, in the ranges after its own. */
     private void carry(String stateKey, long gen, Reach reach) {
-        Optional<ClaimedRange> own = ranges.containing(stateKey, gen, reach.after());
-        if (own.isEmpty() || reach.upTo() < own.get().end()) return; // the delivery took nothing past this range
-        for (ClaimedRange later : ranges.between(stateKey, gen, own.get().end(), reach.upTo())) {
+        if (reach.upTo() < reach.from()) return; // the delivery took nothing past the nacked message's range
+        for (ClaimedRange later : ranges.between(stateKey, gen, reach.from(), reach.upTo())) {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 ClaimedRange moved = later.followingNack(later.start(), reach.group(), reach.lease(), reach.due(), reach.counted());
                 if (moved.equals(later) || ranges.write(stateKey, moved, later).isPresent()) break;
