@@ -25,7 +25,8 @@ import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
  *   <li>{@code a<delivery>}: ACKED under that delivery; {@code x<delivery>}: DROPPED (delivery -1 if none).</li>
  * </ul>
  * Deliveries are {@code <lease>,<leasedAt - t0>,<reach - start>}. Receive counts and
- * first-received times of acked and dropped offsets are not kept (no one reads them). Deliveries no slot names any more are not written. A done range keeps no groups.
+ * first-received times of acked and dropped offsets are not kept (no one reads them). Deliveries
+ * no slot names any more are not written. A done range keeps no groups.
  * Items without {@code o} are claimed ranges of the gate layout (before ADR 0013 part 2).
  */
 final class RangeCodec {
