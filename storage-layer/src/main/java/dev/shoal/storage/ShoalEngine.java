@@ -34,7 +34,7 @@ import dev.shoal.storage.fifo.FifoAcknowledger;
 import dev.shoal.storage.fifo.FifoConsumption;
 import dev.shoal.storage.fifo.FifoReceiver;
 import dev.shoal.storage.fifo.FifoState;
-import dev.shoal.storage.fifo.GateTable;
+import dev.shoal.storage.fifo.RangeTable;
 import dev.shoal.storage.fifo.ProducerSequences;
 import dev.shoal.storage.fifo.ReceiveAttempts;
 import dev.shoal.storage.log.LogCheckpoints;
@@ -105,10 +105,10 @@ public final class ShoalEngine implements QueueService {
                 new Acknowledger(chunks, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance, b.clock, b.sleeper);
         this.positions = new Positions(chunks, log, b.sleeper);
         this.redriver = new Redriver(this, b.clock, b.sleeper);
-        GateTable gates = new GateTable(b.dynamo, b.tables);
-        this.fifo = new FifoConsumption(new FifoReceiver(gates, chunks, index, segments, deliveries, deadLetters,
+        RangeTable ranges = new RangeTable(b.dynamo, b.tables, chunks);
+        this.fifo = new FifoConsumption(new FifoReceiver(ranges, index, segments, deliveries, deadLetters,
                 new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper, signals),
-                new FifoAcknowledger(gates, receipts, b.clock), new FifoState(gates, chunks, index, b.clock));
+                new FifoAcknowledger(ranges, receipts, b.clock), new FifoState(ranges, chunks, index, b.clock));
         this.janitor = new JanitorPass(catalog, this::consumption, new Retention(index, segments.objects(), new LogCheckpoints(b.dynamo, b.tables)), maintenance);
     }
 

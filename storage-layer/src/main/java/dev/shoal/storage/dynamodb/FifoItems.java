@@ -2,31 +2,29 @@ package dev.shoal.storage.dynamodb;
 
 /**
  * The keys of the FIFO items in the state table (docs/design.md, "Tables"): the one place their
- * formats are spelled. Gates and claimed ranges live next to the cursor of their
+ * formats are spelled. Claimed ranges live next to the cursor of their
  * subscription-partition ({@code <queueId>#<sub>#<partition>}); the others under a partition key
  * of their own kind.
  *
  * <p>Numbers in sort keys are zero-padded so that string order is numeric order: a query for
- * a generation's claims, newest first, finds the newest claimed range.
+ * a generation's claimed ranges from the ack floor on reads them in offset order.
  */
 public final class FifoItems {
 
     private FifoItems() {
     }
 
-    /** Sort keys of a generation's gates begin with this: {@code g#<gen, 10 digits>#}. */
+    /**
+     * Sort keys of a generation's gates begin with this: {@code g#<gen, 10 digits>#}. Gates are the
+     * consumer state of the layout before ADR 0013 part 2: no longer written, only looked for.
+     */
     public static String gatePrefix(long gen) {
         return String.format("g#%010d#", gen);
     }
 
-    /** Sort key of a group's gate: {@code g#<gen>#<group>}. */
+    /** Sort key of a group's gate (the layout before ADR 0013 part 2): {@code g#<gen>#<group>}. */
     public static String gateSortKey(long gen, String group) {
         return gatePrefix(gen) + group;
-    }
-
-    /** Sort keys of a generation's claimed ranges begin with this: {@code r#<gen, 10 digits>#}. */
-    public static String claimPrefix(long gen) {
-        return String.format("r#%010d#", gen);
     }
 
     /** Sort key of the claimed range starting at {@code start}: {@code r#<gen>#<start, 19 digits>}. */
@@ -34,9 +32,9 @@ public final class FifoItems {
         return String.format("r#%010d#%019d", gen, start);
     }
 
-    /** The {@code due} index's partition key of a generation's gates: {@code <stateKey>#<gen>}. */
-    public static String dueGroup(String stateKey, long gen) {
-        return stateKey + "#" + gen;
+    /** The start offset a claimed range's sort key names. */
+    public static long claimStart(String sortKey) {
+        return Long.parseLong(sortKey.substring(sortKey.lastIndexOf('#') + 1));
     }
 
     /** Partition key of a queue's deduplication ids (the items of queues not checked against their chains). */

@@ -19,30 +19,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.Comparator;
 
 /**
- * Ack, nack and change visibility on FIFO queues. Receipts are grouped by their group's gate,
- * and each gate is written once per batch. Visibility is per message, as SQS's: a visibility
- * change moves that message alone. A nack gives back the message and the later messages of the
- * same delivery (the consumer does not go on with a group past a failed message). Acking after
- * the message's visibility ran out is rejected, as SQS FIFO does.
+ * Ack, nack and change visibility on FIFO queues. Receipts are grouped by the claimed range
+ * that holds their message, and each range is written once per batch (on its version).
+ * Visibility is per message, as SQS's: a visibility change moves that message alone. A nack
+ * gives back the message and the later messages of its group under the same delivery (the
+ * consumer does not go on with a group past a failed message), in its range and the later ones.
+ * Acking after the message's visibility ran out is rejected, as SQS FIFO does; a receipt of an
+ * earlier delivery is refused ({@code ReceiptSuperseded}) while the range is kept.
  */
 public final class FifoAcknowledger {
 
     static final int MAX_ATTEMPTS = 8;
 
-    /** What an entry does to its message's gate, given the delivery that holds it; throws to fail that entry alone. */
+    /** What an entry does to its message's range, given the slot; throws to fail that entry alone. */
     @FunctionalInterface
     interface Change {
-        Gate apply(Gate gate, long offset, Gate.Hold hold, long now);
+        ClaimedRange apply(ClaimedRange range, long offset, ClaimedRange.Slot slot, long now);
     }
 
-    private final GateTable gates;
+    /** A nack to carry into the later ranges: the group's later messages under the same delivery. */
+    private record Reach(String group, String lease, long from, long upTo, long due, boolean counted) {
+    }
+
+    private final RangeTable ranges;
     private final ReceiptCodec receipts;
     private final Clock clock;
 
-    public FifoAcknowledger(GateTable gates, ReceiptCodec receipts, Clock clock) {
-        this.gates = gates;
+    public FifoAcknowledger(RangeTable ranges, ReceiptCodec receipts, Clock clock) {
+        this.ranges = ranges;
         this.receipts = receipts;
         this.clock = clock;
     }
@@ -50,102 +58,144 @@ public final class FifoAcknowledger {
     public List<ReceiptResult> ack(SubscriptionRef sub, List<String> handles) {
         Map<String, Change> changes = new LinkedHashMap<>();
         for (String h : handles) {
-            changes.put(h, (gate, offset, hold, now) -> {
-                if (hold.due() <= now) {
+            changes.put(h, (range, offset, slot, now) -> {
+                if (slot.due() <= now) {
                     throw new ConflictException("ReceiptHandleExpired", "receipt handle has expired: the visibility timeout ended before the ack; receive the message again");
                 }
-                return gate.acked(offset, now);
+                return range.acked(offset, now);
             });
         }
-        return apply(sub, changes, true);
+        return apply(sub, changes, true, Map.of());
     }
 
     public List<ReceiptResult> nack(SubscriptionRef sub, Map<String, NackEntry> entries) {
         Map<String, Change> changes = new LinkedHashMap<>();
-        entries.forEach((h, entry) -> changes.put(h, (gate, offset, hold, now) -> {
-            Duration d = entry.explicitDelay().orElseGet(() -> sub.settings().retryPolicy().backoff(gate.receiveCounts().get(gate.indexOf(offset))));
-            return gate.nacked(offset, now + d.toMillis(), entry.counted(), now);
+        Map<String, Reach> reaches = new LinkedHashMap<>();
+        entries.forEach((h, entry) -> changes.put(h, (range, offset, slot, now) -> {
+            Duration d = entry.explicitDelay().orElseGet(() -> sub.settings().retryPolicy().backoff(slot.receiveCount()));
+            ClaimedRange.Delivery delivery = range.delivery(offset);
+            reaches.put(h, new Reach(range.group(offset), delivery.lease(), range.end(), delivery.reach(), now + d.toMillis(), entry.counted()));
+            return range.nacked(offset, now + d.toMillis(), entry.counted(), now);
         }));
-        return apply(sub, changes, false);
+        return apply(sub, changes, false, reaches);
     }
 
     public List<ReceiptResult> changeVisibility(SubscriptionRef sub, Map<String, Duration> timeouts) {
         Map<String, Change> changes = new LinkedHashMap<>();
-        timeouts.forEach((h, t) -> changes.put(h, (gate, offset, hold, now) -> {
+        timeouts.forEach((h, t) -> changes.put(h, (range, offset, slot, now) -> {
             long due = now + t.toMillis();
-            if (due > hold.leasedAt() + Limits.MAX_VISIBILITY_TIMEOUT.toMillis()) {
+            if (due > range.delivery(offset).leasedAt() + Limits.MAX_VISIBILITY_TIMEOUT.toMillis()) {
                 throw new InvalidRequestException("visibilityTimeout", "would keep the message invisible for more than 12h after it was received");
             }
-            return gate.withVisibility(offset, due, now);
+            return range.withVisibility(offset, due, now);
         }));
-        return apply(sub, changes, false);
+        return apply(sub, changes, false, Map.of());
     }
 
-    private List<ReceiptResult> apply(SubscriptionRef sub, Map<String, Change> changes, boolean ack) {
+    private List<ReceiptResult> apply(SubscriptionRef sub, Map<String, Change> changes, boolean ack, Map<String, Reach> reaches) {
         Map<String, ReceiptResult> results = new LinkedHashMap<>();
-        Map<String, List<Map.Entry<String, Receipt>>> byGate = new LinkedHashMap<>();
+        Map<String, List<Map.Entry<String, Receipt>>> byPartition = new TreeMap<>();
         for (String h : changes.keySet()) {
             try {
                 Receipt r = receipts.decode(h);
                 if (!r.queueId().equals(sub.queue().id()) || !r.subscription().equals(sub.name()) || r.group().isEmpty()) {
                     throw new InvalidReceiptException("belongs to another queue or subscription (or to a deleted incarnation of this queue)");
                 }
-                byGate.computeIfAbsent(r.partition() + "/" + r.gen() + "/" + r.group(), k -> new ArrayList<>()).add(Map.entry(h, r));
+                byPartition.computeIfAbsent(r.partition() + "/" + r.gen(), k -> new ArrayList<>()).add(Map.entry(h, r));
             } catch (ShoalException e) {
                 results.put(h, ReceiptResult.failed(h, e));
             }
         }
-        for (var entries : byGate.values()) {
-            applyToGate(sub, entries, changes, ack, results);
+        for (var entries : byPartition.values()) {
+            List<Map.Entry<String, Receipt>> sorted = new ArrayList<>(entries);
+            sorted.sort(Comparator.comparingLong(e -> e.getValue().offset()));
+            Receipt first = sorted.getFirst().getValue();
+            String stateKey = sub.stateKey(first.partition());
+            int i = 0;
+            while (i < sorted.size()) {
+                long offset = sorted.get(i).getValue().offset();
+                Optional<ClaimedRange> range = ranges.containing(stateKey, first.gen(), offset);
+                int j = i + 1;
+                while (j < sorted.size() && range.isPresent() && range.get().contains(sorted.get(j).getValue().offset())) j++;
+                applyToRange(stateKey, range, sorted.subList(i, j), changes, ack, results);
+                i = j;
+            }
+            for (var e : sorted) {
+                Reach reach = reaches.get(e.getKey());
+                if (reach != null && results.get(e.getKey()).succeeded()) carry(stateKey, first.gen(), reach);
+            }
         }
         List<ReceiptResult> ordered = new ArrayList<>();
         for (String h : changes.keySet()) ordered.add(results.get(h));
         return ordered;
     }
 
-    private void applyToGate(SubscriptionRef sub, List<Map.Entry<String, Receipt>> entries, Map<String, Change> changes, boolean ack,
-                             Map<String, ReceiptResult> results) {
-        Receipt first = entries.getFirst().getValue();
-        String stateKey = sub.stateKey(first.partition());
+    private void applyToRange(String stateKey, Optional<ClaimedRange> read, List<Map.Entry<String, Receipt>> entries,
+                              Map<String, Change> changes, boolean ack, Map<String, ReceiptResult> results) {
+        ClaimedRange range = read.orElse(null);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             long now = clock.millis();
-            Optional<Gate> read = gates.get(stateKey, first.gen(), first.group());
-            Gate gate = read.orElse(null);
             List<String> applied = new ArrayList<>();
-            Gate updated = gate;
+            ClaimedRange updated = range;
             for (var e : entries) {
                 String h = e.getKey();
                 Receipt r = e.getValue();
-                int position = updated == null ? -1 : updated.indexOf(r.offset());
-                if (position < 0 && updated != null && updated.ackedUnderAnotherLease(r.offset(), r.lease())) {
-                    results.put(h, ReceiptResult.failed(h, new ConflictException("ReceiptSuperseded",
-                            "the message was delivered again and acked since this receipt was issued")));
+                ShoalException refused = updated == null ? gone(r, ack) : refusal(updated, r, ack);
+                if (refused != null) {
+                    results.put(h, ReceiptResult.failed(h, refused));
                     continue;
                 }
-                if (position < 0) {
-                    results.put(h, ack ? ReceiptResult.ok(h) : ReceiptResult.failed(h,
-                            new ConflictException("MessageNotInflight", "message " + r.partition() + "-" + r.offset() + " was already acked")));
-                    continue;
-                }
-                Gate.Hold hold = updated.hold(position);
-                if (hold == null || !r.lease().equals(hold.lease())) {
-                    results.put(h, ReceiptResult.failed(h, new ConflictException("ReceiptSuperseded",
-                            "the message was delivered again since this receipt was issued; use the newest receipt")));
+                if (updated == null || !updated.slot(r.offset()).live()) {
+                    results.put(h, ReceiptResult.ok(h)); // acked before, under this receipt (or no longer kept)
                     continue;
                 }
                 try {
-                    updated = changes.get(h).apply(updated, r.offset(), hold, now);
+                    updated = changes.get(h).apply(updated, r.offset(), updated.slot(r.offset()), now);
                     applied.add(h);
                 } catch (ShoalException ex) {
                     results.put(h, ReceiptResult.failed(h, ex));
                 }
             }
-            if (applied.isEmpty() || gates.put(stateKey, updated, gate)) {
+            if (applied.isEmpty() || ranges.write(stateKey, updated, range).isPresent()) {
                 applied.forEach(h -> results.put(h, ReceiptResult.ok(h)));
                 return;
             }
+            range = ranges.get(stateKey, range.gen(), range.start()).orElse(null);
         }
         entries.forEach(e -> results.putIfAbsent(e.getKey(), ReceiptResult.failed(e.getKey(),
-                new RetryableException("too much contention on this message group; retry", null))));
+                new RetryableException("too much contention on this range of messages; retry", null))));
+    }
+
+    /** A receipt whose range is no longer kept: its message was acked (or dropped) long ago. */
+    private static ShoalException gone(Receipt r, boolean ack) {
+        return ack ? null : new ConflictException("MessageNotInflight", "message " + r.partition() + "-" + r.offset() + " was already acked");
+    }
+
+    /** Why this receipt cannot act on its message now, or null if it can (or, for an ack, it acked it already). */
+    private static ShoalException refusal(ClaimedRange range, Receipt r, boolean ack) {
+        ClaimedRange.Slot slot = range.slot(r.offset());
+        ClaimedRange.Delivery latest = range.delivery(r.offset());
+        boolean ours = latest != null && latest.lease().equals(r.lease());
+        if (!slot.live()) {
+            if (!ours) return new ConflictException("ReceiptSuperseded", "the message was delivered again and acked since this receipt was issued");
+            return ack ? null : new ConflictException("MessageNotInflight", "message " + r.partition() + "-" + r.offset() + " was already acked");
+        }
+        if (!ours) {
+            return new ConflictException("ReceiptSuperseded", "the message was delivered again since this receipt was issued; use the newest receipt");
+        }
+        return null;
+    }
+
+    /** Backs off the later messages of a nacked message's group under the same delivery, in the ranges after its own. */
+    private void carry(String stateKey, long gen, Reach reach) {
+        if (reach.upTo() < reach.from()) return; // the delivery took nothing past the nacked message's range
+        for (ClaimedRange later : ranges.between(stateKey, gen, reach.from(), reach.upTo())) {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                ClaimedRange moved = later.followingNack(later.start(), reach.group(), reach.lease(), reach.due(), reach.counted());
+                if (moved.equals(later) || ranges.write(stateKey, moved, later).isPresent()) break;
+                later = ranges.get(stateKey, gen, later.start()).orElse(null);
+                if (later == null) break;
+            }
+        }
     }
 }

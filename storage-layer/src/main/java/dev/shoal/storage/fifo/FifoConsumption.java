@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Consumption of FIFO queues: one gate per message group (ADR 0003). */
+/** Consumption of FIFO queues: consumer state per claimed range, the group rule computed from it (ADR 0013 part 2). */
 public final class FifoConsumption implements Consumption {
 
     private final FifoReceiver receiver;

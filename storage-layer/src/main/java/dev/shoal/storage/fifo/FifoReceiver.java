@@ -10,7 +10,6 @@ import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.log.LogIndex;
 import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.segment.SegmentRecord;
-import dev.shoal.storage.subscription.ChunkTable;
 import dev.shoal.storage.subscription.DeadLetterMover;
 import dev.shoal.storage.subscription.Deliveries;
 import dev.shoal.storage.subscription.LongPoll;
@@ -21,9 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,20 +28,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Receive for FIFO queues. Per partition: lease the gates that are due (one conditional write
- * per group, however many of its messages it returns), oldest first; if more is wanted, claim
- * the next records after the frontier into their groups' gates and lease those. A group's
- * messages come out in offset order, as many as the receive asks for, and no later message of
- * a group is handed out while an earlier one is in flight (visibility is per message, see
- * {@link Gate}). Partitions and waiting as {@link LongPoll} does.
+ * Receive for FIFO queues. Per partition: read the live window (one query: every claimed range
+ * from the ack floor on), take what the group rule allows ({@link GroupRule}), oldest groups
+ * first, one conditional write per range taken from; while more is wanted, claim the next
+ * records after the frontier as a new range and put it with what is taken of it, in one write.
+ * A group's messages come out in offset order, as many as the receive asks for, and no later
+ * message of a group is handed out while an earlier one is in flight (visibility is per
+ * message). Partitions and waiting as {@link LongPoll} does.
  */
 public final class FifoReceiver {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int MAX_ROUNDS = 4;
+    /** The floor moves once this many ranges at the window's start are done: done ranges are small, a floor write per range would not be. */
+    static final int FLOOR_STEP = 8;
 
-    private final GateTable gates;
-    private final ChunkTable cursors;
+    private final RangeTable ranges;
     private final FifoClaims claims;
     private final FifoReader reader;
     private final Deliveries deliveries;
@@ -52,13 +51,12 @@ public final class FifoReceiver {
     private final ReceiveAttempts attempts;
     private final Clock clock;
     private final LongPoll longPoll;
-    private final Map<String, ReentrantLock> claimTurns = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> turns = new ConcurrentHashMap<>();
 
-    public FifoReceiver(GateTable gates, ChunkTable cursors, LogIndex index, SegmentStore segments, Deliveries deliveries,
+    public FifoReceiver(RangeTable ranges, LogIndex index, SegmentStore segments, Deliveries deliveries,
                         DeadLetterMover deadLetters, ReceiveAttempts attempts, Clock clock, Sleeper sleeper, Signals signals) {
-        this.gates = gates;
-        this.cursors = cursors;
-        this.claims = new FifoClaims(gates, index, segments);
+        this.ranges = ranges;
+        this.claims = new FifoClaims(index, segments);
         this.reader = new FifoReader(index, segments);
         this.deliveries = deliveries;
         this.deadLetters = deadLetters;
@@ -78,127 +76,116 @@ public final class FifoReceiver {
         int max = request.maxMessages();
         List<ReceivedMessage> got = longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
                 request.waitTime(),
-                (partition, out) -> receivePartition(sub, partition, max, visibility, out));
+                (partition, out) -> receivePartition(sub, partition, max - out.size(), visibility, out));
         if (request.receiveAttemptId() != null) {
             attempts.remember(sub, request.receiveAttemptId(), got);
         }
         return got;
     }
 
-    private void receivePartition(SubscriptionRef sub, int partition, int max, Duration visibility, List<ReceivedMessage> out) {
+    private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, List<ReceivedMessage> out) {
+        if (want <= 0) return;
         String stateKey = sub.stateKey(partition);
         String logKey = sub.queue().partitionKey(partition);
-        long now = clock.millis();
-        var cursor = cursors.head(stateKey, sub.startOffset(partition)).cursor();
-        long gen = cursor.gen();
-        // Claim first, so that a group's newest messages can go out with its older ones in this receive,
-        // and go on claiming while the groups claimed so far cannot fill it (they are in flight): a short
-        // poll finds another group's message behind a busy one, as SQS's does.
-        Map<String, Gate> candidates = new LinkedHashMap<>(); // null: not read yet
-        // Receivers of this process claim a partition one at a time: woken together by a commit, they would
-        // otherwise all append the same records to the same gates, and every append but one fails (and is billed).
-        // The next one in turn claims what is after the first's claim. Other processes still race, safely.
-        ReentrantLock turn = claimTurns.computeIfAbsent(stateKey, k -> new ReentrantLock());
+        // Receivers of this process take turns at a partition: woken together by a commit, they would otherwise
+        // all write the same ranges, and every write but one fails (and is billed). Other processes race, safely.
+        ReentrantLock turn = turns.computeIfAbsent(stateKey, k -> new ReentrantLock());
         turn.lock();
+        WindowLease lease;
         try {
-            for (int round = 0; round < MAX_ROUNDS && deliverable(candidates, now) < max; round++) {
-                long frontier = cursor.frontier(gates.newestClaimEnd(stateKey, gen).orElse(0L));
-                // a small claim first (its cost is a gate write per group), growing while the groups found are busy
-                int limit = Math.max(max, 10) << round;
-                Optional<FifoClaims.Claim> claim = claims.claimNext(stateKey, logKey, gen, frontier, limit, now);
-                if (claim.isEmpty()) break;
-                candidates.putAll(claim.get().gates());
+            var window = ranges.live(stateKey, ranges.cursor(stateKey, sub.startOffset(partition)));
+            lease = new WindowLease(stateKey, logKey, ranges, reader, clock, window, newLease(), visibility.toMillis(), claimAllowance(want));
+            WindowLease.DeadLetters dlq = (l, take, now) -> deadLetter(sub, partition, l, take, now);
+            lease.take(want, dlq);
+            // claim while the window cannot fill the receive (its groups are in flight): a short poll finds another
+            // group's message behind a busy one, as SQS's does
+            for (int round = 0; round < MAX_ROUNDS && lease.taken() < want; round++) {
+                var fresh = claims.claimNext(logKey, lease.window(), claimLimit(want, round), clock.millis());
+                if (fresh.isEmpty()) break;
+                lease.claimed(fresh.get());
+                lease.take(want, dlq);
             }
+            moveFloor(stateKey, lease.window());
         } finally {
             turn.unlock();
         }
-        for (String group : gates.dueGroups(stateKey, gen, now, Math.max(max, 25))) {
-            candidates.putIfAbsent(group, null);
-        }
-        List<Gate> visible = new ArrayList<>();
-        for (var e : candidates.entrySet()) {
-            Optional<Gate> gate = e.getValue() != null ? Optional.of(e.getValue()) : gates.get(stateKey, gen, e.getKey());
-            gate.filter(g -> g.visibleAt(now)).ifPresent(visible::add);
-        }
-        visible.sort(Comparator.comparing(g -> g.pending().getFirst()));
-        for (Gate gate : visible) {
-            if (out.size() >= max) break;
-            lease(sub, partition, logKey, gate, max - out.size(), visibility, now, out);
+        for (WindowLease.Held h : lease.held()) {
+            out.add(message(sub, partition, h.range(), h.offset(), h.record()));
         }
     }
 
-    private static int deliverable(Map<String, Gate> gates, long now) {
-        int n = 0;
-        for (Gate g : gates.values()) {
-            if (g != null) n += g.deliverable(now);
-        }
-        return n;
+    /** A receive's claim in round {@code round}: a small one first, growing while the groups found are busy. */
+    private static int claimLimit(int want, int round) {
+        return Math.min(Math.max(want, 10) << round, FifoClaims.MAX_CLAIM);
     }
 
-    private void lease(SubscriptionRef sub, int partition, String logKey, Gate gate, int want, Duration visibility, long now,
-                       List<ReceivedMessage> out) {
-        String stateKey = sub.stateKey(partition);
-        int deliverable = gate.deliverable(now);
-        var dlq = sub.settings().deadLetterPolicy();
-        if (dlq.isPresent() && gate.receiveCounts().getFirst() >= dlq.get().maxReceiveCount()) {
-            int dead = 0;
-            while (dead < deliverable && gate.receiveCounts().get(dead) >= dlq.get().maxReceiveCount()) dead++;
-            List<Long> offsets = gate.pending().subList(0, dead);
-            Map<Long, SegmentRecord> records = reader.read(logKey, offsets);
-            if (records.size() < offsets.size()) {
-                dropExpired(stateKey, gate, offsets, records, now);
-                return;
-            }
-            String marker = FifoItems.deadLetterMarker(gate.gen(), gate.group(), offsets.getFirst());
-            if (deadLetters.moveRecords(sub, partition, offsets, offsets.stream().map(records::get).toList(),
-                    gate.receiveCounts().getFirst(), marker, now)) {
-                gates.put(stateKey, gate.withoutHead(dead, now), gate);
-                return; // the rest of the group goes out on the next receive
-            }
-            // the dead-letter queue does not exist (deleted since): deliver again rather than hold the group for good
+    /** How many offsets past the frontier a receive's claims can reach, at most. */
+    private static long claimAllowance(int want) {
+        long total = 0;
+        for (int round = 0; round < MAX_ROUNDS; round++) total += claimLimit(want, round);
+        return total;
+    }
+
+    /** Moves the ack floor past the done ranges at the window's start, once there are a few. */
+    private void moveFloor(String stateKey, RangeTable.Window window) {
+        int done = 0;
+        for (ClaimedRange r : window.ranges()) {
+            if (!r.done()) break;
+            done++;
         }
-        int count = Math.min(want, deliverable);
-        List<Long> offsets = gate.pending().subList(0, count);
-        Map<Long, SegmentRecord> records = reader.read(logKey, offsets);
-        if (records.size() < count) {
-            dropExpired(stateKey, gate, offsets, records, now);
-            return;
-        }
-        String lease = newLease();
-        long leasedAt = clock.millis(); // not the receive's start: the claims before may have taken a while
-        Gate leased = gate.leasedTo(lease, count, leasedAt, leasedAt + visibility.toMillis());
-        if (!gates.put(stateKey, leased, gate)) {
-            return; // another receiver leased it first
-        }
-        for (int i = 0; i < count; i++) {
-            out.add(message(sub, partition, leased, i, records.get(offsets.get(i))));
+        if (done >= FLOOR_STEP) {
+            ranges.raiseFloor(stateKey, window.cursor(), window.doneUpTo());
         }
     }
 
-    /** Some of these messages are past retention: they leave the group, which goes on without them on the next receive. */
-    private void dropExpired(String stateKey, Gate gate, List<Long> offsets, Map<Long, SegmentRecord> records, long now) {
-        gates.put(stateKey, gate.without(offsets.stream().filter(o -> !records.containsKey(o)).toList(), now), gate);
+    /**
+     * A group whose head was received {@code maxReceiveCount} times: its heads that were go to the
+     * dead-letter queue and leave the group. False when there is nothing to move, or the
+     * dead-letter queue is gone (the messages are delivered again rather than hold the group for good).
+     */
+    private boolean deadLetter(SubscriptionRef sub, int partition, WindowLease lease, GroupRule.GroupTake take, long now) {
+        var policy = sub.settings().deadLetterPolicy();
+        if (policy.isEmpty()) return false;
+        int max = policy.get().maxReceiveCount();
+        List<Long> dead = new ArrayList<>();
+        int firstCount = -1;
+        for (long o : take.available()) {
+            int count = lease.window().ranges().stream().filter(r -> r.contains(o)).findFirst().orElseThrow().slot(o).receiveCount();
+            if (count < max) break;
+            if (firstCount < 0) firstCount = count;
+            dead.add(o);
+        }
+        if (dead.isEmpty()) return false;
+        List<Long> missing = lease.read(dead);
+        if (!missing.isEmpty()) {
+            lease.drop(missing); // past retention: they leave the group undelivered and are not dead-lettered
+            return true;
+        }
+        String marker = FifoItems.deadLetterMarker(lease.window().cursor().gen(), take.group(), dead.getFirst());
+        if (!deadLetters.moveRecords(sub, partition, dead, dead.stream().map(lease::record).toList(), firstCount, marker, now)) {
+            return false;
+        }
+        lease.drop(dead); // if this loses a race, the next receive moves them again: the marker makes that a no-op
+        return true;
     }
 
-    private ReceivedMessage message(SubscriptionRef sub, int partition, Gate gate, int position, SegmentRecord r) {
-        long offset = gate.pending().get(position);
-        Receipt receipt = new Receipt(sub.queue().id(), sub.name(), partition, gate.gen(), offset, gate.hold(position).lease(), gate.group());
+    private ReceivedMessage message(SubscriptionRef sub, int partition, ClaimedRange range, long offset, SegmentRecord r) {
+        ClaimedRange.Slot slot = range.slot(offset);
+        Receipt receipt = new Receipt(sub.queue().id(), sub.name(), partition, range.gen(), offset, range.delivery(offset).lease(), r.groupId());
         return new ReceivedMessage(new MessageId(partition, offset), r.body(), r.attributes(), r.groupId(), r.dedupId(),
-                gate.receiveCounts().get(position), Instant.ofEpochMilli(r.timestampMillis()),
-                Instant.ofEpochMilli(gate.firstReceived().get(position)), deliveries.receipt(receipt));
+                slot.receiveCount(), Instant.ofEpochMilli(r.timestampMillis()),
+                Instant.ofEpochMilli(slot.firstReceived()), deliveries.receipt(receipt));
     }
 
-    /** For a repeated receive attempt: the message as delivered, if it is still pending under the same delivery and was not nacked. */
+    /** For a repeated receive attempt: the message as delivered, if it is still leased under the same delivery (not nacked). */
     private Optional<ReceivedMessage> stillLeased(SubscriptionRef sub, ReceiveAttempts.Delivered d) {
-        String stateKey = sub.stateKey(d.partition());
-        Optional<Gate> gate = gates.get(stateKey, d.gen(), d.group());
-        int position = gate.map(g -> g.indexOf(d.offset())).orElse(-1);
-        Gate.Hold hold = position < 0 ? null : gate.get().hold(position);
-        if (hold == null || !d.lease().equals(hold.lease()) || hold.nacked()) {
+        Optional<ClaimedRange> range = ranges.containing(sub.stateKey(d.partition()), d.gen(), d.offset());
+        if (range.isEmpty() || range.get().slot(d.offset()).state() != ClaimedRange.SlotState.LEASED
+                || !d.lease().equals(range.get().delivery(d.offset()).lease())) {
             return Optional.empty();
         }
         SegmentRecord r = reader.read(sub.queue().partitionKey(d.partition()), List.of(d.offset())).get(d.offset());
-        return r == null ? Optional.empty() : Optional.of(message(sub, d.partition(), gate.get(), position, r));
+        return r == null ? Optional.empty() : Optional.of(message(sub, d.partition(), range.get(), d.offset(), r));
     }
 
     private static String newLease() {

@@ -49,7 +49,6 @@ class LayoutDocumentedTest {
         items.put("chunk", Key.of(StateItems.chunkKey(stateKey, 2, 42)));
         items.put("dead-letter move marker", Key.of(DeadLetterItems.marker(stateKey, "p", 0, 0).item(), "source position"));
         items.put("janitor checkpoint of a partition", Key.of(JanitorItems.key(SAMPLE.get("queueId"), 3)));
-        items.put("FIFO gate", new Key(stateKey, FifoItems.gateSortKey(2, SAMPLE.get("group")), null));
         items.put("FIFO claimed range", new Key(stateKey, FifoItems.claimSortKey(2, 42), null));
         items.put("deduplication id", new Key(FifoItems.deduplicationIds(SAMPLE.get("queueId")), null, "id:<dedupId> or sha256:<hex>"));
         items.put("producer sequence", new Key(FifoItems.producerSequences(LogItems.partitionKey(SAMPLE.get("queueId"), 3)), null, "producer id"));

@@ -1,0 +1,201 @@
+package dev.shoal.storage.fifo;
+
+import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.dynamodb.FifoItems;
+import dev.shoal.storage.dynamodb.ShoalTables;
+import dev.shoal.storage.subscription.ChunkTable;
+import dev.shoal.storage.subscription.Cursor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.shoal.storage.dynamodb.Items.*;
+import static dev.shoal.storage.dynamodb.ShoalTables.*;
+
+/**
+ * Claimed ranges of FIFO subscriptions in the state table, next to the cursor of their
+ * subscription-partition, under {@code r#<gen>#<start>}: a chain, like the log's, that makes
+ * claims race-free (a claim puts the range after the newest on the condition that it is not
+ * there). The ranges from the cursor's floor on are the live window: one consistent query reads
+ * the state of every group of the partition. Ranges below the floor are done and only wait to be
+ * deleted; the floor is always a range's start (or the frontier), so the window starts at one.
+ */
+public final class RangeTable {
+
+    /**
+     * The live ranges of a subscription-partition's generation, in offset order.
+     *
+     * @param cursor   the cursor they were read under (its floor is where they start)
+     * @param ranges   every range from the floor on
+     * @param frontier the next offset never claimed
+     */
+    record Window(Cursor cursor, List<ClaimedRange> ranges, long frontier) {
+        long floor() {
+            return Math.max(cursor.genStart(), cursor.floor());
+        }
+
+        /** Offsets from the floor to the frontier: what a claim may not grow past ({@link FifoClaims#MAX_WINDOW}). */
+        long width() {
+            return frontier - floor();
+        }
+
+        /** Where the floor can move: the start of the first range not done, or the frontier. */
+        long doneUpTo() {
+            for (ClaimedRange r : ranges) if (!r.done()) return r.start();
+            return frontier;
+        }
+    }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final ChunkTable cursors;
+
+    public RangeTable(DynamoDbClient dynamo, ShoalTables tables, ChunkTable cursors) {
+        this.dynamo = dynamo;
+        this.table = tables.stateTable();
+        this.cursors = cursors;
+    }
+
+    /** The cursor of the subscription-partition. */
+    Cursor cursor(String stateKey, long defaultStart) {
+        return cursors.head(stateKey, defaultStart).cursor();
+    }
+
+    /**
+     * The live window. Ranges of the gate layout (claimed before ADR 0013 part 2) are adopted
+     * when their gates are drained (the floor moves past them), and refused otherwise.
+     */
+    Window live(String stateKey, Cursor cursor) {
+        long from = Math.max(cursor.genStart(), cursor.floor());
+        List<ClaimedRange> ranges = new ArrayList<>();
+        long gateLayoutEnd = -1;
+        for (var item : query(stateKey, cursor.gen(), from)) {
+            if (RangeCodec.gateLayout(item)) {
+                gateLayoutEnd = Math.max(gateLayoutEnd, num(item, "end", 0));
+            } else {
+                ranges.add(RangeCodec.decode(cursor.gen(), item));
+            }
+        }
+        if (gateLayoutEnd >= 0) {
+            return live(stateKey, adoptGateLayout(stateKey, cursor, gateLayoutEnd));
+        }
+        long frontier = ranges.isEmpty() ? from : Math.max(from, ranges.getLast().end());
+        return new Window(cursor, ranges, frontier);
+    }
+
+    /** The range holding {@code offset}, if it is still stored. */
+    Optional<ClaimedRange> containing(String stateKey, long gen, long offset) {
+        var items = dynamo.query(b -> b.tableName(table)
+                .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
+                .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(FifoItems.claimSortKey(gen, 0)),
+                        ":hi", s(FifoItems.claimSortKey(gen, offset))))
+                .scanIndexForward(false).limit(1).consistentRead(true)).items();
+        if (items.isEmpty() || RangeCodec.gateLayout(items.getFirst())) return Optional.empty();
+        ClaimedRange r = RangeCodec.decode(gen, items.getFirst());
+        return r.contains(offset) ? Optional.of(r) : Optional.empty();
+    }
+
+    /** The stored ranges of the generation that start in {@code [from, to]}, in order (a nack's reach). */
+    List<ClaimedRange> between(String stateKey, long gen, long from, long to) {
+        List<ClaimedRange> out = new ArrayList<>();
+        dynamo.queryPaginator(b -> b.tableName(table)
+                        .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
+                        .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(FifoItems.claimSortKey(gen, from)),
+                                ":hi", s(FifoItems.claimSortKey(gen, to))))
+                        .consistentRead(true))
+                .items().forEach(i -> {
+                    if (!RangeCodec.gateLayout(i)) out.add(RangeCodec.decode(gen, i));
+                });
+        return out;
+    }
+
+    Optional<ClaimedRange> get(String stateKey, long gen, long start) {
+        var item = dynamo.getItem(b -> b.tableName(table).key(RangeCodec.key(stateKey, gen, start)).consistentRead(true)).item();
+        return item == null || item.isEmpty() || RangeCodec.gateLayout(item) ? Optional.empty() : Optional.of(RangeCodec.decode(gen, item));
+    }
+
+    /**
+     * Writes {@code updated} if {@code readAs} is what is stored (for a range not stored yet: if
+     * no range starts there). Returns the range as stored, or empty when another writer was first.
+     */
+    Optional<ClaimedRange> write(String stateKey, ClaimedRange updated, ClaimedRange readAs) {
+        long version = readAs.version() + 1;
+        Map<String, AttributeValue> item = RangeCodec.encode(stateKey, updated, version);
+        try {
+            if (readAs.stored()) {
+                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("v = :v")
+                        .expressionAttributeValues(Map.of(":v", n(readAs.version()))));
+            } else {
+                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")"));
+            }
+            return Optional.of(updated.storedAs(version));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Moves the floor of the window up to {@code floor} (a range start, or the frontier); false when it lost a race. */
+    boolean raiseFloor(String stateKey, Cursor cursor, long floor) {
+        return floor > cursor.floor() && cursors.raiseFloor(stateKey, cursor, floor).landed();
+    }
+
+    /** Deletes a done range below the floor, unless it changed since it was read. */
+    void delete(String stateKey, ClaimedRange r) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(RangeCodec.key(stateKey, r.gen(), r.start()))
+                    .conditionExpression("v = :v").expressionAttributeValues(Map.of(":v", n(r.version()))));
+        } catch (ConditionalCheckFailedException changed) {
+            // written since it was read: the next pass looks again
+        }
+    }
+
+    /** Stored ranges of the generation that start below {@code below}, at most {@code limit} (maintenance). */
+    List<ClaimedRange> before(String stateKey, long gen, long below, int limit) {
+        var items = dynamo.query(b -> b.tableName(table)
+                .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
+                .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(FifoItems.claimSortKey(gen, 0)),
+                        ":hi", s(FifoItems.claimSortKey(gen, Math.max(0, below - 1)))))
+                .limit(limit).consistentRead(true)).items();
+        return items.stream().filter(i -> !RangeCodec.gateLayout(i)).map(i -> RangeCodec.decode(gen, i)).toList();
+    }
+
+    private List<Map<String, AttributeValue>> query(String stateKey, long gen, long from) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        dynamo.queryPaginator(b -> b.tableName(table)
+                        .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
+                        .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(FifoItems.claimSortKey(gen, from)),
+                                ":hi", s(FifoItems.claimSortKey(gen, Long.MAX_VALUE))))
+                        .consistentRead(true))
+                .items().forEach(items::add);
+        return items;
+    }
+
+    /**
+     * Ranges claimed under the gate layout hold their messages in gates ({@code g#} items). When
+     * no gate of the generation holds a message, they are done: the floor moves past them. Else
+     * the receive is refused with what to do: this build cannot serve those messages.
+     */
+    private Cursor adoptGateLayout(String stateKey, Cursor cursor, long end) {
+        var gates = dynamo.queryPaginator(b -> b.tableName(table)
+                .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND begins_with(" + STATE_SORT_KEY + ", :prefix)")
+                .expressionAttributeValues(Map.of(":pk", s(stateKey), ":prefix", s(FifoItems.gatePrefix(cursor.gen()))))
+                .projectionExpression("pending").consistentRead(true)).items();
+        for (var gate : gates) {
+            AttributeValue pending = gate.get("pending");
+            if (pending != null && pending.hasL() && !pending.l().isEmpty()) {
+                throw new ConflictException("FifoGateLayout", "this FIFO subscription holds unacked messages in per-group gates, "
+                        + "the layout before ADR 0013 part 2, which this version no longer serves: drain it with the previous "
+                        + "version, or purge the queue (its messages are dropped) to go on with this one");
+            }
+        }
+        if (!raiseFloor(stateKey, cursor, end)) {
+            return cursor(stateKey, cursor.genStart());
+        }
+        return new Cursor(cursor.gen(), cursor.genStart(), end);
+    }
+}
