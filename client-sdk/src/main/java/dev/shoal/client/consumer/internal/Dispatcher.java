@@ -19,11 +19,12 @@ import java.util.concurrent.Executor;
  * messages of one group run one at a time, in the order received: the next starts only when the
  * previous one's handler returned.
  *
- * <p>On FIFO queues the lease is the group's (a visibility change or nack of one message moves
- * the whole group's, see the storage layer's FifoAcknowledger), so the messages waiting behind a
- * running one are never released on their own: if its handler throws, its nack holds them back
- * too and they are simply forgotten here (they come back after it, in order); when the consumer
- * closes, they are released only after the running one's ack has been sent.
+ * <p>On FIFO queues a message is delivered only after every earlier unacked message of its
+ * group (ADR 0010, 0013), and a nack also makes the group's later messages that the same receive
+ * took visible again after it. So the messages waiting behind a running one are never released
+ * on their own: if its handler throws, its nack brings them back too and they are simply
+ * forgotten here (they come back after it, in order); when the consumer closes, they are
+ * released only after the running one's ack has been sent.
  */
 public final class Dispatcher {
 
@@ -96,9 +97,9 @@ public final class Dispatcher {
         }
         if (!behind.isEmpty()) {
             if (!ok) {
-                settlement.forget(behind); // the nack holds the whole group back, these included
+                settlement.forget(behind); // the nack brings the group's later messages back, these included
             } else {
-                settlement.flush(); // the ack first: releasing moves the group's whole lease, the acked one's too
+                settlement.flush(); // the ack first: a released message goes out only after its group's earlier ones are done
                 settlement.release(behind);
             }
         }

@@ -95,7 +95,7 @@ public final class Settlement {
         capacity.release(released.size());
     }
 
-    /** Stops tracking leases without a call: their group's lease (moved by a nack) brings them back. */
+    /** Stops tracking leases without a call: the nack of an earlier message of their group brings them back. */
     public void forget(List<Lease> candidates) {
         int n = 0;
         for (Lease l : candidates) {
