@@ -44,6 +44,17 @@ class FifoRangesTest {
         return NewMessage.builder().groupId(group).body(body).build();
     }
 
+    /** m1 claimed in one range, m2 in a later one; m1's lease ends, and one receive takes both. */
+    private List<ReceivedMessage> oneGroupAcrossTwoRanges(ShoalEngine shoal) {
+        shoal.produce(Q, List.of(msg("g", "m1")));
+        shoal.receive(Q, SUB, ReceiveRequest.of(10));
+        shoal.produce(Q, List.of(msg("g", "m2")));
+        clock.advance(Duration.ofSeconds(31));
+        List<ReceivedMessage> got = shoal.receive(Q, SUB, ReceiveRequest.of(10));
+        assertEquals(List.of("m1", "m2"), bodies(got));
+        return got;
+    }
+
     private static List<String> bodies(List<ReceivedMessage> got) {
         return got.stream().map(ReceivedMessage::bodyAsString).toList();
     }
@@ -76,12 +87,7 @@ class FifoRangesTest {
     @Test
     void leasesRunOutPerMessageAcrossRanges(AwsFixture aws) {
         ShoalEngine shoal = fifo(aws);
-        shoal.produce(Q, List.of(msg("g", "m1")));
-        shoal.receive(Q, SUB, ReceiveRequest.of(10));
-        shoal.produce(Q, List.of(msg("g", "m2")));
-        clock.advance(Duration.ofSeconds(31));
-        List<ReceivedMessage> got = shoal.receive(Q, SUB, ReceiveRequest.of(10));
-        assertEquals(List.of("m1", "m2"), bodies(got));
+        List<ReceivedMessage> got = oneGroupAcrossTwoRanges(shoal);
         assertTrue(shoal.changeVisibility(Q, SUB, List.of(new VisibilityChange(got.get(1).receipt(), Duration.ofMinutes(2))))
                 .getFirst().succeeded());
 
@@ -97,12 +103,7 @@ class FifoRangesTest {
     @Test
     void aNackBacksOffTheGroupsLaterMessagesOfTheSameDeliveryInLaterRanges(AwsFixture aws) {
         ShoalEngine shoal = fifo(aws);
-        shoal.produce(Q, List.of(msg("g", "m1")));
-        shoal.receive(Q, SUB, ReceiveRequest.of(10));
-        shoal.produce(Q, List.of(msg("g", "m2")));
-        clock.advance(Duration.ofSeconds(31));
-        List<ReceivedMessage> got = shoal.receive(Q, SUB, ReceiveRequest.of(10));
-        assertEquals(List.of("m1", "m2"), bodies(got));
+        List<ReceivedMessage> got = oneGroupAcrossTwoRanges(shoal);
 
         shoal.nack(Q, SUB, List.of(new NackEntry(got.getFirst().receipt(), Duration.ofSeconds(5))));
         clock.advance(Duration.ofSeconds(5));
