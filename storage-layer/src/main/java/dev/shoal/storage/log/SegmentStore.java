@@ -9,6 +9,7 @@ import dev.shoal.storage.segment.SegmentRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Segments, read through a cache: in the object store, or, when small, inline in their log
@@ -49,13 +50,14 @@ public final class SegmentStore {
 
     /** Keeps a segment that is stored inline in its log entry in the cache: its commit writes it, not this store. */
     public void keep(String key, EncodedSegment segment) {
-        cache.put(key, SegmentReader.of(key, segment.bytes()), segment.bytes().length);
+        Loaded whole = whole(key, segment.bytes());
+        cache.put(key, whole.reader(), whole.weight());
     }
 
     /** Records {@code [first, first + count)} of the segment, counted from its first record. */
     public List<SegmentRecord> read(IndexEntry entry, int first, int count) {
         if (entry.isInline()) {
-            return inlineReader(entry).read(first, count);
+            return cached(entry.segmentKey(), () -> whole(entry.segmentKey(), entry.inline())).read(first, count);
         }
         return read(entry.location(), first, count);
     }
@@ -67,47 +69,44 @@ public final class SegmentStore {
      * @throws ObjectNotFoundException the segment is gone (retention deleted its object or entry)
      */
     public List<SegmentRecord> read(SegmentLocation at, int first, int count) {
-        if (SegmentKeys.isInline(at.key())) {
-            SegmentReader cached = cache.get(at.key());
-            if (cached != null) {
-                return cached.read(first, count);
-            }
-            IndexEntry entry = index.at(at.partitionKey(), at.baseOffset())
-                    .filter(e -> e.segmentKey().equals(at.key()) && e.isInline())
-                    .orElseThrow(() -> new ObjectNotFoundException(at.key()));
-            return inlineReader(entry).read(first, count);
-        }
-        return reader(at.key(), at.bytes(), at.headerLength()).read(first, count);
+        Supplier<Loaded> load = SegmentKeys.isInline(at.key()) ? () -> fromEntry(at) : () -> fromObject(at);
+        return cached(at.key(), load).read(first, count);
     }
 
-    private SegmentReader inlineReader(IndexEntry entry) {
-        SegmentReader cached = cache.get(entry.segmentKey());
-        if (cached != null) {
-            return cached;
-        }
-        SegmentReader reader = SegmentReader.of(entry.segmentKey(), entry.inline());
-        cache.put(entry.segmentKey(), reader, entry.inline().length);
-        return reader;
-    }
-
-    private SegmentReader reader(String key, long objectBytes, int headerLength) {
+    /** The cached reader of {@code key}, or a freshly loaded one, cached. */
+    private SegmentReader cached(String key, Supplier<Loaded> load) {
         SegmentReader cached = cache.get(key);
         if (cached != null) {
             return cached;
         }
-        SegmentReader reader;
-        long weight;
-        if (objectBytes <= WHOLE_OBJECT_LIMIT) {
-            byte[] whole = objects.get(key);
-            reader = SegmentReader.of(key, whole);
-            weight = whole.length;
-        } else {
-            byte[] prefix = objects.getRange(key, 0, headerLength);
-            reader = SegmentReader.open(key, prefix, objectBytes, (offset, length) -> objects.getRange(key, offset, length));
-            weight = prefix.length;
+        Loaded loaded = load.get();
+        cache.put(key, loaded.reader(), loaded.weight());
+        return loaded.reader();
+    }
+
+    /** A reader, and the bytes it holds in memory (what it weighs in the cache). */
+    private record Loaded(SegmentReader reader, long weight) {
+    }
+
+    private static Loaded whole(String key, byte[] bytes) {
+        return new Loaded(SegmentReader.of(key, bytes), bytes.length);
+    }
+
+    private Loaded fromEntry(SegmentLocation at) {
+        IndexEntry entry = index.at(at.partitionKey(), at.baseOffset())
+                .filter(e -> e.segmentKey().equals(at.key()) && e.isInline())
+                .orElseThrow(() -> new ObjectNotFoundException(at.key()));
+        return whole(at.key(), entry.inline());
+    }
+
+    private Loaded fromObject(SegmentLocation at) {
+        String key = at.key();
+        if (at.bytes() <= WHOLE_OBJECT_LIMIT) {
+            return whole(key, objects.get(key));
         }
-        cache.put(key, reader, weight);
-        return reader;
+        byte[] prefix = objects.getRange(key, 0, at.headerLength());
+        return new Loaded(SegmentReader.open(key, prefix, at.bytes(), (offset, length) -> objects.getRange(key, offset, length)),
+                prefix.length);
     }
 
     /** A least-recently-used map bounded by the bytes its readers hold. */
