@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.LOG_PARTITION_KEY;
@@ -107,16 +109,12 @@ public final class LogIndex {
     }
 
     /**
-     * True when the newest entry this process knows of the partition ends exactly at {@code offset}
-     * and none it knows holds it: nothing lies beyond as far as this process knows, without a read.
-     * Another process may have committed there since; callers that must see that read instead.
+     * True when the newest entry this process knows of the partition ends exactly at {@code offset}:
+     * nothing lies beyond as far as this process knows, without a read. Another process may have
+     * committed there since; callers that must see that read instead.
      */
     public boolean knownToEndAt(String partitionKey, long offset) {
-        long end = -1;
-        for (IndexEntry e : new IndexEntry[] {newestCommitted.get(partitionKey), lastFound.get(partitionKey)}) {
-            if (e != null) end = Math.max(end, e.endOffset());
-        }
-        return end == offset;
+        return remembered(partitionKey).mapToLong(IndexEntry::endOffset).max().orElse(-1) == offset;
     }
 
     /** Forgets a remembered entry whose segment retention deleted. */
@@ -126,17 +124,16 @@ public final class LogIndex {
     }
 
     private Optional<IndexEntry> known(String partitionKey, long offset) {
-        for (IndexEntry e : new IndexEntry[] {newestCommitted.get(partitionKey), lastFound.get(partitionKey)}) {
-            if (e != null && e.contains(offset)) {
-                return Optional.of(e);
-            }
-        }
-        return Optional.empty();
+        return remembered(partitionKey).filter(e -> e.contains(offset)).findFirst();
+    }
+
+    /** The entries this process remembers of the partition: its newest commit, and the last one it found. */
+    private Stream<IndexEntry> remembered(String partitionKey) {
+        return Stream.of(newestCommitted.get(partitionKey), lastFound.get(partitionKey)).filter(Objects::nonNull);
     }
 
     private boolean endsAt(String partitionKey, long offset) {
-        IndexEntry a = newestCommitted.get(partitionKey), b = lastFound.get(partitionKey);
-        return (a != null && a.endOffset() == offset) || (b != null && b.endOffset() == offset);
+        return remembered(partitionKey).anyMatch(e -> e.endOffset() == offset);
     }
 
     private IndexEntry found(IndexEntry e) {

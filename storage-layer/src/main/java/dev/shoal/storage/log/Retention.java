@@ -73,10 +73,11 @@ public final class Retention {
             expired = found.expired();
             c = c.withOldest(found.oldestEnd(), found.oldestAt());
         }
+        // an inline segment goes with its entry: only the others have an object to delete
+        List<IndexEntry> withObjects = expired.stream().filter(e -> !e.isInline()).toList();
         if (!expired.isEmpty()) {
             // written ahead: if this pass dies between the entries and the objects, the next one deletes the objects
-            // an inline segment goes with its entry: there is no object to delete
-            List<LogCheckpoint.Pending> doomed = new ArrayList<>(expired.stream().filter(e -> !e.isInline())
+            List<LogCheckpoint.Pending> doomed = new ArrayList<>(withObjects.stream()
                     .map(e -> new LogCheckpoint.Pending(e.segmentKey(), Instant.EPOCH)).toList());
             Set<String> keys = new HashSet<>(doomed.stream().map(LogCheckpoint.Pending::key).toList());
             c.pending().stream().filter(p -> !keys.contains(p.key())).forEach(doomed::add);
@@ -95,8 +96,7 @@ public final class Retention {
         if (!c.equals(saved)) {
             checkpoints.write(queue, partition, c);
         }
-        int expiredObjects = (int) expired.stream().filter(e -> !e.isInline()).count();
-        return new Result(expired.size(), gone.size() - expiredObjects);
+        return new Result(expired.size(), gone.size() - withObjects.size());
     }
 
     /**
