@@ -11,7 +11,6 @@ import dev.shoal.storage.testing.Engines;
 import dev.shoal.storage.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -37,7 +36,7 @@ class CommitTailGuessTest {
     @Test
     void aLoneWritersNextCommitReadsNoTailAndAnotherWriterIsNeverOverwritten(AwsFixture aws) {
         QueueRef queue = Engines.queue(aws, "guess", QueueSettings.builder().build());
-        Hold queries = new Hold(r -> r instanceof QueryRequest q && q.tableName().equals(aws.tables().logTable()));
+        Hold queries = Hold.queriesOf(aws.tables().logTable());
         queries.release();
         PartitionLog mine = Engines.log(aws, aws.dynamoClient(queries), aws.s3(), clock, 0);
         PartitionLog other = Engines.log(aws, clock);

@@ -18,7 +18,6 @@ import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,13 +71,9 @@ class FifoGroupCommitTest {
         return followers;
     }
 
-    private static Hold holdLogCommits(AwsFixture aws) {
-        return new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(aws.tables().logTable()));
-    }
-
     @Test
     void fifoSendersWaitingDuringAFlushShareTheNextCommitAndTheGroupIsDeliveredInCommitOrder(AwsFixture aws) throws Exception {
-        Hold commits = holdLogCommits(aws);
+        Hold commits = Hold.putsInto(aws.tables().logTable());
         ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(commits)).build();
         engine.createQueue("q.fifo", fifo().build());
         List<String> ids = new ArrayList<>();
@@ -106,7 +101,7 @@ class FifoGroupCommitTest {
 
     @Test
     void aDuplicateAmongTheCallersOfOneFlushIsStoredOnceAndEveryCopyIsAnsweredWithTheOriginalsId(AwsFixture aws) throws Exception {
-        Hold commits = holdLogCommits(aws);
+        Hold commits = Hold.putsInto(aws.tables().logTable());
         ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(commits)).build();
         engine.createQueue("q.fifo", fifo().build());
         List<String> ids = new ArrayList<>();
@@ -133,7 +128,7 @@ class FifoGroupCommitTest {
     @Test
     void aFifoFlushWhoseCommitAnswerIsLostIsReadBackAndEverySenderGetsItsOffsetOnce(AwsFixture aws) throws Exception {
         TestEngines.engine(aws, clock).createQueue("q.fifo", fifo().build());
-        Hold commits = holdLogCommits(aws);
+        Hold commits = Hold.putsInto(aws.tables().logTable());
         ShoalEngine engine = TestEngines.builder(aws, clock) // the only puts it makes are the commits: the first two answers lost
                 .dynamo(aws.dynamoClient(commits, Faults.loseResponse("PutItem", 2))).build();
         List<String> ids = new ArrayList<>();

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 import java.time.Duration;
@@ -86,13 +85,9 @@ class GroupCommitTest {
         return ids;
     }
 
-    private static Hold holdLogCommits(AwsFixture aws) {
-        return new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(aws.tables().logTable()));
-    }
-
     @Test
     void callersWaitingDuringAFlushShareTheNextSegmentAndAreAnsweredOnlyAfterItsCommit(AwsFixture aws) throws Exception {
-        Hold commits = holdLogCommits(aws);
+        Hold commits = Hold.putsInto(aws.tables().logTable());
         ShoalEngine engine = engine(aws, aws.dynamoClient(commits), aws.s3());
         Future<List<ProducedMessage>> first = produce(engine, "first");
         commits.awaitHeld();
@@ -115,7 +110,7 @@ class GroupCommitTest {
 
     @Test
     void aFailedFlushFailsEachOfItsCallersAndCommitsNothing(AwsFixture aws) throws Exception {
-        Hold commits = holdLogCommits(aws);
+        Hold commits = Hold.putsInto(aws.tables().logTable());
         Hold segmentWrites = new Hold(r -> r instanceof PutObjectRequest);
         segmentWrites.release(); // counts and fails, never holds
         ShoalEngine engine = engine(aws, aws.dynamoClient(commits), aws.s3Client(segmentWrites));
@@ -137,7 +132,7 @@ class GroupCommitTest {
 
     @Test
     void aFlushWhoseCommitAnswerIsLostIsReadBackAndEveryCallerGetsItsOffsetOnce(AwsFixture aws) throws Exception {
-        Hold commits = holdLogCommits(aws);
+        Hold commits = Hold.putsInto(aws.tables().logTable());
         ShoalEngine engine = engine(aws, aws.dynamoClient(commits, Faults.loseResponse("PutItem", 2)), aws.s3());
         Future<List<ProducedMessage>> first = produce(engine, "first");
         commits.awaitHeld();

@@ -5,6 +5,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +33,16 @@ final class Hold implements ExecutionInterceptor {
 
     Hold(Predicate<SdkRequest> matches) {
         this.matches = matches;
+    }
+
+    /** Holds the puts of single items into {@code table} (a log table's puts are its commits). */
+    static Hold putsInto(String table) {
+        return new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(table));
+    }
+
+    /** Holds the queries of {@code table}. */
+    static Hold queriesOf(String table) {
+        return new Hold(r -> r instanceof QueryRequest q && q.tableName().equals(table));
     }
 
     @Override

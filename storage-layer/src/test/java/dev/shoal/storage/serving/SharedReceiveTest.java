@@ -151,7 +151,7 @@ class SharedReceiveTest {
     @Test
     void aReceiveWokenByALocalCommitReadsNoLogToFindItsEnd(AwsFixture aws) throws Exception {
         ManualClock clock = new ManualClock();
-        Hold logQueries = new Hold(r -> r instanceof QueryRequest q && q.tableName().equals(aws.tables().logTable()));
+        Hold logQueries = Hold.queriesOf(aws.tables().logTable());
         logQueries.release();
         ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(logQueries)).sleeper(onlyWokenBySignals(clock)).build();
         engine.createQueue("news", QueueSettings.builder().build());
@@ -222,7 +222,7 @@ class SharedReceiveTest {
     @Test
     void receiversArrivingDuringAClaimShareOneChunkWriteAndNoMessageIsLeasedTwice(AwsFixture aws) throws Exception {
         ManualClock clock = new ManualClock();
-        Hold claims = new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(aws.tables().stateTable()));
+        Hold claims = Hold.putsInto(aws.tables().stateTable());
         ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(claims)).build();
         engine.createQueue("q", QueueSettings.builder().build());
         engine.produce("q", ProduceRequest.of(messages(200)));
@@ -336,7 +336,7 @@ class SharedReceiveTest {
         setup.createQueue("q", QueueSettings.builder().build());
         setup.produce("q", ProduceRequest.of(messages(100)));
         List<ReceivedMessage> all = setup.receive("q", SUB, ReceiveRequest.of(100)); // one chunk, one lease
-        Hold chunkWrites = new Hold(r -> r instanceof PutItemRequest p && p.tableName().equals(aws.tables().stateTable()));
+        Hold chunkWrites = Hold.putsInto(aws.tables().stateTable());
         ShoalEngine engine = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(chunkWrites)).build();
 
         List<Future<List<ReceiptResult>>> acks = new ArrayList<>();
