@@ -72,20 +72,24 @@ final class WindowLease {
 
     /** How many messages this receive holds in the window. */
     int taken() {
-        int n = 0;
-        for (ClaimedRange r : ranges) {
-            for (long o = r.start(); o < r.end(); o++) if (heldHere(r, o)) n++;
-        }
-        return n;
+        return heldHere().size();
     }
 
     /** The highest offset this receive holds, or -1. */
     private long heldReach() {
-        long reach = -1;
+        List<Held> held = heldHere();
+        return held.isEmpty() ? -1 : held.getLast().offset();
+    }
+
+    /** The messages this receive holds, in offset order, with their records where they were read. */
+    private List<Held> heldHere() {
+        List<Held> held = new ArrayList<>();
         for (ClaimedRange r : ranges) {
-            for (long o = r.start(); o < r.end(); o++) if (heldHere(r, o)) reach = o;
+            for (long o = r.start(); o < r.end(); o++) {
+                if (heldHere(r, o)) held.add(new Held(r, o, records.get(o)));
+            }
         }
-        return reach;
+        return held;
     }
 
     private boolean heldHere(ClaimedRange r, long o) {
@@ -159,16 +163,8 @@ final class WindowLease {
 
     /** Every message this receive holds, each group's in offset order, the groups by their earliest message. */
     List<Held> held() {
-        long now = clock.millis();
         Map<String, List<Held>> byGroup = new TreeMap<>();
-        List<Held> all = new ArrayList<>();
-        for (ClaimedRange r : ranges) {
-            for (long o = r.start(); o < r.end(); o++) {
-                if (heldHere(r, o) && records.containsKey(o)) {
-                    all.add(new Held(r, o, records.get(o)));
-                }
-            }
-        }
+        List<Held> all = heldHere().stream().filter(h -> h.record() != null).toList();
         for (Held h : all) byGroup.computeIfAbsent(h.range().group(h.offset()), g -> new ArrayList<>()).add(h);
         return byGroup.values().stream().sorted(Comparator.comparingLong(l -> l.getFirst().offset())).flatMap(List::stream).toList();
     }
