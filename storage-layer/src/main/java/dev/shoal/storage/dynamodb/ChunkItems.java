@@ -18,7 +18,9 @@ import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
  * {@code sb} (segment base), {@code sz} (object size), {@code hl} (header length), {@code ack}
  * (acked bits), {@code lease}, {@code st} ({@code L} leased, {@code D} delayed), {@code due},
  * {@code la} (leased at), {@code rc} (receive count), {@code fr} (first received), {@code v}
- * (version), and {@code done} or the {@code due} index key {@code dg}.
+ * (version), and {@code done} or, for a chunk in the {@code due} index, the index key {@code dg}.
+ * A chunk that is neither done nor indexed has neither: a long lease not yet swept
+ * ({@link dev.shoal.storage.subscription.LeaseSweep}).
  */
 public final class ChunkItems {
 
@@ -26,6 +28,8 @@ public final class ChunkItems {
     public static final String VERSION = "v";
     /** Set on done chunks (and only them): maintenance deletes on the condition that it is there. */
     public static final String DONE = "done";
+    /** The cursor's sweep mark: see {@link Cursor#swept()}. */
+    public static final String SWEPT = "swept";
 
     private ChunkItems() {
     }
@@ -49,7 +53,7 @@ public final class ChunkItems {
         if (c.done()) {
             // no TTL: the frontier may rest on this chunk until maintenance has raised the floor past it
             item.put(DONE, bool(true));
-        } else {
+        } else if (c.indexed()) {
             item.put(DUE_INDEX_PARTITION_KEY, s(StateItems.dueGroup(stateKey, c.gen())));
         }
         return item;
@@ -61,7 +65,8 @@ public final class ChunkItems {
                 num(item, "sb", 0), num(item, "sz", 0), (int) num(item, "hl", 0),
                 bits == null ? new BitSet() : BitSet.valueOf(bits), str(item, "lease"),
                 "L".equals(str(item, "st")) ? Chunk.State.LEASED : Chunk.State.DELAYED, num(item, "due", 0), num(item, "la", 0),
-                (int) num(item, "rc", 0), num(item, "fr", 0), num(item, VERSION, 0), flag(item, DONE));
+                (int) num(item, "rc", 0), num(item, "fr", 0), num(item, VERSION, 0), flag(item, DONE),
+                item.containsKey(DUE_INDEX_PARTITION_KEY));
     }
 
     /** True for the cursor item of a subscription-partition (it shares the partition key with the chunks). */
@@ -74,11 +79,12 @@ public final class ChunkItems {
         item.put("gen", n(cursor.gen()));
         item.put("genStart", n(cursor.genStart()));
         item.put("floor", n(cursor.floor()));
+        if (cursor.swept() > 0) item.put(SWEPT, n(cursor.swept()));
         return item;
     }
 
     /** The cursor an item holds; {@code defaultStart} for what a cursor written by maintenance alone lacks. */
     public static Cursor decodeCursor(Map<String, AttributeValue> item, long defaultStart) {
-        return new Cursor(num(item, "gen", 0), num(item, "genStart", defaultStart), num(item, "floor", defaultStart));
+        return new Cursor(num(item, "gen", 0), num(item, "genStart", defaultStart), num(item, "floor", defaultStart), num(item, SWEPT, 0));
     }
 }

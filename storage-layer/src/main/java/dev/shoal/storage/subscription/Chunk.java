@@ -26,10 +26,13 @@ import java.util.BitSet;
  * @param firstReceivedAt epoch millis of the first delivery, 0 if none
  * @param version        optimistic version: every update is conditional on it
  * @param done           every offset acked
+ * @param indexed        carries the {@code due} index's keys while not done. A claim leased for long
+ *                       enough leaves them out ({@link LeaseSweep}); every write that moves the chunk
+ *                       in time (a redelivery, a nack, a visibility change) puts them in
  */
 public record Chunk(long gen, long start, long end, String segmentKey, long segmentBase, long segmentBytes, int headerLength,
                     BitSet acked, String lease, State state, long due, long leasedAt, int receiveCount,
-                    long firstReceivedAt, long version, boolean done) {
+                    long firstReceivedAt, long version, boolean done, boolean indexed) {
 
     public enum State { LEASED, DELAYED }
 
@@ -47,17 +50,19 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
 
     /**
      * Offsets {@code [from, to)} of {@code segment} claimed at the frontier and delivered now:
-     * leased by {@code lease} until {@code now + visibilityMillis}, received once.
+     * leased by {@code lease} until {@code now + visibilityMillis}, received once; out of the
+     * {@code due} index when the lease is long enough for a sweep to put it there in time.
      */
     public static Chunk fresh(long gen, long from, long to, IndexEntry segment, String lease, long now, long visibilityMillis) {
         return new Chunk(gen, from, to, segment.segmentKey(), segment.baseOffset(), segment.bytes(), segment.headerLength(),
-                new BitSet(), lease, State.LEASED, now + visibilityMillis, now, 1, now, 0, false);
+                new BitSet(), lease, State.LEASED, now + visibilityMillis, now, 1, now, 0, false,
+                LeaseSweep.indexedAtClaim(visibilityMillis));
     }
 
     /** Offsets {@code [from, to)} of {@code segment} claimed at the frontier, first deliverable at {@code due} (never received). */
     public static Chunk delayed(long gen, long from, long to, IndexEntry segment, long due) {
         return new Chunk(gen, from, to, segment.segmentKey(), segment.baseOffset(), segment.bytes(), segment.headerLength(),
-                new BitSet(), null, State.DELAYED, due, 0, 0, 0, 0, false);
+                new BitSet(), null, State.DELAYED, due, 0, 0, 0, 0, false, true);
     }
 
     public int size() {
@@ -97,7 +102,7 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
     /** The same chunk with {@code bits} acked (done when that is all of it). */
     public Chunk withAcked(BitSet bits) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, bits, lease, state, due,
-                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == size());
+                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == size(), indexed);
     }
 
     /** Every offset acked: the chunk is done (expired by retention, or dead-lettered). */
@@ -111,24 +116,24 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
     public Chunk slice(long from, long to) {
         BitSet bits = acked.get((int) (from - start), (int) (to - start));
         return new Chunk(gen, from, to, segmentKey, segmentBase, segmentBytes, headerLength, bits, lease, state, due,
-                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == (int) (to - from));
+                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == (int) (to - from), indexed);
     }
 
     /** Delivered again: a new lease until {@code visibleAgain}, one more receive. */
     public Chunk leased(String newLease, long nowMillis, long visibleAgain) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, newLease, State.LEASED,
-                visibleAgain, nowMillis, receiveCount + 1, firstReceivedAt == 0 ? nowMillis : firstReceivedAt, version, done);
+                visibleAgain, nowMillis, receiveCount + 1, firstReceivedAt == 0 ? nowMillis : firstReceivedAt, version, done, true);
     }
 
     public Chunk withReceiveCount(int count) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, state,
-                due, leasedAt, count, firstReceivedAt, version, done);
+                due, leasedAt, count, firstReceivedAt, version, done, indexed);
     }
 
     /** In {@code newState} until {@code newDue} (a nack, a visibility change, a retry delay). */
     public Chunk rescheduled(State newState, long newDue) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, newState,
-                newDue, leasedAt, receiveCount, firstReceivedAt, version, done);
+                newDue, leasedAt, receiveCount, firstReceivedAt, version, done, true);
     }
 
     /**
@@ -137,6 +142,6 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
      */
     public Chunk versionAfter(Chunk original) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, state, due,
-                leasedAt, receiveCount, firstReceivedAt, original.version + 1, done);
+                leasedAt, receiveCount, firstReceivedAt, original.version + 1, done, indexed);
     }
 }

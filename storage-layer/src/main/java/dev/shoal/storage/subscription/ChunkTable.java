@@ -201,6 +201,45 @@ public final class ChunkTable {
         }
     }
 
+    /**
+     * Puts a chunk that is not done in the {@code due} index (a sweep found its lease still
+     * running), on the condition that nobody changed it since it was read; one version later, so
+     * that a writer that read it before, and would write it back out of the index, loses its race.
+     */
+    public WriteOutcome<Chunk> putInIndex(String stateKey, Chunk read) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(chunkKey(stateKey, read.gen(), read.start()))
+                    .updateExpression("SET " + DUE_INDEX_PARTITION_KEY + " = :dg, " + ChunkItems.VERSION + " = :next")
+                    .conditionExpression(ChunkItems.VERSION + " = :v")
+                    .expressionAttributeValues(Map.of(":dg", s(StateItems.dueGroup(stateKey, read.gen())),
+                            ":v", n(read.version()), ":next", n(read.version() + 1)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return WriteOutcome.written();
+        } catch (SdkException e) {
+            return WriteOutcome.ofFailure(e, "the indexing of messages in " + stateKey, ChunkItems::decode);
+        }
+    }
+
+    /**
+     * Moves the sweep mark up to {@code to} (never down, never across generations), creating the
+     * cursor of a partition that has none yet. A lost race when another sweep moved it as far or
+     * a seek started a new generation.
+     */
+    public WriteOutcome<Cursor> raiseSwept(String stateKey, Cursor read, long to) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(StateItems.cursorKey(stateKey))
+                    .updateExpression("SET " + ChunkItems.SWEPT + " = :s, gen = if_not_exists(gen, :g), "
+                            + "genStart = if_not_exists(genStart, :gs), floor = if_not_exists(floor, :f)")
+                    .conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ") OR (gen = :g AND (attribute_not_exists("
+                            + ChunkItems.SWEPT + ") OR " + ChunkItems.SWEPT + " < :s))")
+                    .expressionAttributeValues(Map.of(":s", n(to), ":g", n(read.gen()), ":gs", n(read.genStart()), ":f", n(read.floor())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return WriteOutcome.written();
+        } catch (SdkException e) {
+            return WriteOutcome.ofFailure(e, "the sweep mark of " + stateKey, winner -> ChunkItems.decodeCursor(winner, read.genStart()));
+        }
+    }
+
     /** Deletes done chunks that the floor has passed (maintenance, after raising the floor). */
     public void deleteDone(String stateKey, List<Chunk> done) {
         for (Chunk c : done) {

@@ -22,7 +22,8 @@ import java.util.function.UnaryOperator;
  * <ol>
  *   <li>redeliveries: chunks whose lease ended or whose delay passed, found through the sparse
  *       {@code due} index (one query, whatever the backlog), each re-leased with one
- *       conditional write;</li>
+ *       conditional write; long leases enter the index late, by a {@link LeaseSweep} that
+ *       this look runs when it is due;</li>
  *   <li>fresh messages: the next records after the frontier, claimed as a new chunk with one
  *       conditional put shared by the receivers asking at the same time ({@link FreshClaims});
  *       records not yet due become a delayed chunk of their own.</li>
@@ -41,6 +42,7 @@ public final class Receiver {
     private final LongPoll longPoll;
     private final FreshClaims freshClaims;
     private final SharedStateReads reads;
+    private final LeaseSweep sweep;
     private final UnaryOperator<SubscriptionRef> latest;
 
     /**
@@ -55,6 +57,7 @@ public final class Receiver {
         this.clock = clock;
         this.longPoll = new LongPoll(clock, sleeper, signals);
         this.reads = new SharedStateReads(chunks, clock);
+        this.sweep = new LeaseSweep(chunks, clock);
         this.freshClaims = new FreshClaims(chunks, index, deliveries, clock, sleeper);
         this.latest = latest;
     }
@@ -86,7 +89,7 @@ public final class Receiver {
         long gen = head.cursor().gen();
         int before = out.size();
         if (redeliveries) {
-            for (long start : reads.dueStarts(stateKey, gen)) {
+            for (long start : dueStarts(stateKey, head)) {
                 if (out.size() - before >= want) break;
                 chunks.get(stateKey, gen, start)
                         .filter(c -> c.visibleAt(now))
@@ -95,6 +98,15 @@ public final class Receiver {
         }
         out.addAll(freshClaims.claim(new FreshClaims.Want(sub, partition, head, want - (out.size() - before), visibility.toMillis(),
                 !redeliveries)));
+    }
+
+    /** Chunks due for redelivery: those a sweep just found expired, then those the index holds. */
+    private List<Long> dueStarts(String stateKey, ChunkTable.Head head) {
+        List<Long> starts = new ArrayList<>(sweep.sweep(stateKey, head));
+        for (long start : reads.dueStarts(stateKey, head.cursor().gen())) {
+            if (!starts.contains(start)) starts.add(start);
+        }
+        return starts;
     }
 
     private void redeliver(SubscriptionRef sub, int partition, Chunk chunk, int want, Duration visibility, long now, List<ReceivedMessage> out) {
