@@ -48,6 +48,21 @@ class NativeApiTest {
     }
 
     @Test
+    void theMessagesThatCloseTheBatchWindowAreSetReadBackAndRangeChecked(AwsFixture aws) {
+        try (ShoalServer shoal = ShoalServer.start(aws)) {
+            NativeClient c = shoal.client();
+            expectStatus(201, c.put("/v1/queues/big-flushes", "{\"batchWindowMessages\": 500}"));
+            assertEquals(500, c.get("/v1/queues/big-flushes").json().path("settings").path("batchWindowMessages").asInt());
+            expectStatus(201, c.put("/v1/queues/defaulted", "{}"));
+            assertEquals(10, c.get("/v1/queues/defaulted").json().path("settings").path("batchWindowMessages").asInt());
+            Response bad = c.put("/v1/queues/none", "{\"batchWindowMessages\": 0}");
+            expectStatus(400, bad);
+            assertEquals("batchWindowMessages", bad.json().path("field").asText());
+            assertTrue(bad.json().path("message").asText().contains("between 1 and 10000"), bad.json().toString());
+        }
+    }
+
+    @Test
     void conditionalPutsCreateOnlyOrUpdateOnly(AwsFixture aws) {
         try (ShoalServer shoal = ShoalServer.start(aws)) {
             NativeClient c = shoal.client();

@@ -67,6 +67,20 @@ class SqsBehaviourTest {
     }
 
     @Test
+    void theMessagesThatCloseTheBatchingWindowAreShoalsOwnAttributeToo(AwsFixture aws) {
+        try (ShoalServer shoal = ShoalServer.start(aws); SqsClient sqs = client(shoal, "test", "test")) {
+            String url = sqs.createQueue(b -> b.queueName("flushes").attributesWithStrings(Map.of("ShoalBatchWindowMessages", "200"))).queueUrl();
+            assertEquals("200", sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("ShoalBatchWindowMessages"))
+                    .attributesAsStrings().get("ShoalBatchWindowMessages"));
+            assertFalse(attributes(sqs, url).containsKey("ShoalBatchWindowMessages"), "All is what SQS returns");
+            SqsException bad = assertThrows(SqsException.class, () -> sqs.setQueueAttributes(b -> b.queueUrl(url)
+                    .attributesWithStrings(Map.of("ShoalBatchWindowMessages", "0"))));
+            assertEquals("InvalidAttributeValue", bad.awsErrorDetails().errorCode());
+            assertTrue(bad.awsErrorDetails().errorMessage().contains("between 1 and 10000"), bad.awsErrorDetails().errorMessage());
+        }
+    }
+
+    @Test
     void encryptionAndPolicyAttributesAreAcceptedStoredAndReturned(AwsFixture aws) {
         try (ShoalServer shoal = ShoalServer.start(aws); SqsClient sqs = client(shoal, "test", "test")) {
             String url = sqs.createQueue(b -> b.queueName("secure")).queueUrl();

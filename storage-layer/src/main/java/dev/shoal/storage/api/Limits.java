@@ -39,6 +39,9 @@ public final class Limits {
     public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(1);
     /** Chosen from the SQS-face benchmark (BENCHMARKS.md): enough to share a segment at a few hundred calls/s. */
     public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(100);
+    /** One SQS receive's worth: a flush of single sends that fills a receive, sooner than the window at a few hundred a second. */
+    public static final int DEFAULT_BATCH_WINDOW_MESSAGES = 10;
+    public static final int MAX_BATCH_WINDOW_MESSAGES = 10_000;
 
     private Limits() {
     }

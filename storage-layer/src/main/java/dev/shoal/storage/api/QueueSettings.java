@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param deleteOnAck               the janitor deletes segments as soon as every subscription acked them
  * @param batchWindow               how long a produce may wait for other callers' messages to share its segment
  *                                  and commit (group commit), 0-1 s; only waited when others are arriving
+ * @param batchWindowMessages       how many messages a flush waits for at most, 1-10,000: the window closes when the
+ *                                  recent pace would bring this many, if that is sooner than the window
  * @param defaultSubscription       settings of the subscription every queue has, named "default"
  * @param deduplicationScope        FIFO only: deduplication ids are unique per queue (default) or per message group
  * @param fifoThroughputLimit       FIFO only: perMessageGroupId (high-throughput FIFO) needs the messageGroup scope, and
@@ -29,7 +31,7 @@ import java.util.TreeMap;
  */
 public record QueueSettings(boolean fifo, int partitions, Duration retention, Duration deliveryDelay,
                             boolean contentBasedDeduplication, long maxMessageBytes, boolean deleteOnAck,
-                            Duration batchWindow, SubscriptionSettings defaultSubscription,
+                            Duration batchWindow, int batchWindowMessages, SubscriptionSettings defaultSubscription,
                             DeduplicationScope deduplicationScope, FifoThroughputLimit fifoThroughputLimit,
                             Map<String, String> faceAttributes) {
 
@@ -61,6 +63,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         Limits.checkRange("deliveryDelay", deliveryDelay, Duration.ZERO, Limits.MAX_QUEUE_DELAY);
         Limits.checkRange("maxMessageBytes", maxMessageBytes, 1, Limits.MAX_MESSAGE_BYTES);
         Limits.checkRange("batchWindow", batchWindow, Duration.ZERO, Limits.MAX_BATCH_WINDOW);
+        Limits.checkRange("batchWindowMessages", batchWindowMessages, 1, Limits.MAX_BATCH_WINDOW_MESSAGES);
         if (contentBasedDeduplication && !fifo) {
             throw new InvalidRequestException("contentBasedDeduplication", "is only allowed on FIFO queues");
         }
@@ -80,7 +83,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
     public Builder toBuilder() {
         return new Builder().fifo(fifo).partitions(partitions).retention(retention).deliveryDelay(deliveryDelay)
                 .contentBasedDeduplication(contentBasedDeduplication).maxMessageBytes(maxMessageBytes)
-                .deleteOnAck(deleteOnAck).batchWindow(batchWindow).defaultSubscription(defaultSubscription)
+                .deleteOnAck(deleteOnAck).batchWindow(batchWindow).batchWindowMessages(batchWindowMessages).defaultSubscription(defaultSubscription)
                 .deduplicationScope(deduplicationScope).fifoThroughputLimit(fifoThroughputLimit)
                 .faceAttributes(faceAttributes);
     }
@@ -94,6 +97,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         private long maxMessageBytes = Limits.DEFAULT_MAX_MESSAGE_BYTES;
         private boolean deleteOnAck;
         private Duration batchWindow = Limits.DEFAULT_BATCH_WINDOW;
+        private int batchWindowMessages = Limits.DEFAULT_BATCH_WINDOW_MESSAGES;
         private SubscriptionSettings defaultSubscription = SubscriptionSettings.DEFAULT;
         private DeduplicationScope deduplicationScope = DeduplicationScope.QUEUE;
         private FifoThroughputLimit fifoThroughputLimit = FifoThroughputLimit.PER_QUEUE;
@@ -108,6 +112,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         public Builder maxMessageBytes(long v) { this.maxMessageBytes = v; return this; }
         public Builder deleteOnAck(boolean v) { this.deleteOnAck = v; return this; }
         public Builder batchWindow(Duration v) { this.batchWindow = v; return this; }
+        public Builder batchWindowMessages(int v) { this.batchWindowMessages = v; return this; }
         public Builder defaultSubscription(SubscriptionSettings v) { this.defaultSubscription = v; return this; }
         public Builder deduplicationScope(DeduplicationScope v) { this.deduplicationScope = v; return this; }
         public Builder fifoThroughputLimit(FifoThroughputLimit v) { this.fifoThroughputLimit = v; return this; }
@@ -117,7 +122,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
             int p = partitions != null ? partitions
                     : fifo && fifoThroughputLimit == FifoThroughputLimit.PER_MESSAGE_GROUP_ID ? Limits.HIGH_THROUGHPUT_FIFO_PARTITIONS : 1;
             return new QueueSettings(fifo, p, retention, deliveryDelay, contentBasedDeduplication, maxMessageBytes,
-                    deleteOnAck, batchWindow, defaultSubscription, deduplicationScope, fifoThroughputLimit, faceAttributes);
+                    deleteOnAck, batchWindow, batchWindowMessages, defaultSubscription, deduplicationScope, fifoThroughputLimit, faceAttributes);
         }
     }
 }

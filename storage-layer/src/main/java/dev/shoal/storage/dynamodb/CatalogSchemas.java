@@ -66,6 +66,7 @@ public final class CatalogSchemas {
             .addAttribute(Long.class, a -> a.name("maxBytes").getter(QueueSettings::maxMessageBytes).setter((b, v) -> b.maxBytes = v))
             .addAttribute(Boolean.class, a -> a.name("deleteOnAck").getter(QueueSettings::deleteOnAck).setter((b, v) -> b.deleteOnAck = v))
             .addAttribute(Long.class, a -> a.name("batchWindowMs").getter(s -> millis(s.batchWindow())).setter((b, v) -> b.batchWindowMs = v))
+            .addAttribute(Integer.class, a -> a.name("batchWindowMsgs").getter(QueueSettings::batchWindowMessages).setter((b, v) -> b.batchWindowMsgs = v))
             .addAttribute(EnhancedType.mapOf(String.class, String.class), a -> a.name("faceAttrs")
                     .getter(s -> s.faceAttributes().isEmpty() ? null : s.faceAttributes()).setter((b, v) -> b.faceAttrs = v))
             .addAttribute(String.class, a -> a.name("dedupScope").getter(s -> s.deduplicationScope().text()).setter((b, v) -> b.dedupScope = v))
@@ -163,6 +164,7 @@ public final class CatalogSchemas {
         Long maxBytes;
         Boolean deleteOnAck;
         Long batchWindowMs;
+        Integer batchWindowMsgs;
         Map<String, String> faceAttrs;
         String dedupScope;
         String throughputLimit;
@@ -177,6 +179,7 @@ public final class CatalogSchemas {
                     .maxMessageBytes(maxBytes == null ? 1 : maxBytes)
                     .deleteOnAck(Boolean.TRUE.equals(deleteOnAck))
                     .batchWindow(batchWindowMs == null ? Limits.DEFAULT_BATCH_WINDOW : Duration.ofMillis(batchWindowMs))
+                    .batchWindowMessages(batchWindowMsgs == null ? Limits.DEFAULT_BATCH_WINDOW_MESSAGES : batchWindowMsgs)
                     .deduplicationScope(DeduplicationScope.of("dedupScope", orElse(dedupScope, DeduplicationScope.QUEUE.text())))
                     .fifoThroughputLimit(FifoThroughputLimit.of("throughputLimit", orElse(throughputLimit, FifoThroughputLimit.PER_QUEUE.text())))
                     .faceAttributes(faceAttrs == null ? Map.of() : faceAttrs)

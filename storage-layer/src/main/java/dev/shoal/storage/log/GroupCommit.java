@@ -25,9 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * arriving at the same time: a fresh flush lingers for the window only when the partition's
  * previous flush served several callers (callers do overlap) and, at the recent rate of callers,
  * at least {@value #CALLERS_WORTH_WAITING_FOR} more are due within the window. Then the partition
- * flushes at most once per window: each flush, whether its leader arrived fresh or was handed
- * the lead by the flush before, waits out what is left of the window since the previous flush
- * began. A lone caller, a sequential one, a slow trickle, or a process serving one request at a
+ * flushes once per <em>cadence</em>: the window, or the time the recent pace takes to bring the
+ * queue's {@code batchWindowMessages}, if that is shorter. Each flush, whether its leader arrived
+ * fresh or was handed the lead by the flush before, waits out what is left of the cadence since
+ * the previous flush began. So a flush holds about a receive's worth of single sends (10 by
+ * default) when they come fast, without every message waiting the whole window for more than
+ * that. A lone caller, a sequential one, a slow trickle, or a process serving one request at a
  * time (standard Lambda) never waits.
  *
  * <p>What a flush does is the caller's: standard queues write and commit one segment of every
@@ -44,6 +47,17 @@ public final class GroupCommit<T, R> {
     /** Bytes counted for a record beyond its body and attributes: its header in the segment. */
     private static final long RECORD_OVERHEAD = 64;
 
+    /** Counts a caller's records as bytes and messages. */
+    public static final Weight<List<SegmentRecord>> RECORDS = new Weight<>() {
+        public long bytes(List<SegmentRecord> records) {
+            return bytesOf(records);
+        }
+
+        public int messages(List<SegmentRecord> records) {
+            return records.size();
+        }
+    };
+
     /** One caller's item for one partition; {@code crowded} when callers arrive fast enough to wait for. */
     private record Pending<T>(QueueRef queue, int partition, T item, boolean crowded) {
     }
@@ -55,6 +69,7 @@ public final class GroupCommit<T, R> {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Map<String, Pace> paces = new ConcurrentHashMap<>();
+    private final Weight<T> weight;
 
     /**
      * @param flush  commits the callers' items of one partition together; one outcome per caller, in order
@@ -63,6 +78,7 @@ public final class GroupCommit<T, R> {
     GroupCommit(Flush<T, R> flush, Weight<T> weight, Clock clock, Sleeper sleeper) {
         this.clock = clock;
         this.sleeper = sleeper;
+        this.weight = weight;
         this.coalescer = new Coalescer<>(batch -> run(flush, batch), p -> weight.bytes(p.item()), MAX_FLUSH_BYTES, this::linger);
     }
 
@@ -76,30 +92,35 @@ public final class GroupCommit<T, R> {
         List<Outcome<R>> commit(QueueRef queue, int partition, List<T> callers);
     }
 
-    /** The bytes a caller's item adds to a flush. */
+    /** The bytes a caller's item adds to a flush, and its messages (one, unless said otherwise). */
     @FunctionalInterface
     public interface Weight<T> {
         long bytes(T item);
+
+        default int messages(T item) {
+            return 1;
+        }
     }
 
     /** Commits {@code item} with whoever else flushes the partition now; returns once its flush is committed. */
     public R append(QueueRef queue, int partition, T item) {
         String key = queue.partitionKey(partition);
         long window = queue.settings().batchWindow().toMillis();
-        double gap = paces.computeIfAbsent(key, k -> new Pace()).arrive(clock.millis());
+        double gap = paces.computeIfAbsent(key, k -> new Pace()).arrive(clock.millis(), weight.messages(item));
         boolean crowded = window > 0 && gap * CALLERS_WORTH_WAITING_FOR <= window;
         return coalescer.submit(key, new Pending<>(queue, partition, item, crowded));
     }
 
-    /** At most one flush of a crowded partition per window: the leader waits out what is left of it. */
+    /** At most one flush of a crowded partition per cadence: the leader waits out what is left of it. */
     private void linger(String key, Pending<T> leader, int previousFlushCallers) {
         Pace pace = paces.computeIfAbsent(key, k -> new Pace());
         if (leader.crowded() && previousFlushCallers > 1) {
-            long window = leader.queue().settings().batchWindow().toMillis();
+            var settings = leader.queue().settings();
+            long cadence = pace.cadence(settings.batchWindow().toMillis(), settings.batchWindowMessages());
             long previousStart = pace.lastFlushStart();
-            long left = previousStart == Long.MIN_VALUE ? window : previousStart + window - clock.millis();
+            long left = previousStart == Long.MIN_VALUE ? cadence : previousStart + cadence - clock.millis();
             if (left > 0) {
-                sleeper.sleep(Duration.ofMillis(Math.min(left, window)));
+                sleeper.sleep(Duration.ofMillis(Math.min(left, cadence)));
             }
         }
         pace.flushStarted(clock.millis());
@@ -114,14 +135,25 @@ public final class GroupCommit<T, R> {
         return flush.commit(first.queue(), first.partition(), items);
     }
 
-    /** One partition's pace: how fast its callers arrive, and when its last flush began. */
+    /** One partition's pace: how fast its callers arrive, with how many messages, and when its last flush began. */
     private static final class Pace {
+        private static final double WEIGHT = 0.2;
         private final ArrivalGaps gaps = new ArrivalGaps();
+        private double meanGap = Double.MAX_VALUE;
+        private double messagesPerCaller = 1;
         private long lastFlushStart = Long.MIN_VALUE;
 
-        /** Notes an arrival at {@code now}; returns the mean gap, including this one. */
-        double arrive(long now) {
-            return gaps.arrive(now);
+        /** Notes an arrival at {@code now} with {@code messages}; returns the mean gap, including this one. */
+        synchronized double arrive(long now, int messages) {
+            meanGap = gaps.arrive(now);
+            messagesPerCaller = (1 - WEIGHT) * messagesPerCaller + WEIGHT * messages;
+            return meanGap;
+        }
+
+        /** Milliseconds between flushes: the window, or less when the recent pace brings {@code messages} sooner. */
+        synchronized long cadence(long window, int messages) {
+            double toBring = messages / messagesPerCaller * meanGap;
+            return toBring >= window ? window : (long) Math.ceil(toBring);
         }
 
         synchronized void flushStarted(long now) {

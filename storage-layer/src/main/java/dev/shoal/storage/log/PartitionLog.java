@@ -73,7 +73,7 @@ public final class PartitionLog {
         this.committer = new Committer(index, clock, sleeper);
         this.signals = signals;
         this.sleeper = sleeper;
-        this.groupCommit = new GroupCommit<>(this::flushShared, GroupCommit::bytesOf, clock, sleeper);
+        this.groupCommit = new GroupCommit<>(this::flushShared, GroupCommit.RECORDS, clock, sleeper);
     }
 
     public LogIndex index() {

@@ -29,7 +29,7 @@ class CatalogSchemasTest {
     void aQueueItemKeepsItsNameIdAndEverySetting() {
         QueueSettings settings = QueueSettings.builder().fifo(true).partitions(4).retention(Duration.ofHours(5))
                 .deliveryDelay(Duration.ofSeconds(3)).contentBasedDeduplication(true).maxMessageBytes(2048)
-                .batchWindow(Duration.ofMillis(7)).deduplicationScope(DeduplicationScope.MESSAGE_GROUP)
+                .batchWindow(Duration.ofMillis(7)).batchWindowMessages(3).deduplicationScope(DeduplicationScope.MESSAGE_GROUP)
                 .faceAttributes(Map.of("Policy", "{}")).build();
         QueueEntry entry = new QueueEntry("orders.fifo", "0a1b2c", CREATED, settings);
 
@@ -49,12 +49,14 @@ class CatalogSchemasTest {
         item.remove("dedupScope");
         item.remove("throughputLimit");
         item.remove("batchWindowMs");
+        item.remove("batchWindowMsgs");
 
         QueueSettings read = CatalogSchemas.QUEUE.mapToItem(item).settings();
 
         assertNull(read.retention());
         assertEquals(DeduplicationScope.QUEUE, read.deduplicationScope());
         assertEquals(QueueSettings.builder().build().batchWindow(), read.batchWindow());
+        assertEquals(QueueSettings.builder().build().batchWindowMessages(), read.batchWindowMessages());
     }
 
     @Test

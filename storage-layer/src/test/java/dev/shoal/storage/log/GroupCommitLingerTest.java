@@ -90,6 +90,31 @@ class GroupCommitLingerTest {
     }
 
     @Test
+    void aCrowdedFlushWaitsOnlyAsLongAsTheRecentPaceTakesToBringItsMessages() throws Exception {
+        Future<Long> first = append();
+        await().until(() -> flushSizes.size() == 1);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMillis(2));
+            append();
+            int queued = i + 1;
+            await().until(() -> Parked.callersWaitingForABatch() >= queued);
+        }
+        firstFlushMayEnd.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        await().until(() -> flushSizes.size() == 2);
+
+        clock.advance(Duration.ofMillis(2));
+        groupCommit.append(fewMessagesPerFlush, 0, one());
+
+        assertEquals(1, lingers.size());
+        // one caller every 2 ms: 4 messages come in about 8 ms, far sooner than the 100 ms window
+        assertTrue(lingers.getFirst().toMillis() <= 8, "waited " + lingers.getFirst() + ", not the window");
+    }
+
+    private final QueueRef fewMessagesPerFlush = new QueueRef("q", "id1",
+            QueueSettings.builder().batchWindow(WINDOW).batchWindowMessages(4).build(), Instant.EPOCH);
+
+    @Test
     void aSlowTrickleOfCallersNeverWaits() throws Exception {
         for (int i = 0; i < 6; i++) {
             clock.advance(Duration.ofMillis(60)); // one caller every 60 ms: fewer than 4 per window

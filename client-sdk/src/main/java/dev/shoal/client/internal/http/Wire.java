@@ -18,7 +18,7 @@ final class Wire {
 
     record QueueBody(Boolean fifo, Integer partitions, String retention, String deliveryDelay,
                      Boolean contentBasedDeduplication, Long maxMessageBytes, Boolean deleteOnAck, String batchWindow,
-                     String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter, PushBody push,
+                     Integer batchWindowMessages, String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter, PushBody push,
                      String deduplicationScope, String fifoThroughputLimit) {
     }
 

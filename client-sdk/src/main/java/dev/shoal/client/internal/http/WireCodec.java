@@ -53,7 +53,7 @@ final class WireCodec {
         SubscriptionBody sub = subscriptionBody(s.defaultSubscription());
         return new QueueBody(s.fifo(), s.partitions(), s.retention() == null ? UNLIMITED : WireDurations.format(s.retention()),
                 WireDurations.format(s.deliveryDelay()), s.contentBasedDeduplication(), s.maxMessageBytes(), s.deleteOnAck(),
-                WireDurations.format(s.batchWindow()),
+                WireDurations.format(s.batchWindow()), s.batchWindowMessages(),
                 sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push(),
                 s.fifo() ? s.deduplicationScope().text() : null, s.fifo() ? s.fifoThroughputLimit().text() : null);
     }
@@ -80,6 +80,7 @@ final class WireCodec {
         if (b.maxMessageBytes() != null) s.maxMessageBytes(b.maxMessageBytes());
         if (b.deleteOnAck() != null) s.deleteOnAck(b.deleteOnAck());
         if (b.batchWindow() != null) s.batchWindow(WireDurations.parse(b.batchWindow()));
+        if (b.batchWindowMessages() != null) s.batchWindowMessages(b.batchWindowMessages());
         if (b.deduplicationScope() != null) s.deduplicationScope(DeduplicationScope.of("deduplicationScope", b.deduplicationScope()));
         if (b.fifoThroughputLimit() != null) s.fifoThroughputLimit(FifoThroughputLimit.of("fifoThroughputLimit", b.fifoThroughputLimit()));
         s.defaultSubscription(subscriptionSettings(new SubscriptionBody(b.visibilityTimeout(), b.retryPolicy(), b.deadLetter(), b.push())));

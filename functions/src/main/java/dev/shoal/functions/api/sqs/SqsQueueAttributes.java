@@ -48,14 +48,16 @@ final class SqsQueueAttributes {
             "ApproximateNumberOfMessagesDelayed", "CreatedTimestamp", "LastModifiedTimestamp", "VisibilityTimeout",
             "MaximumMessageSize", "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds", "RedrivePolicy",
             "FifoQueue", "ContentBasedDeduplication", "DeduplicationScope", "FifoThroughputLimit", "SqsManagedSseEnabled",
-            "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "Policy", "RedriveAllowPolicy", "ShoalBatchWindowMillis");
+            "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "Policy", "RedriveAllowPolicy", "ShoalBatchWindowMillis",
+            "ShoalBatchWindowMessages");
 
     /**
-     * Shoal's one attribute of its own: the queue's batching window (the dial between latency and
-     * cost, ADR 0005), in milliseconds. Returned only when asked for by name, so that {@code All}
-     * stays what SQS returns.
+     * Shoal's attributes of its own: the queue's batching window (the dial between latency and
+     * cost, ADR 0005), in milliseconds, and the messages that close it early. Returned only when
+     * asked for by name, so that {@code All} stays what SQS returns.
      */
     static final String BATCH_WINDOW = "ShoalBatchWindowMillis";
+    static final String BATCH_WINDOW_MESSAGES = "ShoalBatchWindowMessages";
 
     /** Shoal's "unlimited" retention, reported as 100 years: SQS has no word for it. */
     static final Duration UNLIMITED_REPORTED_AS = Duration.ofDays(365 * 100);
@@ -97,6 +99,7 @@ final class SqsQueueAttributes {
                 case "VisibilityTimeout" -> sub.visibilityTimeout(Duration.ofSeconds(integer(name, value, 0, Limits.MAX_VISIBILITY_TIMEOUT.toSeconds())));
                 case "MessageRetentionPeriod" -> q.retention(Duration.ofSeconds(integer(name, value, Limits.MIN_RETENTION.toSeconds(), UNLIMITED_REPORTED_AS.toSeconds())));
                 case BATCH_WINDOW -> q.batchWindow(Duration.ofMillis(integer(name, value, 0, Limits.MAX_BATCH_WINDOW.toMillis())));
+                case BATCH_WINDOW_MESSAGES -> q.batchWindowMessages((int) integer(name, value, 1, Limits.MAX_BATCH_WINDOW_MESSAGES));
                 case "DelaySeconds" -> q.deliveryDelay(Duration.ofSeconds(integer(name, value, 0, Limits.MAX_QUEUE_DELAY.toSeconds())));
                 case "MaximumMessageSize" -> q.maxMessageBytes(integer(name, value, 1, Limits.MAX_MESSAGE_BYTES));
                 case "ContentBasedDeduplication" -> q.contentBasedDeduplication(bool(name, value));
@@ -237,6 +240,9 @@ final class SqsQueueAttributes {
         if (names.contains(BATCH_WINDOW)) {
             v.put(BATCH_WINDOW, Long.toString(s.batchWindow().toMillis()));
         }
+        if (names.contains(BATCH_WINDOW_MESSAGES)) {
+            v.put(BATCH_WINDOW_MESSAGES, Integer.toString(s.batchWindowMessages()));
+        }
         return v;
     }
 
@@ -288,6 +294,7 @@ final class SqsQueueAttributes {
             case "retention" -> "MessageRetentionPeriod";
             case "deliveryDelay" -> "DelaySeconds";
             case "batchWindow" -> BATCH_WINDOW;
+            case "batchWindowMessages" -> BATCH_WINDOW_MESSAGES;
             case "maxMessageBytes" -> "MaximumMessageSize";
             case "contentBasedDeduplication" -> "ContentBasedDeduplication";
             case "deduplicationScope" -> "DeduplicationScope";

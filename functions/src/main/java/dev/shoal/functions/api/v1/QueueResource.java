@@ -41,7 +41,7 @@ final class QueueResource {
      * defaults. {@code If-None-Match: *} only creates, {@code If-Match: *} only updates.
      */
     HttpResponse put(String queue, HttpRequest r) {
-        QueueBody body = r.body().length == 0 ? new QueueBody(null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+        QueueBody body = r.body().length == 0 ? new QueueBody(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)
                 : Json.read(r.body(), QueueBody.class);
         QueueSettings settings = SettingsCodec.queueSettings(queue, body);
         PutPrecondition precondition = PutPrecondition.of(r);

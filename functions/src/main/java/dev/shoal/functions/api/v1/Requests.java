@@ -16,7 +16,7 @@ public final class Requests {
     /** PUT /v1/queues/{queue}: the whole configuration; fields not given take their defaults. */
     public record QueueBody(Boolean fifo, Integer partitions, String retention, String deliveryDelay,
                             Boolean contentBasedDeduplication, Long maxMessageBytes, Boolean deleteOnAck, String batchWindow,
-                            String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter,
+                            Integer batchWindowMessages, String visibilityTimeout, RetryPolicyBody retryPolicy, DeadLetterBody deadLetter,
                             PushBody push, String deduplicationScope, String fifoThroughputLimit) {
     }
 

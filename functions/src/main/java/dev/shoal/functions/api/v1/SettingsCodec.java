@@ -53,6 +53,7 @@ final class SettingsCodec {
         if (body.maxMessageBytes() != null) b.maxMessageBytes(body.maxMessageBytes());
         if (body.deleteOnAck() != null) b.deleteOnAck(body.deleteOnAck());
         if (body.batchWindow() != null) b.batchWindow(Durations.parse("batchWindow", body.batchWindow()));
+        if (body.batchWindowMessages() != null) b.batchWindowMessages(body.batchWindowMessages());
         if (body.deduplicationScope() != null) b.deduplicationScope(DeduplicationScope.of("deduplicationScope", body.deduplicationScope()));
         if (body.fifoThroughputLimit() != null) b.fifoThroughputLimit(FifoThroughputLimit.of("fifoThroughputLimit", body.fifoThroughputLimit()));
         b.defaultSubscription(subscriptionSettings(
@@ -128,7 +129,7 @@ final class SettingsCodec {
         QueueBody settings = new QueueBody(s.fifo(), s.partitions(),
                 s.retention() == null ? UNLIMITED : Durations.format(s.retention()),
                 Durations.format(s.deliveryDelay()), s.contentBasedDeduplication(), s.maxMessageBytes(), s.deleteOnAck(),
-                Durations.format(s.batchWindow()),
+                Durations.format(s.batchWindow()), s.batchWindowMessages(),
                 sub.visibilityTimeout(), sub.retryPolicy(), sub.deadLetter(), sub.push(),
                 s.fifo() ? s.deduplicationScope().text() : null, s.fifo() ? s.fifoThroughputLimit().text() : null);
         return new QueueView(q.name(), settings, time(q.createdAt()), stats(q.stats()));
