@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -37,7 +38,11 @@ final class SqsEndpoint implements AutoCloseable {
     private final Map<String, String> queueAttributes;
     private final CallTimer calls;
 
-    private SqsEndpoint(String name, SqsClient sqs, Meter meter, CallTimer calls, AutoCloseable server, Map<String, String> queueAttributes) {
+    private final Runnable janitorPass;
+
+    private SqsEndpoint(String name, SqsClient sqs, Meter meter, CallTimer calls, AutoCloseable server, Map<String, String> queueAttributes,
+                        Runnable janitorPass) {
+        this.janitorPass = janitorPass;
         this.name = name;
         this.calls = calls;
         this.sqs = sqs;
@@ -49,7 +54,8 @@ final class SqsEndpoint implements AutoCloseable {
     /**
      * Shoal's SQS face over {@code stack}: the engine is built as {@code LocalLauncher} builds it
      * (default segment cache), but on metered clients. The janitor and the dispatcher's timers are
-     * not started: in AWS they are not per-request costs (the dispatcher is woken by the stream).
+     * not started (the dispatcher is woken by the stream in AWS); instead each run ends with one
+     * janitor pass ({@link #janitorPass}), because what it deletes (done chunks) is paid per message.
      * {@code queueAttributes} go into every CreateQueue (queue settings under test, such as a batching window).
      */
     static SqsEndpoint shoal(BenchStack stack, int connections, Map<String, String> queueAttributes) {
@@ -65,7 +71,7 @@ final class SqsEndpoint implements AutoCloseable {
         LocalHttpServer server = LocalHttpServer.start("127.0.0.1", 0, event -> handler.handleRequest(event, null));
         // ApiConfig.local() accepts the local stack's key test/test, signed for us-east-1
         SqsClient sqs = client(server.endpoint(), "test", "test", connections);
-        return new SqsEndpoint("shoal", sqs, meter, calls, server, queueAttributes);
+        return new SqsEndpoint("shoal", sqs, meter, calls, server, queueAttributes, () -> engine.maintenance(Instant.now()));
     }
 
     /** ElasticMQ in this JVM on a free loopback port. */
@@ -81,7 +87,7 @@ final class SqsEndpoint implements AutoCloseable {
             System.setOut(stdout);
         }
         SqsClient sqs = client(URI.create("http://127.0.0.1:" + port), "x", "x", connections);
-        return new SqsEndpoint("elasticmq", sqs, null, null, server::stopAndWait, Map.of());
+        return new SqsEndpoint("elasticmq", sqs, null, null, server::stopAndWait, Map.of(), () -> { });
     }
 
     private static SqsClient client(URI endpoint, String key, String secret, int connections) {
@@ -96,6 +102,11 @@ final class SqsEndpoint implements AutoCloseable {
 
     SqsClient sqs() {
         return sqs;
+    }
+
+    /** Runs what the janitor would have run by now: Shoal deletes the consumer state a run finished with; ElasticMQ has nothing to do. */
+    void janitorPass() {
+        janitorPass.run();
     }
 
     /** Attributes added to every CreateQueue on this endpoint (besides FifoQueue). */
