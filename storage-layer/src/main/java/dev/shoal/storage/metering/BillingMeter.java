@@ -50,7 +50,9 @@ import java.util.List;
  *       deletes and condition checks at their two-unit minimum);</li>
  *   <li>a write rejected by its condition is still billed (at least one unit per item, two
  *       in a transaction); no capacity comes back with the error, so the minimum is
- *       counted.</li>
+ *       counted;</li>
+ *   <li>a read that finds nothing is still billed (one unit strongly consistent, half
+ *       otherwise), where Local reports nothing.</li>
  * </ul>
  * Writes to a global secondary index are billed too; DynamoDB reports them with
  * {@code TOTAL} and they are included in the total here.
@@ -97,9 +99,9 @@ public final class BillingMeter implements ExecutionInterceptor {
             case DeleteItemResponse r -> write(r.consumedCapacity(), 1);
             case BatchWriteItemResponse r -> write(r.consumedCapacity(), 1);
             case TransactWriteItemsResponse r -> meter.dynamoWrite(transactionUnits(context.request()));
-            case GetItemResponse r -> read(r.consumedCapacity(), 1);
-            case QueryResponse r -> read(r.consumedCapacity(), 1);
-            case ScanResponse r -> read(r.consumedCapacity(), 1);
+            case GetItemResponse r -> readAtLeast(r.consumedCapacity(), minimumRead(context.request()));
+            case QueryResponse r -> readAtLeast(r.consumedCapacity(), minimumRead(context.request()));
+            case ScanResponse r -> readAtLeast(r.consumedCapacity(), minimumRead(context.request()));
             case BatchGetItemResponse r -> read(r.consumedCapacity(), 1);
             case TransactGetItemsResponse r -> read(r.consumedCapacity(), 2);
             default -> { }
@@ -152,6 +154,26 @@ public final class BillingMeter implements ExecutionInterceptor {
         if (capacities != null) {
             capacities.forEach(c -> write(c, factor));
         }
+    }
+
+    /**
+     * The least a read is billed, found or not: one unit strongly consistent, half eventually
+     * consistent. DynamoDB Local reports nothing for a query that finds nothing; the service
+     * bills it.
+     */
+    static double minimumRead(SdkRequest request) {
+        Boolean consistent = switch (request) {
+            case GetItemRequest r -> r.consistentRead();
+            case QueryRequest r -> r.consistentRead();
+            case ScanRequest r -> r.consistentRead();
+            default -> null;
+        };
+        return Boolean.TRUE.equals(consistent) ? 1.0 : 0.5;
+    }
+
+    private void readAtLeast(ConsumedCapacity capacity, double minimum) {
+        double units = capacity == null || capacity.capacityUnits() == null ? 0 : capacity.capacityUnits();
+        meter.dynamoRead(Math.max(units, minimum));
     }
 
     private void read(ConsumedCapacity capacity, int factor) {

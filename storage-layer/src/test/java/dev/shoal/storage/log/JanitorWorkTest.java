@@ -62,10 +62,10 @@ class JanitorWorkTest {
         Meter.Usage unchanged = usage(aws, () -> shoal.maintenance(clock.instant()));
 
         assertEquals(1, changed.s3Requests("ListObjectsV2"), "one page: the objects written since the last pass; " + changed);
-        assertTrue(changed.dynamoReadUnits() < 12, "a few items read, not the history's ~80 units: " + changed);
+        assertTrue(changed.dynamoReadUnits() < 20, "a few items read (and empty reads billed at their minimum), not the history's ~80 units: " + changed);
         assertEquals(0, unchanged.s3Requests("ListObjectsV2"), "nothing new to list: " + unchanged);
         assertEquals(0, unchanged.dynamoWriteUnits(), "nothing to record: " + unchanged);
-        assertTrue(unchanged.dynamoReadUnits() < 10, "a handful of small reads: " + unchanged);
+        assertTrue(unchanged.dynamoReadUnits() < 20, "a handful of small reads (empty ones billed at their minimum): " + unchanged);
     }
 
     @Test
@@ -120,7 +120,7 @@ class JanitorWorkTest {
 
         assertEquals(3, report[0].segmentsDeleted(), "the three past 10 minutes");
         assertEquals(200, keys(aws).size());
-        assertTrue(pass.dynamoReadUnits() < 12, "the oldest few entries read, not the 200 live ones: " + pass);
+        assertTrue(pass.dynamoReadUnits() < 20, "the oldest few entries read (and empty reads billed at their minimum), not the 200 live ones: " + pass);
         assertEquals(203, shoal.produce("q", List.of(NewMessage.of("next"))).getFirst().id().offset());
     }
 
