@@ -39,16 +39,26 @@ final class FifoClaims {
         this.segments = segments;
     }
 
-    /** Up to {@code limit} records (at most {@link #MAX_CLAIM}) from the window's frontier on, as a range to put. */
-    Optional<ClaimedRange> claimNext(String logKey, RangeTable.Window window, int limit, long now) {
+    /** A claim: the range to put, and the records it covers (read already: the receive need not read them again). */
+    record Claim(ClaimedRange range, List<SegmentRecord> records) {
+    }
+
+    /**
+     * Up to {@code limit} records (at most {@link #MAX_CLAIM}) from the window's frontier on, as a
+     * range to put. {@code fresh}: the look was sent by news of a commit in this process, so
+     * when the frontier is where this process knows the log to end, the news was claimed
+     * already and nothing is read (other processes' commits are found by the other looks).
+     */
+    Optional<Claim> claimNext(String logKey, RangeTable.Window window, int limit, long now, boolean fresh) {
         long frontier = window.frontier();
         int room = (int) Math.min(Math.min(limit, MAX_CLAIM), MAX_WINDOW - window.width());
         if (room <= 0) {
             return Optional.empty();
         }
-        List<IndexEntry> entries = new ArrayList<>();
-        index.containing(logKey, frontier).ifPresent(entries::add);
-        entries.addAll(index.from(logKey, entries.isEmpty() ? frontier : entries.getFirst().endOffset(), MAX_SEGMENTS - entries.size()));
+        if (fresh && index.knownToEndAt(logKey, frontier)) {
+            return Optional.empty();
+        }
+        List<IndexEntry> entries = entriesFrom(logKey, frontier);
         if (entries.isEmpty()) {
             return Optional.empty();
         }
@@ -57,7 +67,36 @@ final class FifoClaims {
         if (records.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(ClaimedRange.claimed(window.cursor().gen(), start, records.stream().map(SegmentRecord::groupId).toList()));
+        return Optional.of(new Claim(ClaimedRange.claimed(window.cursor().gen(), start, records.stream().map(SegmentRecord::groupId).toList()),
+                records));
+    }
+
+    /**
+     * Up to {@link #MAX_SEGMENTS} consecutive segments from the one holding {@code frontier} (or
+     * the first after it), reading the index only for what this process does not know: a
+     * segment it committed or found is not read again, and past the newest one it committed
+     * (while no other process was seen committing to the partition) it does not look further;
+     * later commits of other processes are claimed by the next claim, from there.
+     */
+    private List<IndexEntry> entriesFrom(String logKey, long frontier) {
+        Optional<IndexEntry> known = index.known(logKey, frontier);
+        if (known.isPresent()) {
+            List<IndexEntry> entries = new ArrayList<>(List.of(known.get()));
+            if (index.likelyEnd(logKey).orElse(-1L) != known.get().endOffset()) {
+                entries.addAll(index.from(logKey, known.get().endOffset(), MAX_SEGMENTS - 1));
+            }
+            return entries;
+        }
+        List<IndexEntry> after = index.from(logKey, frontier, MAX_SEGMENTS);
+        if ((!after.isEmpty() && after.getFirst().baseOffset() == frontier) || index.knownToEndAt(logKey, frontier)) {
+            return after; // a segment starts at the frontier: none holds it from before
+        }
+        List<IndexEntry> entries = new ArrayList<>();
+        index.containing(logKey, frontier).ifPresent(entries::add);
+        for (IndexEntry e : after) {
+            if (entries.size() < MAX_SEGMENTS) entries.add(e);
+        }
+        return entries;
     }
 
     /** The records from {@code start} on, over consecutive segments, up to the first one not due yet. */

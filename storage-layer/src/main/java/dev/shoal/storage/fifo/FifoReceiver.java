@@ -75,15 +75,26 @@ public final class FifoReceiver {
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         int max = request.maxMessages();
         List<ReceivedMessage> got = longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
-                request.waitTime(),
-                (partition, out) -> receivePartition(sub, partition, max - out.size(), visibility, out));
+                request.waitTime(), new LongPoll.PartitionReceive() {
+                    @Override
+                    public void receive(int partition, List<ReceivedMessage> out) {
+                        receivePartition(sub, partition, max - out.size(), visibility, false, out);
+                    }
+
+                    @Override
+                    public void receiveFresh(int partition, List<ReceivedMessage> out) {
+                        receivePartition(sub, partition, max - out.size(), visibility, true, out);
+                    }
+                });
         if (request.receiveAttemptId() != null) {
             attempts.remember(sub, request.receiveAttemptId(), got);
         }
         return got;
     }
 
-    private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, List<ReceivedMessage> out) {
+    /** {@code fresh}: a look sent by news of a commit in this process (see {@link FifoClaims#claimNext}). */
+    private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, boolean fresh,
+                                  List<ReceivedMessage> out) {
         if (want <= 0) return;
         String stateKey = sub.stateKey(partition);
         String logKey = sub.queue().partitionKey(partition);
@@ -100,9 +111,9 @@ public final class FifoReceiver {
             // claim while the window cannot fill the receive (its groups are in flight): a short poll finds another
             // group's message behind a busy one, as SQS's does
             for (int round = 0; round < MAX_ROUNDS && lease.taken() < want; round++) {
-                var fresh = claims.claimNext(logKey, lease.window(), claimLimit(want, round), clock.millis());
-                if (fresh.isEmpty()) break;
-                lease.claimed(fresh.get());
+                var claim = claims.claimNext(logKey, lease.window(), claimLimit(want, round), clock.millis(), fresh);
+                if (claim.isEmpty()) break;
+                lease.claimed(claim.get().range(), claim.get().records());
                 lease.take(want, dlq);
             }
             moveFloor(stateKey, lease.window());

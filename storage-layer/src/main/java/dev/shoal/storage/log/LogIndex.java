@@ -123,7 +123,8 @@ public final class LogIndex {
         lastFound.remove(entry.partitionKey(), entry);
     }
 
-    private Optional<IndexEntry> known(String partitionKey, long offset) {
+    /** The segment holding {@code offset} if this process remembers it (its newest commit, the last one found); no read. */
+    public Optional<IndexEntry> known(String partitionKey, long offset) {
         return remembered(partitionKey).filter(e -> e.contains(offset)).findFirst();
     }
 
