@@ -55,7 +55,7 @@ public final class RangeTable {
     }
 
     /** Ranges remembered per subscription-partition, at most (the newest starts are kept). */
-    static final int REMEMBERED_PER_PARTITION = 256;
+    static final int REMEMBERED_PER_PARTITION = 2048;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -117,6 +117,16 @@ public final class RangeTable {
      * may be stale (another process wrote it since, or it is gone). Callers rely on it only
      * through a conditional write, which fails if it is not what is stored.
      */
+    /** The range starting at {@code start} as this process last wrote or read it (see {@link #remembered}). */
+    Optional<ClaimedRange> rememberedAt(String stateKey, long gen, long start) {
+        NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
+        if (known == null) return Optional.empty();
+        synchronized (known) {
+            ClaimedRange r = known.get(start);
+            return r == null || r.gen() != gen ? Optional.empty() : Optional.of(r);
+        }
+    }
+
     Optional<ClaimedRange> remembered(String stateKey, long gen, long offset) {
         NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
         if (known == null) return Optional.empty();
