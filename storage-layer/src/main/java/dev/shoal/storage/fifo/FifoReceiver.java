@@ -154,8 +154,8 @@ public final class FifoReceiver {
             lease.claimed(claim.get().range(), claim.get().records());
             lease.take(want, dlq);
         }
-        moveFloor(stateKey, lease.window());
         windows.left(stateKey, lease.window());
+        moveFloor(stateKey, lease.window());
         return lease;
     }
 
