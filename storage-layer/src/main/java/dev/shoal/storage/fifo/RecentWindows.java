@@ -75,7 +75,7 @@ final class RecentWindows {
         Known k = windows.get(stateKey);
         if (k == null) return;
         Cursor c = k.cursor();
-        windows.put(stateKey, new Known(new Cursor(c.gen(), c.genStart(), Math.max(c.floor(), floor)),
+        windows.put(stateKey, new Known(new Cursor(c.gen(), c.genStart(), Math.max(c.floor(), floor), c.swept()),
                 k.starts().stream().filter(s -> s >= floor).toList(), k.frontier(), k.readAt()));
     }
 
