@@ -182,6 +182,7 @@ public final class FifoReceiver {
             long floor = window.doneUpTo();
             if (ranges.raiseFloor(stateKey, window.cursor(), floor)) {
                 windows.floorRaised(stateKey, floor);
+                ranges.forgetBelow(stateKey, floor);
             } else {
                 windows.forget(stateKey); // moved by another, or a new generation: the next receive reads the cursor
             }

@@ -55,7 +55,7 @@ public final class RangeTable {
     }
 
     /** Ranges remembered per subscription-partition, at most (the newest starts are kept). */
-    static final int REMEMBERED_PER_PARTITION = 2048;
+    static final int REMEMBERED_PER_PARTITION = 1024;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -214,6 +214,15 @@ public final class RangeTable {
             while (known.size() > REMEMBERED_PER_PARTITION) known.pollFirstEntry();
         }
         return r;
+    }
+
+    /** Forgets the remembered ranges that start below {@code floor}: they are done, and only a late ack reads one again. */
+    void forgetBelow(String stateKey, long floor) {
+        NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
+        if (known == null) return;
+        synchronized (known) {
+            known.headMap(floor, false).clear();
+        }
     }
 
     private void forget(String stateKey, long gen, long start) {
