@@ -188,4 +188,19 @@ class FifoStoreCallsTest {
         clock.advance(RecentWindows.REFRESH);
         assertEquals(List.of("m2"), bodies(one.receive(Q, SUB, ReceiveRequest.of(10))));
     }
+
+    @Test
+    void aMessageSentAfterAnotherEnginesPurgeIsDeliveredOnceThoughThisEngineKnewTheWindowBefore(AwsFixture aws) {
+        ShoalEngine one = TestEngines.engine(aws, clock);
+        ShoalEngine other = TestEngines.engine(aws, clock);
+        one.createQueue(Q, QueueSettings.builder().fifo(true).contentBasedDeduplication(true).build());
+        one.produce(Q, List.of(msg("g1", null, "before")));
+        assertEquals(List.of("before"), bodies(one.receive(Q, SUB, ReceiveRequest.of(10)))); // one knows the window now
+
+        other.purgeQueue(Q);
+        other.produce(Q, List.of(msg("g2", null, "after")));
+        assertEquals(List.of("after"), bodies(one.receive(Q, SUB, ReceiveRequest.of(10))),
+                "claimed in the purge's generation: the cursor is read before a claim is put");
+        assertEquals(List.of(), other.receive(Q, SUB, ReceiveRequest.of(10)), "and so not claimed again there");
+    }
 }
