@@ -132,8 +132,9 @@ public final class FifoReceiver {
         boolean cursorRead = recent.isEmpty();
         RangeTable.Window window = recent.orElseGet(() -> {
             long now = clock.millis();
+            long lostRaces = ranges.lostRaces(stateKey); // before the read: a race lost during it makes the next receive read again
             var read = ranges.live(stateKey, ranges.cursor(stateKey, sub.startOffset(partition)));
-            windows.read(stateKey, read, now);
+            windows.read(stateKey, read, now, lostRaces);
             return read;
         });
         WindowLease lease = new WindowLease(stateKey, logKey, ranges, reader, clock, window, newLease(), visibility.toMillis(), claimAllowance(want));

@@ -66,6 +66,8 @@ public final class RangeTable {
      * so a stale one costs a failed write and a read, never a wrong state ({@link #remembered}).
      */
     private final Map<String, NavigableMap<Long, ClaimedRange>> remembered = new ConcurrentHashMap<>();
+    /** Per subscription-partition, how many writes of this process lost a race: another writer is about. */
+    private final Map<String, Long> lostRaces = new ConcurrentHashMap<>();
 
     public RangeTable(DynamoDbClient dynamo, ShoalTables tables, ChunkTable cursors) {
         this.dynamo = dynamo;
@@ -112,11 +114,6 @@ public final class RangeTable {
         return r.contains(offset) ? Optional.of(r) : Optional.empty();
     }
 
-    /**
-     * The range holding {@code offset} as this process last wrote or read it, without a read; it
-     * may be stale (another process wrote it since, or it is gone). Callers rely on it only
-     * through a conditional write, which fails if it is not what is stored.
-     */
     /** The range starting at {@code start} as this process last wrote or read it (see {@link #remembered}). */
     Optional<ClaimedRange> rememberedAt(String stateKey, long gen, long start) {
         NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
@@ -127,6 +124,11 @@ public final class RangeTable {
         }
     }
 
+    /**
+     * The range holding {@code offset} as this process last wrote or read it, without a read; it
+     * may be stale (another process wrote it since, or it is gone). Callers rely on it only
+     * through a conditional write, which fails if it is not what is stored.
+     */
     Optional<ClaimedRange> remembered(String stateKey, long gen, long offset) {
         NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
         if (known == null) return Optional.empty();
@@ -176,6 +178,7 @@ public final class RangeTable {
             return Optional.of(remember(stateKey, updated.storedAs(version)));
         } catch (ConditionalCheckFailedException e) {
             forget(stateKey, readAs.gen(), readAs.start());
+            lostRaces.merge(stateKey, 1L, Long::sum);
             return Optional.empty();
         }
     }
@@ -214,6 +217,11 @@ public final class RangeTable {
             while (known.size() > REMEMBERED_PER_PARTITION) known.pollFirstEntry();
         }
         return r;
+    }
+
+    /** How many writes of ranges of the subscription-partition lost a race in this process so far. */
+    long lostRaces(String stateKey) {
+        return lostRaces.getOrDefault(stateKey, 0L);
     }
 
     /** Forgets the remembered ranges that start below {@code floor}: they are done, and only a late ack reads one again. */

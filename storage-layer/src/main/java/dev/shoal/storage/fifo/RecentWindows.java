@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Why a window known this way is safe: every write a receive makes is conditional on the
  * version it read, and a range only moves forward (acked and dropped offsets stay so), so a
- * range another process wrote since can only make a write fail (the range is then read again
- * and forgotten here, and the next receive reads the window) or make this receive hold back a
- * message it could have had (until the next read). A receive never holds a message whose group
+ * range another process wrote since can only make a write fail (the range is then read again,
+ * and, another writer being about, the next receive reads the whole window) or make this
+ * receive hold back a message it could have had (until the next read). A receive never holds a message whose group
  * has an earlier message in flight elsewhere: that earlier message is not acked in any version
  * of its range, so the receive takes it too, and its write, first in offset order, fails. What
  * only a read of the cursor can tell is a new generation (a seek or purge): a receive reads the
@@ -34,7 +34,8 @@ final class RecentWindows {
     /** How long a window is served from memory after it was last read whole. */
     static final Duration REFRESH = Duration.ofMillis(250);
 
-    private record Known(Cursor cursor, List<Long> starts, long frontier, long readAt) {
+    /** A window as known: {@code lostRaces}, the table's count of lost writes when it was last read whole. */
+    private record Known(Cursor cursor, List<Long> starts, long frontier, long readAt, long lostRaces) {
     }
 
     private final RangeTable table;
@@ -44,10 +45,14 @@ final class RecentWindows {
         this.table = table;
     }
 
-    /** The window as this process knows it, if it was read whole less than {@link #REFRESH} ago and each of its ranges is remembered. */
+    /**
+     * The window as this process knows it, if it was read whole less than {@link #REFRESH} ago,
+     * no write of its ranges lost a race since, and each of its ranges is remembered.
+     */
     Optional<RangeTable.Window> recent(String stateKey, long now) {
         Known k = windows.get(stateKey);
         if (k == null || now < k.readAt() || now - k.readAt() >= REFRESH.toMillis()) return Optional.empty();
+        if (table.lostRaces(stateKey) != k.lostRaces()) return Optional.empty(); // another writer is about: read it
         List<ClaimedRange> ranges = new ArrayList<>(k.starts().size());
         for (long start : k.starts()) {
             Optional<ClaimedRange> r = table.rememberedAt(stateKey, k.cursor().gen(), start);
@@ -59,15 +64,15 @@ final class RecentWindows {
     }
 
     /** The window was read whole at {@code now}. */
-    void read(String stateKey, RangeTable.Window window, long now) {
-        windows.put(stateKey, known(window, now));
+    void read(String stateKey, RangeTable.Window window, long now, long lostRaces) {
+        windows.put(stateKey, known(window, now, lostRaces));
     }
 
     /** A receive left the window so (what it claimed included); it counts as read when it was last read whole. */
     void left(String stateKey, RangeTable.Window window) {
         Known before = windows.get(stateKey);
         if (before == null || before.cursor().gen() != window.cursor().gen()) return;
-        windows.put(stateKey, known(window, before.readAt()));
+        windows.put(stateKey, known(window, before.readAt(), before.lostRaces()));
     }
 
     /** The floor moved to {@code floor}: the ranges below it are done and leave the window. */
@@ -76,7 +81,7 @@ final class RecentWindows {
         if (k == null) return;
         Cursor c = k.cursor();
         windows.put(stateKey, new Known(new Cursor(c.gen(), c.genStart(), Math.max(c.floor(), floor), c.swept()),
-                k.starts().stream().filter(s -> s >= floor).toList(), k.frontier(), k.readAt()));
+                k.starts().stream().filter(s -> s >= floor).toList(), k.frontier(), k.readAt(), k.lostRaces()));
     }
 
     /** What this process knows of the window is not to be trusted (another wrote the cursor): the next receive reads it. */
@@ -84,7 +89,7 @@ final class RecentWindows {
         windows.remove(stateKey);
     }
 
-    private static Known known(RangeTable.Window window, long readAt) {
-        return new Known(window.cursor(), window.ranges().stream().map(ClaimedRange::start).toList(), window.frontier(), readAt);
+    private static Known known(RangeTable.Window window, long readAt, long lostRaces) {
+        return new Known(window.cursor(), window.ranges().stream().map(ClaimedRange::start).toList(), window.frontier(), readAt, lostRaces);
     }
 }
