@@ -76,25 +76,36 @@ final class FifoClaims {
      * the first after it), reading the index only for what this process does not know: a
      * segment it committed or found is not read again, and past the newest one it committed
      * (while no other process was seen committing to the partition) it does not look further;
-     * later commits of other processes are claimed by the next claim, from there.
+     * later commits of other processes are claimed by the next claim, from there. The look for
+     * segments after the frontier reads eventually consistent: a segment it misses (committed a
+     * moment ago) is claimed by the next claim, and what it finds is committed and never changes;
+     * a claim stops at a gap, so it never skips one.
      */
     private List<IndexEntry> entriesFrom(String logKey, long frontier) {
         Optional<IndexEntry> known = index.known(logKey, frontier);
         if (known.isPresent()) {
             List<IndexEntry> entries = new ArrayList<>(List.of(known.get()));
             if (index.likelyEnd(logKey).orElse(-1L) != known.get().endOffset()) {
-                entries.addAll(index.from(logKey, known.get().endOffset(), MAX_SEGMENTS - 1));
+                entries.addAll(index.peekFrom(logKey, known.get().endOffset(), MAX_SEGMENTS - 1));
             }
             return entries;
         }
-        List<IndexEntry> after = index.from(logKey, frontier, MAX_SEGMENTS);
-        if ((!after.isEmpty() && after.getFirst().baseOffset() == frontier) || index.knownToEndAt(logKey, frontier)) {
+        List<IndexEntry> after = index.peekFrom(logKey, frontier, MAX_SEGMENTS);
+        if (!after.isEmpty() && after.getFirst().baseOffset() == frontier) {
             return after; // a segment starts at the frontier: none holds it from before
         }
-        List<IndexEntry> entries = new ArrayList<>();
-        index.containing(logKey, frontier).ifPresent(entries::add);
+        if (after.isEmpty() && index.knownToEndAt(logKey, frontier)) {
+            return after; // nothing new, as far as a moment ago
+        }
+        Optional<IndexEntry> holding = index.containing(logKey, frontier);
+        if (holding.isEmpty()) {
+            // at the log's end, or past a retention gap: what starts after it, read consistently (a segment the
+            // eventually consistent read missed would otherwise be skipped)
+            return after.isEmpty() ? after : index.from(logKey, frontier, MAX_SEGMENTS);
+        }
+        List<IndexEntry> entries = new ArrayList<>(List.of(holding.get()));
         for (IndexEntry e : after) {
-            if (entries.size() < MAX_SEGMENTS) entries.add(e);
+            if (entries.size() < MAX_SEGMENTS) entries.add(e); // they start at its end or later; a claim stops at a gap
         }
         return entries;
     }

@@ -148,6 +148,16 @@ public final class LogIndex {
         return response.items().stream().map(item -> decode(partitionKey, item)).toList();
     }
 
+    /**
+     * As {@link #from}, read eventually consistent (half the price): it may miss the newest
+     * entries, and every entry it returns is committed (entries never change). For a reader
+     * that only looks for new segments, where one found a moment later is as good.
+     */
+    public List<IndexEntry> peekFrom(String partitionKey, long fromBase, int limit) {
+        var response = dynamo.query(query(partitionKey, ">=", fromBase).limit(limit).consistentRead(false).build());
+        return response.items().stream().map(item -> decode(partitionKey, item)).toList();
+    }
+
     /** The oldest retained segment. */
     public Optional<IndexEntry> firstEntry(String partitionKey) {
         return first(query(partitionKey).limit(1).consistentRead(true).build());
