@@ -6,9 +6,12 @@ import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.s3.ObjectNotFoundException;
 import dev.shoal.storage.segment.SegmentRecord;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the records after a FIFO subscription's frontier as a new claimed range (not stored yet:
@@ -31,12 +34,25 @@ final class FifoClaims {
      */
     static final int MAX_WINDOW = 5_000;
 
+    /** How long a look past the log's known end that found nothing stands for the next ones from the same frontier. */
+    static final Duration PEEK_PAUSE = Duration.ofMillis(50);
+
+    /** A look past the known end of a partition's log, from {@code frontier} at {@code at}, that found nothing. */
+    private record EmptyLook(long frontier, long at) {
+    }
+
     private final LogIndex index;
     private final SegmentStore segments;
+    private final Map<String, EmptyLook> emptyLooks = new ConcurrentHashMap<>();
 
     FifoClaims(LogIndex index, SegmentStore segments) {
         this.index = index;
         this.segments = segments;
+    }
+
+    private boolean lookedEmptyLately(String logKey, long frontier, long now) {
+        EmptyLook last = emptyLooks.get(logKey);
+        return last != null && last.frontier() == frontier && now >= last.at() && now - last.at() < PEEK_PAUSE.toMillis();
     }
 
     /** A claim: the range to put, and the records it covers (read already: the receive need not read them again). */
@@ -45,9 +61,11 @@ final class FifoClaims {
 
     /**
      * Up to {@code limit} records (at most {@link #MAX_CLAIM}) from the window's frontier on, as a
-     * range to put. {@code fresh}: the look was sent by news of a commit in this process, so
-     * when the frontier is where this process knows the log to end, the news was claimed
-     * already and nothing is read (other processes' commits are found by the other looks).
+     * range to put. When the frontier is where this process knows the log to end, only other
+     * processes' commits can lie beyond: a look sent by news of a commit in this process
+     * ({@code fresh}) does not look for them (the news was claimed already), and the other looks
+     * do not look again for {@link #PEEK_PAUSE} after a look from the same frontier found nothing
+     * (as a long poll pauses between polls).
      */
     Optional<Claim> claimNext(String logKey, RangeTable.Window window, int limit, long now, boolean fresh) {
         long frontier = window.frontier();
@@ -55,11 +73,13 @@ final class FifoClaims {
         if (room <= 0) {
             return Optional.empty();
         }
-        if (fresh && index.knownToEndAt(logKey, frontier)) {
+        boolean atKnownEnd = index.knownToEndAt(logKey, frontier);
+        if (atKnownEnd && (fresh || lookedEmptyLately(logKey, frontier, now))) {
             return Optional.empty();
         }
         List<IndexEntry> entries = entriesFrom(logKey, frontier);
         if (entries.isEmpty()) {
+            if (atKnownEnd) emptyLooks.put(logKey, new EmptyLook(frontier, now));
             return Optional.empty();
         }
         long start = Math.max(frontier, entries.getFirst().baseOffset());
