@@ -34,25 +34,26 @@ final class FifoClaims {
      */
     static final int MAX_WINDOW = 5_000;
 
-    /** How long a look past the log's known end that found nothing stands for the next ones from the same frontier. */
-    static final Duration PEEK_PAUSE = Duration.ofMillis(50);
-
-    /** A look past the known end of a partition's log, from {@code frontier} at {@code at}, that found nothing. */
-    private record EmptyLook(long frontier, long at) {
-    }
+    /**
+     * How long a look past the log's known end that found nothing stands for the next ones: at
+     * most five such looks a second per partition (the receive of a message this process
+     * committed itself never needs one).
+     */
+    static final Duration PEEK_PAUSE = Duration.ofMillis(200);
 
     private final LogIndex index;
     private final SegmentStore segments;
-    private final Map<String, EmptyLook> emptyLooks = new ConcurrentHashMap<>();
+    /** Per partition, when a look past the log's known end last found nothing. */
+    private final Map<String, Long> emptyLooks = new ConcurrentHashMap<>();
 
     FifoClaims(LogIndex index, SegmentStore segments) {
         this.index = index;
         this.segments = segments;
     }
 
-    private boolean lookedEmptyLately(String logKey, long frontier, long now) {
-        EmptyLook last = emptyLooks.get(logKey);
-        return last != null && last.frontier() == frontier && now >= last.at() && now - last.at() < PEEK_PAUSE.toMillis();
+    private boolean lookedEmptyLately(String logKey, long now) {
+        Long last = emptyLooks.get(logKey);
+        return last != null && now >= last && now - last < PEEK_PAUSE.toMillis();
     }
 
     /** A claim: the range to put, and the records it covers (read already: the receive need not read them again). */
@@ -64,8 +65,8 @@ final class FifoClaims {
      * range to put. When the frontier is where this process knows the log to end, only other
      * processes' commits can lie beyond: a look sent by news of a commit in this process
      * ({@code fresh}) does not look for them (the news was claimed already), and the other looks
-     * do not look again for {@link #PEEK_PAUSE} after a look from the same frontier found nothing
-     * (as a long poll pauses between polls).
+     * do not look again for {@link #PEEK_PAUSE} after such a look found nothing (as a long poll
+     * pauses between polls): this process finds another's commits that much later, at most.
      */
     Optional<Claim> claimNext(String logKey, RangeTable.Window window, int limit, long now, boolean fresh) {
         long frontier = window.frontier();
@@ -74,12 +75,12 @@ final class FifoClaims {
             return Optional.empty();
         }
         boolean atKnownEnd = index.knownToEndAt(logKey, frontier);
-        if (atKnownEnd && (fresh || lookedEmptyLately(logKey, frontier, now))) {
+        if (atKnownEnd && (fresh || lookedEmptyLately(logKey, now))) {
             return Optional.empty();
         }
         List<IndexEntry> entries = entriesFrom(logKey, frontier);
         if (entries.isEmpty()) {
-            if (atKnownEnd) emptyLooks.put(logKey, new EmptyLook(frontier, now));
+            if (atKnownEnd) emptyLooks.put(logKey, now);
             return Optional.empty();
         }
         long start = Math.max(frontier, entries.getFirst().baseOffset());
