@@ -33,8 +33,11 @@ import static dev.shoal.storage.dynamodb.ShoalTables.*;
  *
  * <p>The records are read from the partition's segments, which are immutable, and kept per
  * partition in memory with their keys (a window of five minutes, trimmed as it goes); a check
- * reads only the index items committed since the last one. A purge records a floor per
- * partition (one small item, read with each check) below which nothing counts.
+ * reads only the index items committed since the last one, and none for what this process
+ * committed itself ({@link #committed}: it learns its own commits as they land). A purge records
+ * a floor per partition (one small item) below which nothing counts. A floor can only take keys
+ * away, so the floor is read only when a check finds a key under the floor it knows: a check
+ * that finds nothing there would find nothing under a newer floor either.
  *
  * <p>It applies where a duplicate can only be on the message's own partition: a queue of one
  * partition, or deduplication scoped to the message group (a group lives on one partition).
@@ -46,7 +49,12 @@ public final class ChainDeduplication {
     private record Seen(String key, MessageId id, long timestamp) {
     }
 
-    /** One partition's recent keys; {@code end}: every index item below it was read. */
+    /**
+     * One partition's recent keys; {@code end}: every index item below it was read. A key maps
+     * to its newest commit in the window: two commits of one key in the window are only ever a
+     * purge apart, and the newer is then the original (the older is under the purge's floor,
+     * which this window may not know yet).
+     */
     private static final class Window {
         long end = -1;
         long floor;
@@ -84,26 +92,63 @@ public final class ChainDeduplication {
      */
     public NavigableMap<Integer, MessageId> committedBelow(QueueRef queue, int partition, List<String> keys, long base, long now) {
         Window w = windows.computeIfAbsent(queue.partitionKey(partition), k -> new Window());
+        synchronized (w) {
+            NavigableMap<Integer, MessageId> found = check(w, queue, partition, keys, base, now);
+            if (found.isEmpty()) {
+                return found; // a newer floor only takes keys away: it could not find more
+            }
+        }
         long floor = floor(queue, partition);
         synchronized (w) {
-            if (w.end < 0) {
-                w.end = windowStart(queue.partitionKey(partition), now - Limits.DEDUP_WINDOW.toMillis());
-            }
-            if (floor > w.floor) {
-                w.floor = floor;
-                w.keys.values().removeIf(s -> s.id().offset() < floor);
-                w.order.removeIf(s -> s.id().offset() < floor);
-                w.end = Math.max(w.end, floor);
-            }
-            readUpTo(w, queue, partition, base, now);
-            trim(w, now);
-            NavigableMap<Integer, MessageId> found = new TreeMap<>();
-            for (int j = 0; j < keys.size(); j++) {
-                Seen seen = w.keys.get(keys.get(j));
-                if (seen != null && inWindow(seen.timestamp(), now)) found.put(j, seen.id());
-            }
-            return found;
+            raiseFloor(w, floor);
+            return check(w, queue, partition, keys, base, now);
         }
+    }
+
+    /**
+     * Learns a commit this process made at {@code base}, of {@code keys} produced at
+     * {@code timestamps} (the j-th at {@code base + j}), right after the chain check for that
+     * offset: when the window had read the chain up to {@code base}, it now holds the commit
+     * too, and the next check reads the index from its end on (or not at all).
+     */
+    public void committed(QueueRef queue, int partition, long base, List<String> keys, List<Long> timestamps) {
+        Window w = windows.get(queue.partitionKey(partition));
+        if (w == null) return;
+        synchronized (w) {
+            if (w.end != base) return; // something lies between: the next check reads it from the index
+            for (int j = 0; j < keys.size(); j++) {
+                see(w, new Seen(keys.get(j), new MessageId(partition, base + j), timestamps.get(j)));
+            }
+            w.end = base + keys.size();
+        }
+    }
+
+    private NavigableMap<Integer, MessageId> check(Window w, QueueRef queue, int partition, List<String> keys, long base, long now) {
+        if (w.end < 0) {
+            w.end = windowStart(queue.partitionKey(partition), now - Limits.DEDUP_WINDOW.toMillis());
+        }
+        readUpTo(w, queue, partition, base, now);
+        trim(w, now);
+        NavigableMap<Integer, MessageId> found = new TreeMap<>();
+        for (int j = 0; j < keys.size(); j++) {
+            Seen seen = w.keys.get(keys.get(j));
+            if (seen != null && inWindow(seen.timestamp(), now)) found.put(j, seen.id());
+        }
+        return found;
+    }
+
+    /** Nothing below a purge's floor counts any more. */
+    private static void raiseFloor(Window w, long floor) {
+        if (floor <= w.floor) return;
+        w.floor = floor;
+        w.keys.values().removeIf(s -> s.id().offset() < floor); // a key's newest commit is below it: all of them are
+        w.order.removeIf(s -> s.id().offset() < floor);
+        w.end = Math.max(w.end, floor);
+    }
+
+    private static void see(Window w, Seen seen) {
+        w.keys.put(seen.key(), seen);
+        w.order.add(seen);
     }
 
     /** Forgets every key of the queue (purge): nothing committed so far counts any more. */
@@ -162,13 +207,8 @@ public final class ChainDeduplication {
                 for (int i = 0; i < records.size(); i++) {
                     SegmentRecord r = records.get(i);
                     if (!inWindow(r.timestampMillis(), now)) continue;
-                    Seen seen = new Seen(Deduplication.keyOf(queue.settings(), r.groupId(), r.dedupId(), r.body()),
-                            new MessageId(partition, e.baseOffset() + i), r.timestampMillis());
-                    Seen before = w.keys.get(seen.key());
-                    if (before == null || !inWindow(before.timestamp(), now)) { // the first in the window is the original
-                        w.keys.put(seen.key(), seen);
-                        w.order.add(seen);
-                    }
+                    see(w, new Seen(Deduplication.keyOf(queue.settings(), r.groupId(), r.dedupId(), r.body()),
+                            new MessageId(partition, e.baseOffset() + i), r.timestampMillis()));
                 }
                 w.end = e.endOffset();
             }

@@ -134,6 +134,8 @@ public final class DeduplicatedCommit {
                     sequenceGuard != null || deduplication.writesItems(queue));
             switch (outcome) {
                 case GuardedCommit.Committed<NavigableMap<Integer, MessageId>> c -> {
+                    deduplication.committed(queue, partition, c.entry().baseOffset(), keys,
+                            records.stream().map(SegmentRecord::timestampMillis).toList());
                     for (int j = 0; j < todo.size(); j++) {
                         results[todo.get(j)] = new ProducedMessage(new MessageId(partition, c.entry().baseOffset() + j), false);
                     }

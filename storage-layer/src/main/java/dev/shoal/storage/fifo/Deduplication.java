@@ -43,9 +43,11 @@ public final class Deduplication {
     private final DynamoDbClient dynamo;
     private final String table;
     private final ChainDeduplication chain;
+    private final PartitionLog log;
 
     public Deduplication(DynamoDbClient dynamo, ShoalTables tables, PartitionLog log, java.time.Clock clock) {
         this.dynamo = dynamo;
+        this.log = log;
         this.table = tables.stateTable();
         this.chain = new ChainDeduplication(log, dynamo, tables, clock);
     }
@@ -58,13 +60,26 @@ public final class Deduplication {
     /**
      * Before a batch's segment is written: the keys the partition's chain already holds, by index
      * (a retried send then costs no segment). Empty where the check is the items' (it happens in
-     * the commit).
+     * the commit). Not the check that decides (that one is {@link #guardsAt}, for the offset the
+     * commit is tried at): where this process knows where the chain likely ends (its own commits,
+     * nobody else's seen), it checks up to there and reads no index item for it.
      */
     public NavigableMap<Integer, MessageId> committedBefore(QueueRef queue, int partition, List<String> keys, long nowMillis) {
         if (ChainDeduplication.applies(queue.settings())) {
-            return chain.committedBelow(queue, partition, keys, Long.MAX_VALUE, nowMillis);
+            long upTo = log.index().likelyEnd(queue.partitionKey(partition)).orElse(Long.MAX_VALUE);
+            return chain.committedBelow(queue, partition, keys, upTo, nowMillis);
         }
         return new TreeMap<>();
+    }
+
+    /**
+     * A commit of this process landed at {@code base} with these keys and records (the j-th at
+     * {@code base + j}): the chain check learns it without reading it back.
+     */
+    public void committed(QueueRef queue, int partition, long base, List<String> keys, List<Long> producedAt) {
+        if (ChainDeduplication.applies(queue.settings())) {
+            chain.committed(queue, partition, base, keys, producedAt);
+        }
     }
 
     /**

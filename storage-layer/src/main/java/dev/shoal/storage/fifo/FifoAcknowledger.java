@@ -114,10 +114,12 @@ public final class FifoAcknowledger {
             int i = 0;
             while (i < sorted.size()) {
                 long offset = sorted.get(i).getValue().offset();
-                Optional<ClaimedRange> range = ranges.containing(stateKey, first.gen(), offset);
+                // the range as this process last wrote it (usually the receive that delivered these): no read, the write's condition checks it
+                Optional<ClaimedRange> remembered = ranges.remembered(stateKey, first.gen(), offset);
+                Optional<ClaimedRange> range = remembered.isPresent() ? remembered : ranges.containing(stateKey, first.gen(), offset);
                 int j = i + 1;
                 while (j < sorted.size() && range.isPresent() && range.get().contains(sorted.get(j).getValue().offset())) j++;
-                applyToRange(stateKey, range, sorted.subList(i, j), changes, ack, results);
+                applyToRange(stateKey, range, remembered.isPresent(), sorted.subList(i, j), changes, ack, results);
                 i = j;
             }
             for (var e : sorted) {
@@ -130,37 +132,53 @@ public final class FifoAcknowledger {
         return ordered;
     }
 
-    private void applyToRange(String stateKey, Optional<ClaimedRange> read, List<Map.Entry<String, Receipt>> entries,
+    /**
+     * Applies the entries to their range, in one conditional write. {@code remembered}: the range
+     * is as this process last saw it, not read now; it is relied on only when every entry applies
+     * and the write (on its version) lands. Any entry it would refuse, or find acked, is decided
+     * again on the range as read.
+     */
+    private void applyToRange(String stateKey, Optional<ClaimedRange> read, boolean remembered, List<Map.Entry<String, Receipt>> entries,
                               Map<String, Change> changes, boolean ack, Map<String, ReceiptResult> results) {
         ClaimedRange range = read.orElse(null);
+        boolean current = !remembered;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             long now = clock.millis();
             List<String> applied = new ArrayList<>();
+            Map<String, ReceiptResult> decided = new LinkedHashMap<>();
             ClaimedRange updated = range;
             for (var e : entries) {
                 String h = e.getKey();
                 Receipt r = e.getValue();
                 ShoalException refused = updated == null ? gone(r, ack) : refusal(updated, r, ack);
                 if (refused != null) {
-                    results.put(h, ReceiptResult.failed(h, refused));
+                    decided.put(h, ReceiptResult.failed(h, refused));
                     continue;
                 }
                 if (updated == null || !updated.slot(r.offset()).live()) {
-                    results.put(h, ReceiptResult.ok(h)); // acked before, under this receipt (or no longer kept)
+                    decided.put(h, ReceiptResult.ok(h)); // acked before, under this receipt (or no longer kept)
                     continue;
                 }
                 try {
                     updated = changes.get(h).apply(updated, r.offset(), updated.slot(r.offset()), now);
                     applied.add(h);
                 } catch (ShoalException ex) {
-                    results.put(h, ReceiptResult.failed(h, ex));
+                    decided.put(h, ReceiptResult.failed(h, ex));
                 }
             }
+            if (!current && !decided.isEmpty()) {
+                // decided on a range not read now: only the stored one can say an entry is refused, or done
+                range = ranges.get(stateKey, range.gen(), range.start()).orElse(null);
+                current = true;
+                continue;
+            }
+            results.putAll(decided);
             if (applied.isEmpty() || ranges.write(stateKey, updated, range).isPresent()) {
                 applied.forEach(h -> results.put(h, ReceiptResult.ok(h)));
                 return;
             }
             range = ranges.get(stateKey, range.gen(), range.start()).orElse(null);
+            current = true;
         }
         entries.forEach(e -> results.putIfAbsent(e.getKey(), ReceiptResult.failed(e.getKey(),
                 new RetryableException("too much contention on this range of messages; retry", null))));

@@ -44,6 +44,7 @@ public final class FifoReceiver {
     static final int FLOOR_STEP = 8;
 
     private final RangeTable ranges;
+    private final RecentWindows windows;
     private final FifoClaims claims;
     private final FifoReader reader;
     private final Deliveries deliveries;
@@ -56,6 +57,7 @@ public final class FifoReceiver {
     public FifoReceiver(RangeTable ranges, LogIndex index, SegmentStore segments, Deliveries deliveries,
                         DeadLetterMover deadLetters, ReceiveAttempts attempts, Clock clock, Sleeper sleeper, Signals signals) {
         this.ranges = ranges;
+        this.windows = new RecentWindows(ranges);
         this.claims = new FifoClaims(index, segments);
         this.reader = new FifoReader(index, segments);
         this.deliveries = deliveries;
@@ -75,15 +77,26 @@ public final class FifoReceiver {
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         int max = request.maxMessages();
         List<ReceivedMessage> got = longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
-                request.waitTime(),
-                (partition, out) -> receivePartition(sub, partition, max - out.size(), visibility, out));
+                request.waitTime(), new LongPoll.PartitionReceive() {
+                    @Override
+                    public void receive(int partition, List<ReceivedMessage> out) {
+                        receivePartition(sub, partition, max - out.size(), visibility, false, out);
+                    }
+
+                    @Override
+                    public void receiveFresh(int partition, List<ReceivedMessage> out) {
+                        receivePartition(sub, partition, max - out.size(), visibility, true, out);
+                    }
+                });
         if (request.receiveAttemptId() != null) {
             attempts.remember(sub, request.receiveAttemptId(), got);
         }
         return got;
     }
 
-    private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, List<ReceivedMessage> out) {
+    /** {@code fresh}: a look sent by news of a commit in this process (see {@link FifoClaims#claimNext}). */
+    private void receivePartition(SubscriptionRef sub, int partition, int want, Duration visibility, boolean fresh,
+                                  List<ReceivedMessage> out) {
         if (want <= 0) return;
         String stateKey = sub.stateKey(partition);
         String logKey = sub.queue().partitionKey(partition);
@@ -93,25 +106,58 @@ public final class FifoReceiver {
         turn.lock();
         WindowLease lease;
         try {
-            var window = ranges.live(stateKey, ranges.cursor(stateKey, sub.startOffset(partition)));
-            lease = new WindowLease(stateKey, logKey, ranges, reader, clock, window, newLease(), visibility.toMillis(), claimAllowance(want));
-            WindowLease.DeadLetters dlq = (l, take, now) -> deadLetter(sub, partition, l, take, now);
-            lease.take(want, dlq);
-            // claim while the window cannot fill the receive (its groups are in flight): a short poll finds another
-            // group's message behind a busy one, as SQS's does
-            for (int round = 0; round < MAX_ROUNDS && lease.taken() < want; round++) {
-                var fresh = claims.claimNext(logKey, lease.window(), claimLimit(want, round), clock.millis());
-                if (fresh.isEmpty()) break;
-                lease.claimed(fresh.get());
-                lease.take(want, dlq);
+            lease = pass(sub, partition, want, visibility, fresh, true);
+            if (lease == null) { // a seek or purge since the window was known here: once more, on the new generation
+                lease = pass(sub, partition, want, visibility, fresh, false);
             }
-            moveFloor(stateKey, lease.window());
         } finally {
             turn.unlock();
         }
         for (WindowLease.Held h : lease.held()) {
             out.add(message(sub, partition, h.range(), h.offset(), h.record()));
         }
+    }
+
+    /**
+     * One receive's work on a partition, with its turn held. The window is the one this process
+     * knows ({@link RecentWindows}) when {@code recentWindow} allows and it has one, else it is
+     * read; before a claim is put, the cursor is read if it was not (a claim belongs to the
+     * generation the cursor names). Null when that read shows a new generation: nothing was
+     * claimed, and the caller looks again on the new one.
+     */
+    private WindowLease pass(SubscriptionRef sub, int partition, int want, Duration visibility, boolean fresh, boolean recentWindow) {
+        String stateKey = sub.stateKey(partition);
+        String logKey = sub.queue().partitionKey(partition);
+        Optional<RangeTable.Window> recent = recentWindow ? windows.recent(stateKey, clock.millis()) : Optional.empty();
+        boolean cursorRead = recent.isEmpty();
+        RangeTable.Window window = recent.orElseGet(() -> {
+            long now = clock.millis();
+            long lostRaces = ranges.lostRaces(stateKey); // before the read: a race lost during it makes the next receive read again
+            var read = ranges.live(stateKey, ranges.cursor(stateKey, sub.startOffset(partition)));
+            windows.read(stateKey, read, now, lostRaces);
+            return read;
+        });
+        WindowLease lease = new WindowLease(stateKey, logKey, ranges, reader, clock, window, newLease(), visibility.toMillis(), claimAllowance(want));
+        WindowLease.DeadLetters dlq = (l, take, now) -> deadLetter(sub, partition, l, take, now);
+        lease.take(want, dlq);
+        // claim while the window cannot fill the receive (its groups are in flight): a short poll finds another
+        // group's message behind a busy one, as SQS's does
+        for (int round = 0; round < MAX_ROUNDS && lease.taken() < want; round++) {
+            var claim = claims.claimNext(logKey, lease.window(), claimLimit(want, round), clock.millis(), fresh);
+            if (claim.isEmpty()) break;
+            if (!cursorRead) {
+                cursorRead = true;
+                if (ranges.cursor(stateKey, sub.startOffset(partition)).gen() != window.cursor().gen()) {
+                    windows.forget(stateKey);
+                    return null; // what it took is of the generation before the seek or purge: not handed out
+                }
+            }
+            lease.claimed(claim.get().range(), claim.get().records());
+            lease.take(want, dlq);
+        }
+        windows.left(stateKey, lease.window());
+        moveFloor(stateKey, lease.window());
+        return lease;
     }
 
     /** A receive's claim in round {@code round}: a small one first, growing while the groups found are busy. */
@@ -134,7 +180,13 @@ public final class FifoReceiver {
             done++;
         }
         if (done >= FLOOR_STEP) {
-            ranges.raiseFloor(stateKey, window.cursor(), window.doneUpTo());
+            long floor = window.doneUpTo();
+            if (ranges.raiseFloor(stateKey, window.cursor(), floor)) {
+                windows.floorRaised(stateKey, floor);
+                ranges.forgetBelow(stateKey, floor);
+            } else {
+                windows.forget(stateKey); // moved by another, or a new generation: the next receive reads the cursor
+            }
         }
     }
 

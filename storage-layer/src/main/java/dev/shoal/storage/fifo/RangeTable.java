@@ -12,7 +12,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.*;
@@ -51,9 +54,20 @@ public final class RangeTable {
         }
     }
 
+    /** Ranges remembered per subscription-partition, at most (the newest starts are kept). */
+    static final int REMEMBERED_PER_PARTITION = 1024;
+
     private final DynamoDbClient dynamo;
     private final String table;
     private final ChunkTable cursors;
+    /**
+     * The ranges as this process last wrote or read them, per subscription-partition, by start.
+     * Only a hint: a write on a remembered range is conditional on its version like any other,
+     * so a stale one costs a failed write and a read, never a wrong state ({@link #remembered}).
+     */
+    private final Map<String, NavigableMap<Long, ClaimedRange>> remembered = new ConcurrentHashMap<>();
+    /** Per subscription-partition, how many writes of this process lost a race: another writer is about. */
+    private final Map<String, Long> lostRaces = new ConcurrentHashMap<>();
 
     public RangeTable(DynamoDbClient dynamo, ShoalTables tables, ChunkTable cursors) {
         this.dynamo = dynamo;
@@ -78,7 +92,7 @@ public final class RangeTable {
             if (RangeCodec.gateLayout(item)) {
                 gateLayoutEnd = Math.max(gateLayoutEnd, num(item, "end", 0));
             } else {
-                ranges.add(RangeCodec.decode(cursor.gen(), item));
+                ranges.add(remember(stateKey, RangeCodec.decode(cursor.gen(), item)));
             }
         }
         if (gateLayoutEnd >= 0) {
@@ -96,8 +110,32 @@ public final class RangeTable {
                         ":hi", s(FifoItems.claimSortKey(gen, offset))))
                 .scanIndexForward(false).limit(1).consistentRead(true)).items();
         if (items.isEmpty() || RangeCodec.gateLayout(items.getFirst())) return Optional.empty();
-        ClaimedRange r = RangeCodec.decode(gen, items.getFirst());
+        ClaimedRange r = remember(stateKey, RangeCodec.decode(gen, items.getFirst()));
         return r.contains(offset) ? Optional.of(r) : Optional.empty();
+    }
+
+    /** The range starting at {@code start} as this process last wrote or read it (see {@link #remembered}). */
+    Optional<ClaimedRange> rememberedAt(String stateKey, long gen, long start) {
+        NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
+        if (known == null) return Optional.empty();
+        synchronized (known) {
+            ClaimedRange r = known.get(start);
+            return r == null || r.gen() != gen ? Optional.empty() : Optional.of(r);
+        }
+    }
+
+    /**
+     * The range holding {@code offset} as this process last wrote or read it, without a read; it
+     * may be stale (another process wrote it since, or it is gone). Callers rely on it only
+     * through a conditional write, which fails if it is not what is stored.
+     */
+    Optional<ClaimedRange> remembered(String stateKey, long gen, long offset) {
+        NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
+        if (known == null) return Optional.empty();
+        synchronized (known) {
+            var e = known.floorEntry(offset);
+            return e == null || e.getValue().gen() != gen || !e.getValue().contains(offset) ? Optional.empty() : Optional.of(e.getValue());
+        }
     }
 
     /** The stored ranges of the generation that start in {@code [from, to]}, in order (a nack's reach). */
@@ -109,14 +147,18 @@ public final class RangeTable {
                                 ":hi", s(FifoItems.claimSortKey(gen, to))))
                         .consistentRead(true))
                 .items().forEach(i -> {
-                    if (!RangeCodec.gateLayout(i)) out.add(RangeCodec.decode(gen, i));
+                    if (!RangeCodec.gateLayout(i)) out.add(remember(stateKey, RangeCodec.decode(gen, i)));
                 });
         return out;
     }
 
     Optional<ClaimedRange> get(String stateKey, long gen, long start) {
         var item = dynamo.getItem(b -> b.tableName(table).key(RangeCodec.key(stateKey, gen, start)).consistentRead(true)).item();
-        return item == null || item.isEmpty() || RangeCodec.gateLayout(item) ? Optional.empty() : Optional.of(RangeCodec.decode(gen, item));
+        if (item == null || item.isEmpty() || RangeCodec.gateLayout(item)) {
+            forget(stateKey, gen, start);
+            return Optional.empty();
+        }
+        return Optional.of(remember(stateKey, RangeCodec.decode(gen, item)));
     }
 
     /**
@@ -133,8 +175,10 @@ public final class RangeTable {
             } else {
                 dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")"));
             }
-            return Optional.of(updated.storedAs(version));
+            return Optional.of(remember(stateKey, updated.storedAs(version)));
         } catch (ConditionalCheckFailedException e) {
+            forget(stateKey, readAs.gen(), readAs.start());
+            lostRaces.merge(stateKey, 1L, Long::sum);
             return Optional.empty();
         }
     }
@@ -149,6 +193,7 @@ public final class RangeTable {
         try {
             dynamo.deleteItem(b -> b.tableName(table).key(RangeCodec.key(stateKey, r.gen(), r.start()))
                     .conditionExpression("v = :v").expressionAttributeValues(Map.of(":v", n(r.version()))));
+            forget(stateKey, r.gen(), r.start());
         } catch (ConditionalCheckFailedException changed) {
             // written since it was read: the next pass looks again
         }
@@ -162,6 +207,39 @@ public final class RangeTable {
                         ":hi", s(FifoItems.claimSortKey(gen, Math.max(0, below - 1)))))
                 .limit(limit).consistentRead(true)).items();
         return items.stream().filter(i -> !RangeCodec.gateLayout(i)).map(i -> RangeCodec.decode(gen, i)).toList();
+    }
+
+    private ClaimedRange remember(String stateKey, ClaimedRange r) {
+        NavigableMap<Long, ClaimedRange> known = remembered.computeIfAbsent(stateKey, k -> new TreeMap<>());
+        synchronized (known) {
+            ClaimedRange before = known.get(r.start());
+            if (before == null || before.gen() != r.gen() || before.version() <= r.version()) known.put(r.start(), r);
+            while (known.size() > REMEMBERED_PER_PARTITION) known.pollFirstEntry();
+        }
+        return r;
+    }
+
+    /** How many writes of ranges of the subscription-partition lost a race in this process so far. */
+    long lostRaces(String stateKey) {
+        return lostRaces.getOrDefault(stateKey, 0L);
+    }
+
+    /** Forgets the remembered ranges that start below {@code floor}: they are done, and only a late ack reads one again. */
+    void forgetBelow(String stateKey, long floor) {
+        NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
+        if (known == null) return;
+        synchronized (known) {
+            known.headMap(floor, false).clear();
+        }
+    }
+
+    private void forget(String stateKey, long gen, long start) {
+        NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
+        if (known == null) return;
+        synchronized (known) {
+            ClaimedRange r = known.get(start);
+            if (r != null && r.gen() == gen) known.remove(start);
+        }
     }
 
     private List<Map<String, AttributeValue>> query(String stateKey, long gen, long from) {

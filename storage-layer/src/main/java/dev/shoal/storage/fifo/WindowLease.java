@@ -97,9 +97,10 @@ final class WindowLease {
         return s.state() == ClaimedRange.SlotState.LEASED && r.deliveries().get(s.delivery()).lease().equals(lease);
     }
 
-    /** Adds a claimed range, not stored yet: the next {@link #take} puts it. */
-    void claimed(ClaimedRange fresh) {
+    /** Adds a claimed range, not stored yet, with its records (read by the claim): the next {@link #take} puts it. */
+    void claimed(ClaimedRange fresh, List<SegmentRecord> covered) {
         ranges.add(fresh);
+        for (int i = 0; i < covered.size(); i++) records.putIfAbsent(fresh.start() + i, covered.get(i));
     }
 
     /** Takes up to {@code want} more messages (in all), by the group rule; dead letters go to {@code deadLetters} first. */

@@ -123,7 +123,8 @@ public final class LogIndex {
         lastFound.remove(entry.partitionKey(), entry);
     }
 
-    private Optional<IndexEntry> known(String partitionKey, long offset) {
+    /** The segment holding {@code offset} if this process remembers it (its newest commit, the last one found); no read. */
+    public Optional<IndexEntry> known(String partitionKey, long offset) {
         return remembered(partitionKey).filter(e -> e.contains(offset)).findFirst();
     }
 
@@ -144,6 +145,16 @@ public final class LogIndex {
     /** Up to {@code limit} segments whose base offset is at least {@code fromBase}, in offset order. */
     public List<IndexEntry> from(String partitionKey, long fromBase, int limit) {
         var response = dynamo.query(query(partitionKey, ">=", fromBase).limit(limit).consistentRead(true).build());
+        return response.items().stream().map(item -> decode(partitionKey, item)).toList();
+    }
+
+    /**
+     * As {@link #from}, read eventually consistent (half the price): it may miss the newest
+     * entries, and every entry it returns is committed (entries never change). For a reader
+     * that only looks for new segments, where one found a moment later is as good.
+     */
+    public List<IndexEntry> peekFrom(String partitionKey, long fromBase, int limit) {
+        var response = dynamo.query(query(partitionKey, ">=", fromBase).limit(limit).consistentRead(false).build());
         return response.items().stream().map(item -> decode(partitionKey, item)).toList();
     }
 
