@@ -30,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * fresh or was handed the lead by the flush before, waits out what is left of the cadence since
  * the previous flush began. So a flush holds about a receive's worth of single sends (10 by
  * default) when they come fast, without every message waiting the whole window for more than
- * that. A lone caller, a sequential one, a slow trickle, or a process serving one request at a
+ * that; but when the window would bring several receives' worth (at the default, from about 400
+ * single sends a second), the partition is busy enough that one big flush per window is cheaper,
+ * and the window is waited out whole. A lone caller, a sequential one, a slow trickle, or a process serving one request at a
  * time (standard Lambda) never waits.
  *
  * <p>What a flush does is the caller's: standard queues write and commit one segment of every
@@ -61,6 +63,13 @@ public final class GroupCommit<T, R> {
     /** One caller's item for one partition; {@code crowded} when callers arrive fast enough to wait for. */
     private record Pending<T>(QueueRef queue, int partition, T item, boolean crowded) {
     }
+
+    /**
+     * A window that brings this many times {@code batchWindowMessages} is waited out whole: its
+     * flush is read by several receives, and one segment shared by them (in S3, once it is past
+     * the inline limit) costs less per message than as many flushes of a receive's worth.
+     */
+    static final int RECEIVES_WORTH_A_FULL_WINDOW = 4;
 
     /** A flush lingers only when it expects at least this many more callers within the window. */
     static final int CALLERS_WORTH_WAITING_FOR = 4;
@@ -150,9 +159,16 @@ public final class GroupCommit<T, R> {
             return meanGap;
         }
 
-        /** Milliseconds between flushes: the window, or less when the recent pace brings {@code messages} sooner. */
+        /**
+         * Milliseconds between flushes: the window, or less when the recent pace brings
+         * {@code messages} sooner, unless the window brings {@value #RECEIVES_WORTH_A_FULL_WINDOW}
+         * times that or more.
+         */
         synchronized long cadence(long window, int messages) {
             double toBring = messages / messagesPerCaller * meanGap;
+            if (toBring * RECEIVES_WORTH_A_FULL_WINDOW <= window) {
+                return window;
+            }
             return toBring >= window ? window : (long) Math.ceil(toBring);
         }
 

@@ -107,11 +107,35 @@ class GroupCommitLingerTest {
         groupCommit.append(fewMessagesPerFlush, 0, one());
 
         assertEquals(1, lingers.size());
-        // one caller every 2 ms: 4 messages come in about 8 ms, far sooner than the 100 ms window
-        assertTrue(lingers.getFirst().toMillis() <= 8, "waited " + lingers.getFirst() + ", not the window");
+        // one caller every 2 ms: 20 messages come in about 40 ms, sooner than the 100 ms window
+        assertTrue(lingers.getFirst().toMillis() <= 40, "waited " + lingers.getFirst() + ", not the window");
+    }
+
+    @Test
+    void aCrowdedFlushWaitsTheWholeWindowWhenItBringsSeveralReceivesWorth() throws Exception {
+        Future<Long> first = append();
+        await().until(() -> flushSizes.size() == 1);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMillis(2));
+            append();
+            int queued = i + 1;
+            await().until(() -> Parked.callersWaitingForABatch() >= queued);
+        }
+        firstFlushMayEnd.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        await().until(() -> flushSizes.size() == 2);
+
+        clock.advance(Duration.ofMillis(2));
+        groupCommit.append(tinyReceives, 0, one());
+
+        // one caller every 2 ms brings 50 in the window, more than four times 4: one big flush is cheaper
+        assertEquals(1, lingers.size());
+        assertTrue(lingers.getFirst().toMillis() > 40, "waited " + lingers.getFirst() + ": what is left of the window");
     }
 
     private final QueueRef fewMessagesPerFlush = new QueueRef("q", "id1",
+            QueueSettings.builder().batchWindow(WINDOW).batchWindowMessages(20).build(), Instant.EPOCH);
+    private final QueueRef tinyReceives = new QueueRef("q", "id1",
             QueueSettings.builder().batchWindow(WINDOW).batchWindowMessages(4).build(), Instant.EPOCH);
 
     @Test
