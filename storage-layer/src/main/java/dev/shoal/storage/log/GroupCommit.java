@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * fresh or was handed the lead by the flush before, waits out what is left of the cadence since
  * the previous flush began. So a flush holds about a receive's worth of single sends (10 by
  * default) when they come fast, without every message waiting the whole window for more than
- * that; but when the window would bring several receives' worth (at the default, from about 400
+ * that; but when the window would bring several receives' worth (at the default, from about 800
  * single sends a second), the partition is busy enough that one big flush per window is cheaper,
  * and the window is waited out whole. A lone caller, a sequential one, a slow trickle, or a process serving one request at a
  * time (standard Lambda) never waits.
@@ -69,7 +69,7 @@ public final class GroupCommit<T, R> {
      * flush is read by several receives, and one segment shared by them (in S3, once it is past
      * the inline limit) costs less per message than as many flushes of a receive's worth.
      */
-    static final int RECEIVES_WORTH_A_FULL_WINDOW = 4;
+    static final int RECEIVES_WORTH_A_FULL_WINDOW = 8;
 
     /** A flush lingers only when it expects at least this many more callers within the window. */
     static final int CALLERS_WORTH_WAITING_FOR = 4;

@@ -128,7 +128,7 @@ class GroupCommitLingerTest {
         clock.advance(Duration.ofMillis(2));
         groupCommit.append(tinyReceives, 0, one());
 
-        // one caller every 2 ms brings 50 in the window, more than four times 4: one big flush is cheaper
+        // one caller every 2 ms brings 50 in the window, more than eight times 4: one big flush is cheaper
         assertEquals(1, lingers.size());
         assertTrue(lingers.getFirst().toMillis() > 40, "waited " + lingers.getFirst() + ": what is left of the window");
     }
