@@ -147,28 +147,37 @@ public final class GroupCommit<T, R> {
     /** One partition's pace: how fast its callers arrive, with how many messages, and when its last flush began. */
     private static final class Pace {
         private static final double WEIGHT = 0.2;
+        /** The mean that decides whether to wait out whole windows: slow, so that a burst does not flip it. */
+        private static final double STEADY_WEIGHT = 0.02;
         private final ArrivalGaps gaps = new ArrivalGaps();
         private double meanGap = Double.MAX_VALUE;
+        private double steadyGap = Double.MAX_VALUE;
+        private long lastArrival = Long.MIN_VALUE;
         private double messagesPerCaller = 1;
         private long lastFlushStart = Long.MIN_VALUE;
 
         /** Notes an arrival at {@code now} with {@code messages}; returns the mean gap, including this one. */
         synchronized double arrive(long now, int messages) {
             meanGap = gaps.arrive(now);
+            if (lastArrival != Long.MIN_VALUE) {
+                long gap = Math.max(0, now - lastArrival);
+                steadyGap = steadyGap == Double.MAX_VALUE ? gap : (1 - STEADY_WEIGHT) * steadyGap + STEADY_WEIGHT * gap;
+            }
+            lastArrival = now;
             messagesPerCaller = (1 - WEIGHT) * messagesPerCaller + WEIGHT * messages;
             return meanGap;
         }
 
         /**
          * Milliseconds between flushes: the window, or less when the recent pace brings
-         * {@code messages} sooner, unless the window brings {@value #RECEIVES_WORTH_A_FULL_WINDOW}
-         * times that or more.
+         * {@code messages} sooner, unless the steady pace brings {@value #RECEIVES_WORTH_A_FULL_WINDOW}
+         * times that or more within the window.
          */
         synchronized long cadence(long window, int messages) {
-            double toBring = messages / messagesPerCaller * meanGap;
-            if (toBring * RECEIVES_WORTH_A_FULL_WINDOW <= window) {
+            if (messages / messagesPerCaller * steadyGap * RECEIVES_WORTH_A_FULL_WINDOW <= window) {
                 return window;
             }
+            double toBring = messages / messagesPerCaller * meanGap;
             return toBring >= window ? window : (long) Math.ceil(toBring);
         }
 
