@@ -147,7 +147,7 @@ public final class GroupCommit<T, R> {
     /** One partition's pace: how fast its callers arrive, with how many messages, and when its last flush began. */
     private static final class Pace {
         private static final double WEIGHT = 0.2;
-        /** The mean that decides whether to wait out whole windows: slow, so that a burst does not flip it. */
+        /** The mean that sets the cadence: slow, so that a burst does not make one flush short and the next wait the window. */
         private static final double STEADY_WEIGHT = 0.02;
         private final ArrivalGaps gaps = new ArrivalGaps();
         private double meanGap = Double.MAX_VALUE;
@@ -169,15 +169,16 @@ public final class GroupCommit<T, R> {
         }
 
         /**
-         * Milliseconds between flushes: the window, or less when the recent pace brings
-         * {@code messages} sooner, unless the steady pace brings {@value #RECEIVES_WORTH_A_FULL_WINDOW}
-         * times that or more within the window.
+         * Milliseconds between flushes: the window, or less when the steady pace brings
+         * {@code messages} sooner, unless it brings {@value #RECEIVES_WORTH_A_FULL_WINDOW} times
+         * that or more within the window. The steady pace, not the recent one: a burst would make
+         * flushes uneven, smaller ones costing more receives and longer ones the tail.
          */
         synchronized long cadence(long window, int messages) {
-            if (messages / messagesPerCaller * steadyGap * RECEIVES_WORTH_A_FULL_WINDOW <= window) {
+            double toBring = messages / messagesPerCaller * steadyGap;
+            if (toBring * RECEIVES_WORTH_A_FULL_WINDOW <= window) {
                 return window;
             }
-            double toBring = messages / messagesPerCaller * meanGap;
             return toBring >= window ? window : (long) Math.ceil(toBring);
         }
 
