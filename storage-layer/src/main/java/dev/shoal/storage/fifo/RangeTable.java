@@ -114,16 +114,6 @@ public final class RangeTable {
         return r.contains(offset) ? Optional.of(r) : Optional.empty();
     }
 
-    /** The range starting at {@code start} as this process last wrote or read it (see {@link #remembered}). */
-    Optional<ClaimedRange> rememberedAt(String stateKey, long gen, long start) {
-        NavigableMap<Long, ClaimedRange> known = remembered.get(stateKey);
-        if (known == null) return Optional.empty();
-        synchronized (known) {
-            ClaimedRange r = known.get(start);
-            return r == null || r.gen() != gen ? Optional.empty() : Optional.of(r);
-        }
-    }
-
     /**
      * The range holding {@code offset} as this process last wrote or read it, without a read; it
      * may be stale (another process wrote it since, or it is gone). Callers rely on it only

@@ -55,7 +55,7 @@ final class RecentWindows {
         if (table.lostRaces(stateKey) != k.lostRaces()) return Optional.empty(); // another writer is about: read it
         List<ClaimedRange> ranges = new ArrayList<>(k.starts().size());
         for (long start : k.starts()) {
-            Optional<ClaimedRange> r = table.rememberedAt(stateKey, k.cursor().gen(), start);
+            Optional<ClaimedRange> r = table.remembered(stateKey, k.cursor().gen(), start).filter(c -> c.start() == start);
             if (r.isEmpty()) return Optional.empty(); // a write lost a race on it, or it was forgotten: read the window
             if (!ranges.isEmpty() && ranges.getLast().end() != start) return Optional.empty(); // not a chain: read it
             ranges.add(r.get());

@@ -25,15 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * arriving at the same time: a fresh flush lingers for the window only when the partition's
  * previous flush served several callers (callers do overlap) and, at the recent rate of callers,
  * at least {@value #CALLERS_WORTH_WAITING_FOR} more are due within the window. Then the partition
- * flushes once per <em>cadence</em>: the window, or the time the recent pace takes to bring the
+ * flushes once per <em>cadence</em>: the window, or the time the steady pace takes to bring the
  * queue's {@code batchWindowMessages}, if that is shorter. Each flush, whether its leader arrived
  * fresh or was handed the lead by the flush before, waits out what is left of the cadence since
  * the previous flush began. So a flush holds about a receive's worth of single sends (10 by
  * default) when they come fast, without every message waiting the whole window for more than
  * that; but when the window would bring several receives' worth (at the default, from about 800
  * single sends a second), the partition is busy enough that one big flush per window is cheaper,
- * and the window is waited out whole. A lone caller, a sequential one, a slow trickle, or a process serving one request at a
- * time (standard Lambda) never waits.
+ * and the window is waited out whole. A lone caller, a sequential one, a slow trickle, or a
+ * process serving one request at a time (standard Lambda) never waits.
  *
  * <p>What a flush does is the caller's: standard queues write and commit one segment of every
  * caller's records ({@link PartitionLog#appendShared}); FIFO produce also deduplicates the
@@ -147,25 +147,18 @@ public final class GroupCommit<T, R> {
     /** One partition's pace: how fast its callers arrive, with how many messages, and when its last flush began. */
     private static final class Pace {
         private static final double WEIGHT = 0.2;
-        /** The mean that sets the cadence: slow, so that a burst does not make one flush short and the next wait the window. */
-        private static final double STEADY_WEIGHT = 0.02;
         private final ArrivalGaps gaps = new ArrivalGaps();
-        private double meanGap = Double.MAX_VALUE;
+        /** The mean that sets the cadence: slow (about the last 50 gaps), so that a burst does not make one flush short and the next wait the window. */
+        private final ArrivalGaps steadyGaps = new ArrivalGaps(0.02);
         private double steadyGap = Double.MAX_VALUE;
-        private long lastArrival = Long.MIN_VALUE;
         private double messagesPerCaller = 1;
         private long lastFlushStart = Long.MIN_VALUE;
 
         /** Notes an arrival at {@code now} with {@code messages}; returns the mean gap, including this one. */
         synchronized double arrive(long now, int messages) {
-            meanGap = gaps.arrive(now);
-            if (lastArrival != Long.MIN_VALUE) {
-                long gap = Math.max(0, now - lastArrival);
-                steadyGap = steadyGap == Double.MAX_VALUE ? gap : (1 - STEADY_WEIGHT) * steadyGap + STEADY_WEIGHT * gap;
-            }
-            lastArrival = now;
+            steadyGap = steadyGaps.arrive(now);
             messagesPerCaller = (1 - WEIGHT) * messagesPerCaller + WEIGHT * messages;
-            return meanGap;
+            return gaps.arrive(now);
         }
 
         /**

@@ -89,8 +89,8 @@ class GroupCommitLingerTest {
                 "at most a window: " + lingers);
     }
 
-    @Test
-    void aCrowdedFlushWaitsOnlyAsLongAsTheRecentPaceTakesToBringItsMessages() throws Exception {
+    /** One caller, then five queued behind its flush, 2 ms apart; both flushes done, the clock 2 ms on. */
+    private void crowdOfFiveEveryTwoMillis() throws Exception {
         Future<Long> first = append();
         await().until(() -> flushSizes.size() == 1);
         for (int i = 0; i < 5; i++) {
@@ -104,6 +104,11 @@ class GroupCommitLingerTest {
         await().until(() -> flushSizes.size() == 2);
 
         clock.advance(Duration.ofMillis(2));
+    }
+
+    @Test
+    void aCrowdedFlushWaitsOnlyAsLongAsTheSteadyPaceTakesToBringItsMessages() throws Exception {
+        crowdOfFiveEveryTwoMillis();
         groupCommit.append(fewMessagesPerFlush, 0, one());
 
         assertEquals(1, lingers.size());
@@ -113,19 +118,7 @@ class GroupCommitLingerTest {
 
     @Test
     void aCrowdedFlushWaitsTheWholeWindowWhenItBringsSeveralReceivesWorth() throws Exception {
-        Future<Long> first = append();
-        await().until(() -> flushSizes.size() == 1);
-        for (int i = 0; i < 5; i++) {
-            clock.advance(Duration.ofMillis(2));
-            append();
-            int queued = i + 1;
-            await().until(() -> Parked.callersWaitingForABatch() >= queued);
-        }
-        firstFlushMayEnd.countDown();
-        first.get(10, TimeUnit.SECONDS);
-        await().until(() -> flushSizes.size() == 2);
-
-        clock.advance(Duration.ofMillis(2));
+        crowdOfFiveEveryTwoMillis();
         groupCommit.append(tinyReceives, 0, one());
 
         // one caller every 2 ms brings 50 in the window, more than eight times 4: one big flush is cheaper
