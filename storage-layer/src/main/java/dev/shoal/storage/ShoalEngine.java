@@ -44,6 +44,7 @@ import dev.shoal.storage.log.Retention;
 import dev.shoal.storage.log.SegmentStore;
 import dev.shoal.storage.s3.S3ObjectStore;
 import dev.shoal.storage.subscription.Acknowledger;
+import dev.shoal.storage.subscription.ChunkMemory;
 import dev.shoal.storage.subscription.ChunkTable;
 import dev.shoal.storage.subscription.Consumption;
 import dev.shoal.storage.subscription.DeadLetterMover;
@@ -100,9 +101,10 @@ public final class ShoalEngine implements QueueService {
         Deliveries deliveries = new Deliveries(segments, receipts);
         DeadLetterMover deadLetters = new DeadLetterMover(catalog, log, chunks, deliveries, b.tables);
         this.maintenance = new Maintenance(chunks);
-        this.standard = new StandardConsumption(new Receiver(chunks, index, deliveries, deadLetters, b.clock, b.sleeper, signals,
-                sub -> latestOrSame(sub)),
-                new Acknowledger(chunks, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance, b.clock, b.sleeper);
+        ChunkMemory chunkMemory = new ChunkMemory();
+        this.standard = new StandardConsumption(new Receiver(chunks, chunkMemory, index, deliveries, deadLetters, b.clock, b.sleeper,
+                signals, sub -> latestOrSame(sub)),
+                new Acknowledger(chunks, chunkMemory, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance, b.clock, b.sleeper);
         this.positions = new Positions(chunks, log, b.sleeper);
         this.redriver = new Redriver(this, b.clock, b.sleeper);
         RangeTable ranges = new RangeTable(b.dynamo, b.tables, chunks);

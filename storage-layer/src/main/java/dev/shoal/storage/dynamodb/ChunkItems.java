@@ -18,7 +18,8 @@ import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
  * {@code sb} (segment base), {@code sz} (object size), {@code hl} (header length), {@code ack}
  * (acked bits), {@code lease}, {@code st} ({@code L} leased, {@code D} delayed), {@code due},
  * {@code la} (leased at), {@code rc} (receive count), {@code fr} (first received), {@code v}
- * (version), and {@code done} or, for a chunk in the {@code due} index, the index key {@code dg}.
+ * (version), and {@code done} (with {@code ttl} when it is left to expire) or, for a chunk in the
+ * {@code due} index, the index key {@code dg}.
  * A chunk that is neither done nor indexed has neither: a long lease not yet swept
  * ({@link dev.shoal.storage.subscription.LeaseSweep}).
  */
@@ -51,8 +52,9 @@ public final class ChunkItems {
         item.put("fr", n(c.firstReceivedAt()));
         item.put(VERSION, n(c.version()));
         if (c.done()) {
-            // no TTL: the frontier may rest on this chunk until maintenance has raised the floor past it
             item.put(DONE, bool(true));
+            // a TTL only below the newest chunk: the frontier rests on the newest (ADR 0018)
+            if (c.expiresAt() > 0) item.put(ShoalTables.STATE_TTL_ATTRIBUTE, n(c.expiresAt()));
         } else if (c.indexed()) {
             item.put(DUE_INDEX_PARTITION_KEY, s(StateItems.dueGroup(stateKey, c.gen())));
         }
@@ -66,7 +68,7 @@ public final class ChunkItems {
                 bits == null ? new BitSet() : BitSet.valueOf(bits), str(item, "lease"),
                 "L".equals(str(item, "st")) ? Chunk.State.LEASED : Chunk.State.DELAYED, num(item, "due", 0), num(item, "la", 0),
                 (int) num(item, "rc", 0), num(item, "fr", 0), num(item, VERSION, 0), flag(item, DONE),
-                item.containsKey(DUE_INDEX_PARTITION_KEY));
+                item.containsKey(DUE_INDEX_PARTITION_KEY), num(item, ShoalTables.STATE_TTL_ATTRIBUTE, 0));
     }
 
     /** True for the cursor item of a subscription-partition (it shares the partition key with the chunks). */

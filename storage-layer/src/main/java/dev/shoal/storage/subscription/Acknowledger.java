@@ -25,7 +25,10 @@ import java.util.function.Function;
 /**
  * Ack, nack and change visibility, batched: receipts are grouped by the chunk that holds their
  * message, and each chunk is written once (a conditional update, or a split when only some of
- * its messages change schedule). A lost race re-reads the chunk and tries again after a
+ * its messages change schedule). A chunk this process wrote last is written as it remembers it,
+ * without a read ({@link ChunkMemory}); a chunk an ack finishes below the newest is left to the
+ * table's TTL, not to maintenance.
+ * A lost race re-reads the chunk and tries again after a
  * jittered backoff, a bounded number of times; throttling stops the call at once with
  * {@code ServiceUnavailable} (from {@link ChunkTable}). A split that would need more than one
  * transaction's items is done in rounds.
@@ -39,18 +42,23 @@ public final class Acknowledger {
     static final int MAX_ATTEMPTS = LostRaces.MAX_ATTEMPTS;
     /** A DynamoDB transaction takes at most 100 items. */
     static final int MAX_PIECES = 99;
+    /**
+     * How long a chunk finished below the newest stays before the table's TTL may delete it: far
+     * longer than any claim may act on a head it read ({@link FreshClaims#MAX_HEAD_AGE_MILLIS}),
+     * so that no claim takes the deleted chunk's start for the frontier (ADR 0018).
+     */
+    static final Duration FINISHED_CHUNK_TTL = Duration.ofHours(1);
 
     private final ChunkTable chunks;
+    private final ChunkMemory memory;
     private final ReceiptCodec receipts;
     private final Clock clock;
     private final LostRaces races;
 
-    public Acknowledger(ChunkTable chunks, ReceiptCodec receipts, Clock clock) {
-        this(chunks, receipts, clock, Sleeper.SYSTEM);
-    }
-
-    public Acknowledger(ChunkTable chunks, ReceiptCodec receipts, Clock clock, Sleeper sleeper) {
+    /** @param memory shared with this process's {@link Receiver}: the chunks it claimed are acked without a read */
+    public Acknowledger(ChunkTable chunks, ChunkMemory memory, ReceiptCodec receipts, Clock clock, Sleeper sleeper) {
         this.chunks = chunks;
+        this.memory = memory;
         this.receipts = receipts;
         this.clock = clock;
         this.races = new LostRaces(sleeper);
@@ -136,7 +144,7 @@ public final class Acknowledger {
         int lostRaces = 0;
         while (!pending.isEmpty() && lostRaces < MAX_ATTEMPTS) {
             Map<Long, List<String>> byChunk = new LinkedHashMap<>();
-            Map<Long, Chunk> found = new HashMap<>();
+            Map<Long, Chunk> found = remembered(stateKey, pending, decoded);
             for (String h : pending) {
                 Receipt r = decoded.get(h);
                 Chunk chunk = found.values().stream().filter(c -> c.contains(r.offset())).findFirst()
@@ -164,6 +172,30 @@ public final class Acknowledger {
         for (String h : pending) {
             results.put(h, ReceiptResult.failed(h, new dev.shoal.storage.api.RetryableException("too much contention on this message's chunk; retry", null)));
         }
+    }
+
+    /**
+     * The chunks of these receipts as this process last wrote them, where each receipt is one
+     * it could still act on (its lease is the chunk's, running, and its message not acked).
+     * Anything else is read from the table: the memory may be behind another process's write
+     * (a redelivery, an extension), and only a write can find that out, not a refusal.
+     */
+    private Map<Long, Chunk> remembered(String stateKey, List<String> pending, Map<String, Receipt> decoded) {
+        long now = clock.millis();
+        Map<Long, Chunk> usable = new HashMap<>();
+        Map<Long, Chunk> doubtful = new HashMap<>();
+        for (String h : pending) {
+            Receipt r = decoded.get(h);
+            memory.containing(stateKey, r.gen(), r.offset()).ifPresent(c -> {
+                boolean actionable = !c.isAcked(r.offset()) && r.lease().equals(c.lease()) && c.due() > now;
+                (actionable && !doubtful.containsKey(c.start()) ? usable : doubtful).put(c.start(), c);
+            });
+        }
+        doubtful.values().forEach(c -> {
+            usable.remove(c.start());
+            memory.forget(stateKey, c);
+        });
+        return usable;
     }
 
     /** What is left of one chunk's entries after a write: all of them when the race was lost, some when the split was cut short. */
@@ -213,11 +245,17 @@ public final class Acknowledger {
             return Outcome.DONE;
         }
         List<Chunk> pieces = fits.isEmpty() ? List.of(updated) : Splitter.split(updated, fits);
+        if (pieces.size() == 1 && updated.done() && memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
+            // below the newest chunk, which holds the frontier: the table's TTL deletes it, not maintenance
+            pieces = List.of(updated.expiringAt(now / 1000 + FINISHED_CHUNK_TTL.toSeconds()));
+        }
         if (!chunks.replace(stateKey, chunk, pieces, now).landed()) {
+            memory.forget(stateKey, chunk);
             List<String> all = new ArrayList<>(applied);
             all.addAll(left);
             return new Outcome(all, true);
         }
+        pieces.forEach(piece -> memory.wrote(stateKey, piece.versionAfter(chunk)));
         applied.forEach(h -> results.put(h, ReceiptResult.ok(h)));
         return new Outcome(left, false);
     }

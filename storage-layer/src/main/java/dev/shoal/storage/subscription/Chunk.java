@@ -29,10 +29,12 @@ import java.util.BitSet;
  * @param indexed        carries the {@code due} index's keys while not done. A claim leased for long
  *                       enough leaves them out ({@link LeaseSweep}); every write that moves the chunk
  *                       in time (a redelivery, a nack, a visibility change) puts them in
+ * @param expiresAt      epoch seconds when the table's TTL may delete a done chunk, 0 for never: only
+ *                       a chunk finished below the newest is left to expire (ADR 0018)
  */
 public record Chunk(long gen, long start, long end, String segmentKey, long segmentBase, long segmentBytes, int headerLength,
                     BitSet acked, String lease, State state, long due, long leasedAt, int receiveCount,
-                    long firstReceivedAt, long version, boolean done, boolean indexed) {
+                    long firstReceivedAt, long version, boolean done, boolean indexed, long expiresAt) {
 
     public enum State { LEASED, DELAYED }
 
@@ -56,13 +58,13 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
     public static Chunk fresh(long gen, long from, long to, IndexEntry segment, String lease, long now, long visibilityMillis) {
         return new Chunk(gen, from, to, segment.segmentKey(), segment.baseOffset(), segment.bytes(), segment.headerLength(),
                 new BitSet(), lease, State.LEASED, now + visibilityMillis, now, 1, now, 0, false,
-                LeaseSweep.indexedAtClaim(visibilityMillis));
+                LeaseSweep.indexedAtClaim(visibilityMillis), 0);
     }
 
     /** Offsets {@code [from, to)} of {@code segment} claimed at the frontier, first deliverable at {@code due} (never received). */
     public static Chunk delayed(long gen, long from, long to, IndexEntry segment, long due) {
         return new Chunk(gen, from, to, segment.segmentKey(), segment.baseOffset(), segment.bytes(), segment.headerLength(),
-                new BitSet(), null, State.DELAYED, due, 0, 0, 0, 0, false, true);
+                new BitSet(), null, State.DELAYED, due, 0, 0, 0, 0, false, true, 0);
     }
 
     public int size() {
@@ -102,7 +104,7 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
     /** The same chunk with {@code bits} acked (done when that is all of it). */
     public Chunk withAcked(BitSet bits) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, bits, lease, state, due,
-                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == size(), indexed);
+                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == size(), indexed, expiresAt);
     }
 
     /** Every offset acked: the chunk is done (expired by retention, or dead-lettered). */
@@ -116,24 +118,24 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
     public Chunk slice(long from, long to) {
         BitSet bits = acked.get((int) (from - start), (int) (to - start));
         return new Chunk(gen, from, to, segmentKey, segmentBase, segmentBytes, headerLength, bits, lease, state, due,
-                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == (int) (to - from), indexed);
+                leasedAt, receiveCount, firstReceivedAt, version, bits.cardinality() == (int) (to - from), indexed, expiresAt);
     }
 
     /** Delivered again: a new lease until {@code visibleAgain}, one more receive. */
     public Chunk leased(String newLease, long nowMillis, long visibleAgain) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, newLease, State.LEASED,
-                visibleAgain, nowMillis, receiveCount + 1, firstReceivedAt == 0 ? nowMillis : firstReceivedAt, version, done, true);
+                visibleAgain, nowMillis, receiveCount + 1, firstReceivedAt == 0 ? nowMillis : firstReceivedAt, version, done, true, expiresAt);
     }
 
     public Chunk withReceiveCount(int count) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, state,
-                due, leasedAt, count, firstReceivedAt, version, done, indexed);
+                due, leasedAt, count, firstReceivedAt, version, done, indexed, expiresAt);
     }
 
     /** In {@code newState} until {@code newDue} (a nack, a visibility change, a retry delay). */
     public Chunk rescheduled(State newState, long newDue) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, newState,
-                newDue, leasedAt, receiveCount, firstReceivedAt, version, done, true);
+                newDue, leasedAt, receiveCount, firstReceivedAt, version, done, true, expiresAt);
     }
 
     /**
@@ -142,6 +144,13 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
      */
     public Chunk versionAfter(Chunk original) {
         return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, state, due,
-                leasedAt, receiveCount, firstReceivedAt, original.version + 1, done, indexed);
+                leasedAt, receiveCount, firstReceivedAt, original.version + 1, done, indexed, expiresAt);
+    }
+
+    /** This done chunk, left for the table's TTL to delete from {@code epochSeconds} on. */
+    public Chunk expiringAt(long epochSeconds) {
+        if (!done) throw new IllegalStateException("only a done chunk may expire: [" + start + ", " + end + ")");
+        return new Chunk(gen, start, end, segmentKey, segmentBase, segmentBytes, headerLength, acked, lease, state, due,
+                leasedAt, receiveCount, firstReceivedAt, version, true, indexed, epochSeconds);
     }
 }

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Claims fresh messages (the records after the frontier) for the receivers of one
@@ -40,18 +39,27 @@ final class FreshClaims {
     static final int MAX_CLAIM_ATTEMPTS = 32;
     /** Messages one coalesced claim hands out at most. */
     static final int MAX_BATCH_MESSAGES = 1_000;
+    /**
+     * A claim never puts a chunk at a frontier known for longer: it reads the head again. A start
+     * that was the frontier long ago may belong to a done chunk the table's TTL has deleted since,
+     * and a put there would find it free (ADR 0018).
+     */
+    static final long MAX_HEAD_AGE_MILLIS = 10_000;
 
     /**
      * One receiver's ask.
      *
+     * @param headAt   when {@code head} was read at the earliest (epoch millis)
      * @param newsOnly sent by news of a commit in this process: the claim stops at the log's end as
      *                 this process knows it instead of reading the log to make sure (the other looks,
      *                 first ones and polls, read it and find other processes' commits)
      */
-    record Want(SubscriptionRef sub, int partition, ChunkTable.Head head, int count, long visibilityMillis, boolean newsOnly) {
+    record Want(SubscriptionRef sub, int partition, ChunkTable.Head head, long headAt, int count, long visibilityMillis,
+                boolean newsOnly) {
     }
 
     private final ChunkTable chunks;
+    private final ChunkMemory memory;
     private final LogIndex index;
     private final Deliveries deliveries;
     private final Clock clock;
@@ -64,11 +72,10 @@ final class FreshClaims {
 
     private final Coalescer<Ask, List<ReceivedMessage>> coalescer;
     private final Gathering gathering;
-    /** Where this process's last claim of a subscription-partition ended: fresher than a head read before it. */
-    private final Map<String, long[]> frontiers = new ConcurrentHashMap<>();
 
-    FreshClaims(ChunkTable chunks, LogIndex index, Deliveries deliveries, Clock clock, Sleeper sleeper) {
+    FreshClaims(ChunkTable chunks, ChunkMemory memory, LogIndex index, Deliveries deliveries, Clock clock, Sleeper sleeper) {
         this.chunks = chunks;
+        this.memory = memory;
         this.index = index;
         this.deliveries = deliveries;
         this.clock = clock;
@@ -103,7 +110,8 @@ final class FreshClaims {
         for (List<Integer> members : byVisibility.values()) {
             int total = members.stream().mapToInt(i -> wants.get(i).count()).sum();
             boolean newsOnly = members.stream().allMatch(i -> wants.get(i).newsOnly());
-            List<ReceivedMessage> got = claimOnce(wants.get(members.getFirst()), freshest(wants, members), total, newsOnly);
+            Want freshest = freshest(wants, members);
+            List<ReceivedMessage> got = claimOnce(freshest, total, newsOnly);
             int next = 0;
             for (int i : members) {
                 int take = Math.min(wants.get(i).count(), got.size() - next);
@@ -114,30 +122,29 @@ final class FreshClaims {
         return results.stream().map(Outcome::of).toList();
     }
 
-    /** The newest head among the wants, or this process's own last claim end when that is further. */
-    private ChunkTable.Head freshest(List<Want> wants, List<Integer> members) {
-        ChunkTable.Head best = wants.get(members.getFirst()).head();
+    /** The want with the newest head. */
+    private static Want freshest(List<Want> wants, List<Integer> members) {
+        Want best = wants.get(members.getFirst());
         for (int i : members) {
             ChunkTable.Head h = wants.get(i).head();
-            if (h.cursor().gen() > best.cursor().gen()
-                    || (h.cursor().gen() == best.cursor().gen() && h.frontier() > best.frontier())) {
-                best = h;
+            ChunkTable.Head b = best.head();
+            if (h.cursor().gen() > b.cursor().gen() || (h.cursor().gen() == b.cursor().gen() && h.frontier() > b.frontier())) {
+                best = wants.get(i);
             }
         }
         return best;
     }
 
-    private List<ReceivedMessage> claimOnce(Want want, ChunkTable.Head head, int count, boolean newsOnly) {
+    private List<ReceivedMessage> claimOnce(Want want, int count, boolean newsOnly) {
         SubscriptionRef sub = want.sub();
         int partition = want.partition();
         String stateKey = sub.stateKey(partition);
         String logKey = sub.queue().partitionKey(partition);
+        ChunkTable.Head head = want.head();
         long gen = head.cursor().gen();
-        long frontier = head.frontier();
-        long[] known = frontiers.get(stateKey);
-        if (known != null && known[0] == gen && known[1] > frontier) {
-            frontier = known[1];
-        }
+        // this process's newest claim, or a head read since, may be fresher than the head read before it
+        long frontier = Math.max(head.frontier(), memory.newestEnd(stateKey, gen).orElse(0));
+        long frontierAt = want.headAt();
         List<ReceivedMessage> out = new ArrayList<>();
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && count > 0; attempt++) {
             long now = clock.millis(); // segments committed since the receive began are due now, not "delayed"
@@ -160,14 +167,19 @@ final class FreshClaims {
                 continue;
             }
             List<Chunk> pieces = FreshChunks.split(gen, start, entry, records, LeaseIds.next(), now, want.visibilityMillis());
-            if (!chunks.claim(stateKey, pieces, now).landed()) {
-                ChunkTable.Head fresh = chunks.head(stateKey, sub.startOffset(partition)); // another receiver won
+            long claimAt = clock.millis();
+            if (claimAt - frontierAt > MAX_HEAD_AGE_MILLIS || !chunks.claim(stateKey, pieces, now).landed()) {
+                // known for too long, or another receiver won: read where the frontier is now
+                ChunkTable.Head fresh = chunks.head(stateKey, sub.startOffset(partition));
+                fresh.newest().ifPresent(c -> memory.seen(stateKey, c.gen(), c.start(), c.end()));
                 gen = fresh.cursor().gen();
-                frontier = fresh.frontier();
+                frontier = Math.max(fresh.frontier(), memory.newestEnd(stateKey, gen).orElse(0));
+                frontierAt = claimAt;
                 continue;
             }
+            frontierAt = claimAt;
+            pieces.forEach(piece -> memory.wrote(stateKey, piece));
             frontier = pieces.getLast().end();
-            frontiers.put(stateKey, new long[] {gen, frontier});
             for (Chunk piece : pieces) {
                 if (piece.state() == Chunk.State.LEASED) {
                     int from = (int) (piece.start() - start);

@@ -41,11 +41,13 @@ final class LeaseSweep {
     static final int MAX_PAGES = 4;
 
     private final ChunkTable chunks;
+    private final ChunkMemory memory;
     private final Clock clock;
     private final Map<String, Long> lastSweep = new ConcurrentHashMap<>();
 
-    LeaseSweep(ChunkTable chunks, Clock clock) {
+    LeaseSweep(ChunkTable chunks, ChunkMemory memory, Clock clock) {
         this.chunks = chunks;
+        this.memory = memory;
         this.clock = clock;
     }
 
@@ -78,6 +80,7 @@ final class LeaseSweep {
                         stopped = true; // still within its grace, or changed under us: the next sweep looks again
                         break;
                     }
+                    memory.forget(stateKey, c); // one version later now: an ack reads it again
                     if (c.visibleAt(now)) visible.add(c.start());
                 }
                 mark = c.end();

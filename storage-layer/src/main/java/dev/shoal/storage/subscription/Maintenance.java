@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Keeps a subscription's consumer state small: raises each partition's ack floor past chunks
- * that are done (so that counts start from the floor), then deletes those chunks, and deletes
- * chunks that seek or purge left in older generations. Never needed for correctness: a
+ * that are done (so that counts start from the floor), then deletes those chunks that are not
+ * left to expire (ADR 0018), and deletes chunks that seek or purge left in older generations. Never needed for correctness: a
  * subscription that maintenance never visits keeps its done chunks and delivers nothing twice.
  */
 public final class Maintenance {
@@ -42,7 +42,8 @@ public final class Maintenance {
         boolean blocked = false;
         List<Chunk> passed = new ArrayList<>();
         List<Chunk> page;
-        long from = 0; // done chunks below the floor are deleted as we go, so this scan starts near the floor
+        // below the floor every chunk is done: deleted, or left to expire (which may take days to happen)
+        long from = floor;
         int limit = FIRST_PAGE;
         boolean full;
         do {
@@ -66,7 +67,7 @@ public final class Maintenance {
         }
         // only chunks the stored floor has passed: until then the frontier may rest on the newest of them
         long safe = confirmed;
-        chunks.deleteDone(stateKey, passed.stream().filter(c -> c.end() <= safe).toList());
+        chunks.deleteDone(stateKey, passed.stream().filter(c -> c.end() <= safe && c.expiresAt() == 0).toList());
         chunks.deleteOldGenerations(stateKey, cursor.gen(), 100);
         return confirmed;
     }

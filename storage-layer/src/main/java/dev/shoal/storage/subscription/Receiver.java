@@ -36,6 +36,7 @@ public final class Receiver {
     private static final Logger log = LoggerFactory.getLogger(Receiver.class);
 
     private final ChunkTable chunks;
+    private final ChunkMemory memory;
     private final Deliveries deliveries;
     private final DeadLetterMover deadLetters;
     private final Clock clock;
@@ -48,17 +49,19 @@ public final class Receiver {
     /**
      * @param latest the subscription as it is now (settings changed while a long poll waits reach
      *               its next look: SQS applies a new VisibilityTimeout to receives already waiting)
+     * @param memory shared with this process's {@link Acknowledger}: what this receiver writes, it acks without a read
      */
-    public Receiver(ChunkTable chunks, LogIndex index, Deliveries deliveries, DeadLetterMover deadLetters, Clock clock,
-                    Sleeper sleeper, Signals signals, UnaryOperator<SubscriptionRef> latest) {
+    public Receiver(ChunkTable chunks, ChunkMemory memory, LogIndex index, Deliveries deliveries, DeadLetterMover deadLetters,
+                    Clock clock, Sleeper sleeper, Signals signals, UnaryOperator<SubscriptionRef> latest) {
         this.chunks = chunks;
+        this.memory = memory;
         this.deliveries = deliveries;
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.longPoll = new LongPoll(clock, sleeper, signals);
-        this.reads = new SharedStateReads(chunks, clock);
-        this.sweep = new LeaseSweep(chunks, clock);
-        this.freshClaims = new FreshClaims(chunks, index, deliveries, clock, sleeper);
+        this.reads = new SharedStateReads(chunks, memory, clock);
+        this.sweep = new LeaseSweep(chunks, memory, clock);
+        this.freshClaims = new FreshClaims(chunks, memory, index, deliveries, clock, sleeper);
         this.latest = latest;
     }
 
@@ -96,8 +99,8 @@ public final class Receiver {
                         .ifPresent(c -> redeliver(sub, partition, c, want - (out.size() - before), visibility, now, out));
             }
         }
-        out.addAll(freshClaims.claim(new FreshClaims.Want(sub, partition, head, want - (out.size() - before), visibility.toMillis(),
-                !redeliveries)));
+        out.addAll(freshClaims.claim(new FreshClaims.Want(sub, partition, head, now, want - (out.size() - before),
+                visibility.toMillis(), !redeliveries)));
     }
 
     /** Chunks due for redelivery: those a sweep just found expired, then those the index holds. */
@@ -134,6 +137,7 @@ public final class Receiver {
             return;
         }
         if (chunks.replace(stateKey, chunk, pieces, now).landed()) {
+            pieces.forEach(piece -> memory.wrote(stateKey, piece.versionAfter(chunk)));
             out.addAll(deliveries.messages(sub, partition, leased, records.subList(0, leased.size())));
         }
     }

@@ -26,10 +26,11 @@ final class SharedStateReads {
     private final Coalescer<HeadAsk, ChunkTable.Head> heads;
     private final Coalescer<DueAsk, List<Long>> dues;
 
-    SharedStateReads(ChunkTable chunks, Clock clock) {
+    SharedStateReads(ChunkTable chunks, ChunkMemory memory, Clock clock) {
         this.heads = new Coalescer<>(asks -> {
             HeadAsk first = asks.getFirst();
             ChunkTable.Head head = chunks.head(first.stateKey(), first.defaultStart());
+            head.newest().ifPresent(c -> memory.seen(first.stateKey(), c.gen(), c.start(), c.end()));
             return asks.stream().map(a -> Outcome.of(head)).toList();
         }, a -> 1L, Long.MAX_VALUE, Coalescer.Linger.none());
         this.dues = new Coalescer<>(asks -> {

@@ -52,7 +52,7 @@ class ChunkTest {
         assertFalse(c.withAcked(two).done());
         assertTrue(c.withEverythingAcked().done());
         assertThrows(IllegalArgumentException.class, () -> new Chunk(0, 0, 3, "k", 0, 1, 1, two, null,
-                Chunk.State.DELAYED, 0, 0, 0, 0, 0, true, true));
+                Chunk.State.DELAYED, 0, 0, 0, 0, 0, true, true, 0));
     }
 
     @Test
@@ -61,7 +61,7 @@ class ChunkTest {
         outside.set(3);
 
         var e = assertThrows(IllegalArgumentException.class, () -> new Chunk(0, 0, 3, "k", 0, 1, 1, outside, null,
-                Chunk.State.DELAYED, 0, 0, 0, 0, 0, false, true));
+                Chunk.State.DELAYED, 0, 0, 0, 0, 0, false, true, 0));
         assertTrue(e.getMessage().contains("outside chunk [0, 3)"), e.getMessage());
     }
 

@@ -1,0 +1,120 @@
+package dev.shoal.storage.subscription;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What this process knows of the chunks of each subscription-partition, per generation: the
+ * chunks as it last wrote them, and the newest chunk it has seen (written, or read at the head).
+ * Two uses (ADR 0018):
+ * <ul>
+ *   <li>an ack writes on a chunk as this process last wrote it, without reading it first. The
+ *       write is conditional on the remembered version, so a chunk somebody changed since loses
+ *       the race and is read again;</li>
+ *   <li>an ack that finishes a chunk deletes it, instead of marking it done for maintenance to
+ *       delete, when a chunk that starts after it is known to exist. The frontier rests on the
+ *       newest chunk, and no write deletes a chunk without knowing a newer one, so the newest is
+ *       never deleted before the floor passes it.</li>
+ * </ul>
+ * A cache: it forgets the oldest chunks past {@link #MAX_CHUNKS_PER_PARTITION}, and whatever
+ * it has forgotten is read from the table.
+ */
+public final class ChunkMemory {
+
+    /** Chunks remembered per subscription-partition: some seconds of receives at a high rate. */
+    static final int MAX_CHUNKS_PER_PARTITION = 1_000;
+
+    private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
+
+    /** What is known of one subscription-partition in one generation. */
+    private static final class Partition {
+        final long gen;
+        final ConcurrentSkipListMap<Long, Chunk> written = new ConcurrentSkipListMap<>();
+        final AtomicInteger size = new AtomicInteger();
+        long newestStart = -1;
+        long newestEnd = -1;
+
+        Partition(long gen) {
+            this.gen = gen;
+        }
+
+        synchronized void seen(long start, long end) {
+            if (start > newestStart) {
+                newestStart = start;
+                newestEnd = end;
+            }
+        }
+
+        synchronized long newestStart() {
+            return newestStart;
+        }
+
+        synchronized long newestEnd() {
+            return newestEnd;
+        }
+    }
+
+    /** The chunk as this process just stored it. */
+    void wrote(String stateKey, Chunk stored) {
+        Partition p = partition(stateKey, stored.gen());
+        if (p == null) {
+            return;
+        }
+        p.seen(stored.start(), stored.end());
+        if (stored.done()) {
+            forget(p, stored.start());
+            return;
+        }
+        if (p.written.put(stored.start(), stored) == null && p.size.incrementAndGet() > MAX_CHUNKS_PER_PARTITION) {
+            if (p.written.pollFirstEntry() != null) p.size.decrementAndGet();
+        }
+    }
+
+    /** A chunk starting at {@code start} and ending at {@code end} exists in the generation (a strong read found it). */
+    void seen(String stateKey, long gen, long start, long end) {
+        Partition p = partition(stateKey, gen);
+        if (p != null) p.seen(start, end);
+    }
+
+    /** Drops the remembered copy of this chunk: it was deleted, or changed by somebody else. */
+    void forget(String stateKey, Chunk chunk) {
+        Partition p = partitions.get(stateKey);
+        if (p != null && p.gen == chunk.gen()) forget(p, chunk.start());
+    }
+
+    /** The chunk holding {@code offset} as this process last wrote it, if it remembers one. */
+    Optional<Chunk> containing(String stateKey, long gen, long offset) {
+        Partition p = partitions.get(stateKey);
+        if (p == null || p.gen != gen) {
+            return Optional.empty();
+        }
+        var entry = p.written.floorEntry(offset);
+        return entry == null ? Optional.empty() : Optional.of(entry.getValue()).filter(c -> c.contains(offset));
+    }
+
+    /** True when a chunk of the generation that starts after {@code start} is known to have been stored. */
+    boolean newerThan(String stateKey, long gen, long start) {
+        Partition p = partitions.get(stateKey);
+        return p != null && p.gen == gen && p.newestStart() > start;
+    }
+
+    /** The end of the newest chunk of the generation this process has seen. */
+    OptionalLong newestEnd(String stateKey, long gen) {
+        Partition p = partitions.get(stateKey);
+        return p == null || p.gen != gen || p.newestEnd() < 0 ? OptionalLong.empty() : OptionalLong.of(p.newestEnd());
+    }
+
+    /** The partition's memory for {@code gen}; a newer generation starts afresh; null for an older one. */
+    private Partition partition(String stateKey, long gen) {
+        Partition p = partitions.compute(stateKey, (k, old) -> old == null || old.gen < gen ? new Partition(gen) : old);
+        return p.gen == gen ? p : null;
+    }
+
+    private static void forget(Partition p, long start) {
+        if (p.written.remove(start) != null) p.size.decrementAndGet();
+    }
+}
