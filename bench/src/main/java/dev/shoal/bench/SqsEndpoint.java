@@ -6,6 +6,7 @@ import dev.shoal.functions.api.ApiRouter;
 import dev.shoal.functions.local.LocalHttpServer;
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.metering.Meter;
+import dev.shoal.storage.subscription.Maintenance;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -20,6 +21,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -55,7 +57,8 @@ final class SqsEndpoint implements AutoCloseable {
      * Shoal's SQS face over {@code stack}: the engine is built as {@code LocalLauncher} builds it
      * (default segment cache), but on metered clients. The janitor and the dispatcher's timers are
      * not started (the dispatcher is woken by the stream in AWS); instead each run ends with one
-     * janitor pass ({@link #janitorPass}), because what it deletes (done chunks) is paid per message.
+     * janitor pass ({@link #janitorPass}), because what it deletes (done chunks) is paid per message:
+     * the pass a minute later, when every done chunk of the run is old enough to delete.
      * {@code queueAttributes} go into every CreateQueue (queue settings under test, such as a batching window).
      */
     static SqsEndpoint shoal(BenchStack stack, int connections, Map<String, String> queueAttributes) {
@@ -71,7 +74,15 @@ final class SqsEndpoint implements AutoCloseable {
         LocalHttpServer server = LocalHttpServer.start("127.0.0.1", 0, event -> handler.handleRequest(event, null));
         // ApiConfig.local() accepts the local stack's key test/test, signed for us-east-1
         SqsClient sqs = client(server.endpoint(), "test", "test", connections);
-        return new SqsEndpoint("shoal", sqs, meter, calls, server, queueAttributes, () -> engine.maintenance(Instant.now()));
+        // the janitor pass that comes once every done chunk of the run may be deleted (a minute after its claim)
+        Duration later = Duration.ofMillis(Maintenance.MIN_AGE_TO_DELETE_MILLIS).plusSeconds(1);
+        ShoalEngine janitor = ShoalEngine.builder()
+                .dynamo(stack.dynamo(meter, calls)).s3(stack.s3(meter, calls))
+                .tables(stack.tables()).bucket(stack.bucket())
+                .clock(Clock.offset(Clock.systemUTC(), later))
+                .receiptSecret(BenchStack.RECEIPT_SECRET)
+                .build();
+        return new SqsEndpoint("shoal", sqs, meter, calls, server, queueAttributes, () -> janitor.maintenance(Instant.now().plus(later)));
     }
 
     /** ElasticMQ in this JVM on a free loopback port. */

@@ -100,7 +100,7 @@ public final class ShoalEngine implements QueueService {
         ReceiptCodec receipts = new ReceiptCodec(b.receiptSecret);
         Deliveries deliveries = new Deliveries(segments, receipts);
         DeadLetterMover deadLetters = new DeadLetterMover(catalog, log, chunks, deliveries, b.tables);
-        this.maintenance = new Maintenance(chunks);
+        this.maintenance = new Maintenance(chunks, b.clock);
         ChunkMemory chunkMemory = new ChunkMemory();
         this.standard = new StandardConsumption(new Receiver(chunks, chunkMemory, index, deliveries, deadLetters, b.clock, b.sleeper,
                 signals, sub -> latestOrSame(sub)),

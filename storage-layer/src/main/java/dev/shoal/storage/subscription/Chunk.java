@@ -91,6 +91,14 @@ public record Chunk(long gen, long start, long end, String segmentKey, long segm
         return !done && state == State.LEASED && lease != null && due > nowMillis;
     }
 
+    /**
+     * The latest time the chunk can have been claimed at: its latest lease began after the claim,
+     * and a chunk never leased was claimed before it was due.
+     */
+    public long claimedAtMost() {
+        return leasedAt > 0 ? leasedAt : due;
+    }
+
     /** Offsets not yet acked, in order. */
     public long[] unackedOffsets() {
         long[] out = new long[unackedCount()];

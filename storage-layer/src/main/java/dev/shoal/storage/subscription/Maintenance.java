@@ -2,13 +2,16 @@ package dev.shoal.storage.subscription;
 
 import dev.shoal.storage.catalog.SubscriptionRef;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Keeps a subscription's consumer state small: raises each partition's ack floor past chunks
  * that are done (so that counts start from the floor), then deletes those chunks that are not
- * left to expire (ADR 0018), and deletes chunks that seek or purge left in older generations. Never needed for correctness: a
+ * left to expire (ADR 0018), and deletes chunks that seek or purge left in older generations.
+ * The floor stops before a done chunk claimed less than {@link #MIN_AGE_TO_DELETE_MILLIS} ago
+ * that is not left to expire: a later pass deletes it. Never needed for correctness: a
  * subscription that maintenance never visits keeps its done chunks and delivers nothing twice.
  */
 public final class Maintenance {
@@ -21,10 +24,20 @@ public final class Maintenance {
     private static final int FIRST_PAGE = 4;
     private static final int MAX_PAGE = 500;
 
-    private final ChunkTable chunks;
+    /**
+     * A done chunk is deleted no sooner after its claim: a claim that read the frontier before it
+     * may still be about to put at its start, for up to {@link FreshClaims#MAX_HEAD_AGE_MILLIS}
+     * (ADR 0018). The margin covers clocks that differ between processes. Until then the floor
+     * stops before it, so the next pass finds it again.
+     */
+    public static final long MIN_AGE_TO_DELETE_MILLIS = 60_000;
 
-    public Maintenance(ChunkTable chunks) {
+    private final ChunkTable chunks;
+    private final Clock clock;
+
+    public Maintenance(ChunkTable chunks, Clock clock) {
         this.chunks = chunks;
+        this.clock = clock;
     }
 
     /** Returns the ack floor of each partition after the run. */
@@ -38,6 +51,7 @@ public final class Maintenance {
 
     private long runPartition(String stateKey, long defaultStart) {
         Cursor cursor = chunks.head(stateKey, defaultStart).cursor();
+        long claimedBefore = clock.millis() - MIN_AGE_TO_DELETE_MILLIS;
         long floor = cursor.floor();
         boolean blocked = false;
         List<Chunk> passed = new ArrayList<>();
@@ -50,7 +64,7 @@ public final class Maintenance {
             page = chunks.from(stateKey, cursor.gen(), from, limit);
             full = page.size() == limit;
             for (Chunk c : page) {
-                if (!c.done()) {
+                if (!c.done() || (c.expiresAt() == 0 && c.claimedAtMost() > claimedBefore)) {
                     floor = Math.max(floor, c.start());
                     blocked = true;
                     break;

@@ -92,6 +92,9 @@ class FinishedChunksTest {
         assertEquals(0, chunks.get(1).expiresAt(), "the newest holds the frontier: it never expires");
 
         engine.maintenance(clock.instant());
+        assertEquals(List.of(0L, 5L), stored(aws, stateKey).stream().map(Chunk::start).toList(), "too young to delete");
+        clock.advance(Duration.ofMillis(Maintenance.MIN_AGE_TO_DELETE_MILLIS));
+        engine.maintenance(clock.instant());
         assertEquals(List.of(0L), stored(aws, stateKey).stream().map(Chunk::start).toList(),
                 "maintenance deleted the newest once the floor passed it, and left the other to its TTL");
 

@@ -28,8 +28,10 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
@@ -114,11 +116,32 @@ class SubscriptionStateRacesTest {
     }
 
     @Test
+    void ackedMessagesAreNotDeliveredAgainOnceTheTtlDeletedTheChunksAckedBelowTheNewest(AwsFixture aws) {
+        ShoalEngine shoal = queue(aws, "expiring", 40);
+        List<List<ReceivedMessage>> receives = new ArrayList<>();
+        for (int i = 0; i < 8; i++) receives.add(shoal.receive("expiring", SUB, ReceiveRequest.of(5)));
+        Collections.shuffle(receives, new Random(7));
+        for (List<ReceivedMessage> got : receives) {
+            assertTrue(shoal.ack("expiring", SUB, got.stream().map(ReceivedMessage::receipt).toList()).stream().allMatch(ReceiptResult::succeeded));
+        }
+
+        clock.advance(Duration.ofDays(2));
+        expireByTtl(aws, clock.instant().getEpochSecond());
+
+        assertTrue(chunkItems(aws) < 8, "some chunks were left to expire");
+        assertEquals(List.of(), shoal.receive("expiring", SUB, ReceiveRequest.of(10)));
+        assertEquals(List.of(), TestEngines.engine(aws, clock).receive("expiring", SUB, ReceiveRequest.of(10)), "nor in a new process");
+    }
+
+    @Test
     void maintenanceDeletesDoneStateOnlyBehindTheFloorAndNothingComesBack(AwsFixture aws) {
         ShoalEngine shoal = queue(aws, "tidy", 3);
         List<ReceivedMessage> got = shoal.receive("tidy", SUB, ReceiveRequest.of(10));
         shoal.ack("tidy", SUB, got.stream().map(ReceivedMessage::receipt).toList());
 
+        shoal.maintenance(clock.instant());
+        assertEquals(1, chunkItems(aws), "a chunk claimed within the minute waits: a claim that read the frontier before it may be about to put there");
+        clock.advance(Duration.ofMillis(Maintenance.MIN_AGE_TO_DELETE_MILLIS));
         shoal.maintenance(clock.instant());
 
         assertEquals(0, chunkItems(aws), "done chunks behind the floor are deleted");
