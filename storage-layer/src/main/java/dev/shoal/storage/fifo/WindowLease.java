@@ -81,20 +81,21 @@ final class WindowLease {
         return held.isEmpty() ? -1 : held.getLast().offset();
     }
 
-    /** The messages this receive holds, in offset order, with their records where they were read. */
+    /**
+     * The messages this receive holds now, in offset order, with their records where they were
+     * read. A lease that ran out while the receive went on (a slow one) is not held: another
+     * receive may have the message already, so it is neither counted nor handed out, and the
+     * group rule sees it as visible again.
+     */
     private List<Held> heldHere() {
+        long now = clock.millis();
         List<Held> held = new ArrayList<>();
         for (ClaimedRange r : ranges) {
             for (long o = r.start(); o < r.end(); o++) {
-                if (heldHere(r, o)) held.add(new Held(r, o, records.get(o)));
+                if (r.heldBy(o, lease, now)) held.add(new Held(r, o, records.get(o)));
             }
         }
         return held;
-    }
-
-    private boolean heldHere(ClaimedRange r, long o) {
-        ClaimedRange.Slot s = r.slot(o);
-        return s.state() == ClaimedRange.SlotState.LEASED && r.deliveries().get(s.delivery()).lease().equals(lease);
     }
 
     /** Adds a claimed range, not stored yet, with its records (read by the claim): the next {@link #take} puts it. */
