@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Ack, nack and change visibility on FIFO queues. Receipts are grouped by the claimed range
@@ -29,7 +31,9 @@ import java.util.Comparator;
  * gives back the message and the later messages of its group under the same delivery (the
  * consumer does not go on with a group past a failed message), in its range and the later ones.
  * Acking after the message's visibility ran out is rejected, as SQS FIFO does; a receipt of an
- * earlier delivery is refused ({@code ReceiptSuperseded}) while the range is kept.
+ * earlier delivery is refused ({@code ReceiptSuperseded}) while the range is kept. In one ack
+ * call, a group's later message is not acked when the ack of an earlier one failed (it fails too,
+ * to be retried with it): the group never goes on past a message that is delivered again.
  */
 public final class FifoAcknowledger {
 
@@ -111,6 +115,7 @@ public final class FifoAcknowledger {
             sorted.sort(Comparator.comparingLong(e -> e.getValue().offset()));
             Receipt first = sorted.getFirst().getValue();
             String stateKey = sub.stateKey(first.partition());
+            Set<String> notAcked = new HashSet<>(); // groups with an entry of this call that failed, in offset order
             int i = 0;
             while (i < sorted.size()) {
                 long offset = sorted.get(i).getValue().offset();
@@ -119,7 +124,11 @@ public final class FifoAcknowledger {
                 Optional<ClaimedRange> range = remembered.isPresent() ? remembered : ranges.containing(stateKey, first.gen(), offset);
                 int j = i + 1;
                 while (j < sorted.size() && range.isPresent() && range.get().contains(sorted.get(j).getValue().offset())) j++;
-                applyToRange(stateKey, range, remembered.isPresent(), sorted.subList(i, j), changes, ack, results);
+                List<Map.Entry<String, Receipt>> slice = ack ? afterFailures(sorted.subList(i, j), notAcked, results) : sorted.subList(i, j);
+                if (!slice.isEmpty()) applyToRange(stateKey, range, remembered.isPresent(), slice, changes, ack, results);
+                if (ack) {
+                    for (var e : slice) if (!results.get(e.getKey()).succeeded()) notAcked.add(e.getValue().group());
+                }
                 i = j;
             }
             for (var e : sorted) {
@@ -130,6 +139,26 @@ public final class FifoAcknowledger {
         List<ReceiptResult> ordered = new ArrayList<>();
         for (String h : changes.keySet()) ordered.add(results.get(h));
         return ordered;
+    }
+
+    /**
+     * The entries to ack, without those of a group whose earlier message's ack in this call
+     * failed (a lost race, a run-out lease): acking a later message of a group before an earlier
+     * one would let the group go on past a message that is delivered again. They fail, to be
+     * retried with it.
+     */
+    private static List<Map.Entry<String, Receipt>> afterFailures(List<Map.Entry<String, Receipt>> entries, Set<String> notAcked,
+                                                                  Map<String, ReceiptResult> results) {
+        List<Map.Entry<String, Receipt>> out = new ArrayList<>();
+        for (var e : entries) {
+            if (notAcked.contains(e.getValue().group())) {
+                results.put(e.getKey(), ReceiptResult.failed(e.getKey(), new RetryableException(
+                        "an earlier message of group " + e.getValue().group() + " in this call was not acked; ack it, then this one", null)));
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     /**

@@ -17,7 +17,10 @@ import java.util.Map;
  *
  * <p>A receive writes the ranges it takes from in offset order, each on its version: it holds a
  * later range's message of a group only after its write of every earlier range with that group's
- * messages succeeded. Two receives can therefore never hold messages of one group at once.
+ * messages succeeded. Two receives can therefore never hold messages of one group at once, as
+ * long as a receive's hold on a group's later message never outlives its hold on an earlier one:
+ * a receive leases a group's later messages no longer than the ones of the group it holds
+ * already ({@link GroupTake#heldUntil}), so that they all run out together (ADR 0013 part 3).
  */
 final class GroupRule {
 
@@ -31,8 +34,12 @@ final class GroupRule {
      * @param head      its earliest unacked offset
      * @param available the offsets the receive may take, in order (a prefix of the group's unacked ones, after those it holds)
      * @param heldByUs  whether the receive already holds the group's head
+     * @param heldUntil when the earliest-running-out lease the receive holds in the group runs out
+     *                  ({@link Long#MAX_VALUE} when it holds none): what it takes of the group is
+     *                  leased no longer, or another receive could get the earlier message while
+     *                  this one still held a later one
      */
-    record GroupTake(String group, long head, List<Long> available, boolean heldByUs) {
+    record GroupTake(String group, long head, List<Long> available, boolean heldByUs, long heldUntil) {
     }
 
     /**
@@ -46,6 +53,7 @@ final class GroupRule {
         Map<String, List<Long>> available = new LinkedHashMap<>();
         Map<String, Boolean> blocked = new java.util.HashMap<>();
         Map<String, Boolean> held = new java.util.HashMap<>();
+        Map<String, Long> heldUntil = new java.util.HashMap<>();
         for (ClaimedRange r : ranges) {
             for (int i = 0; i < r.slots().size(); i++) {
                 Slot s = r.slots().get(i);
@@ -56,6 +64,7 @@ final class GroupRule {
                 if (blocked.containsKey(group)) continue;
                 if (r.heldBy(offset, lease, now)) {
                     if (first) held.put(group, true);
+                    heldUntil.merge(group, s.due(), Math::min);
                     continue;
                 }
                 if (s.at(now) == Visibility.AVAILABLE) {
@@ -68,7 +77,10 @@ final class GroupRule {
         List<GroupTake> out = new ArrayList<>();
         for (var e : heads.entrySet()) {
             List<Long> a = available.get(e.getKey());
-            if (a != null) out.add(new GroupTake(e.getKey(), e.getValue()[0], a, held.containsKey(e.getKey())));
+            if (a != null) {
+                out.add(new GroupTake(e.getKey(), e.getValue()[0], a, held.containsKey(e.getKey()),
+                        heldUntil.getOrDefault(e.getKey(), Long.MAX_VALUE)));
+            }
         }
         return out;
     }

@@ -81,20 +81,21 @@ final class WindowLease {
         return held.isEmpty() ? -1 : held.getLast().offset();
     }
 
-    /** The messages this receive holds, in offset order, with their records where they were read. */
+    /**
+     * The messages this receive holds now, in offset order, with their records where they were
+     * read. A lease that ran out while the receive went on (a slow one) is not held: another
+     * receive may have the message already, so it is neither counted nor handed out, and the
+     * group rule sees it as visible again.
+     */
     private List<Held> heldHere() {
+        long now = clock.millis();
         List<Held> held = new ArrayList<>();
         for (ClaimedRange r : ranges) {
             for (long o = r.start(); o < r.end(); o++) {
-                if (heldHere(r, o)) held.add(new Held(r, o, records.get(o)));
+                if (r.heldBy(o, lease, now)) held.add(new Held(r, o, records.get(o)));
             }
         }
         return held;
-    }
-
-    private boolean heldHere(ClaimedRange r, long o) {
-        ClaimedRange.Slot s = r.slot(o);
-        return s.state() == ClaimedRange.SlotState.LEASED && r.deliveries().get(s.delivery()).lease().equals(lease);
     }
 
     /** Adds a claimed range, not stored yet, with its records (read by the claim): the next {@link #take} puts it. */
@@ -117,6 +118,7 @@ final class WindowLease {
             long now = clock.millis();
             int taken = taken();
             List<Long> chosen = new ArrayList<>();
+            Map<Long, Long> capOf = new HashMap<>(); // offset -> the group's hold it may not outlive
             boolean moved = false;
             for (GroupRule.GroupTake t : GroupRule.takes(ranges, now, lease)) {
                 if (skipped.contains(t.group()) || chosen.size() >= want - taken) continue;
@@ -125,7 +127,9 @@ final class WindowLease {
                     moved = true;
                     break;
                 }
-                chosen.addAll(t.available().subList(0, Math.min(t.available().size(), want - taken - chosen.size())));
+                List<Long> some = t.available().subList(0, Math.min(t.available().size(), want - taken - chosen.size()));
+                chosen.addAll(some);
+                if (t.heldUntil() != Long.MAX_VALUE) some.forEach(o -> capOf.put(o, t.heldUntil()));
             }
             if (moved) continue;
             List<Long> missing = read(chosen);
@@ -139,10 +143,28 @@ final class WindowLease {
             // how far this delivery can reach, for a nack's carry: what it takes, and if it is not full yet, what its claims may add
             long took = Math.max(chosen.stream().mapToLong(Long::longValue).max().orElse(-1), heldReach());
             long reach = taken + chosen.size() < want ? Math.max(took, window().frontier() + claimAllowance - 1) : took;
-            if (write(byRange(chosen), (r, offsets) -> r.leased(offsets, lease, leasedAt, leasedAt + visibilityMillis, reach))) {
+            if (write(byRange(chosen), (r, offsets) -> leased(r, offsets, leasedAt, reach, capOf))) {
                 return;
             }
         }
+    }
+
+    /**
+     * Leases {@code offsets} of {@code r} to this receive for the visibility, except that a
+     * message of a group this receive holds already is leased no longer than that hold
+     * ({@code capOf}): a receive that took a while (a lost race, slow reads) would otherwise hold
+     * a group's later message after its earlier one ran out, and another receive could then get
+     * the earlier one while this one still held the later: the group out to two consumers at once.
+     */
+    private ClaimedRange leased(ClaimedRange r, List<Long> offsets, long leasedAt, long reach, Map<Long, Long> capOf) {
+        Map<Long, List<Long>> byDue = new TreeMap<>();
+        for (long o : offsets) {
+            long due = Math.min(leasedAt + visibilityMillis, capOf.getOrDefault(o, Long.MAX_VALUE));
+            byDue.computeIfAbsent(due, d -> new ArrayList<>()).add(o);
+        }
+        ClaimedRange out = r;
+        for (var e : byDue.entrySet()) out = out.leased(e.getValue(), lease, leasedAt, e.getKey(), reach);
+        return out;
     }
 
     /** Records of these offsets (read from their segments once per receive); returns the offsets past retention. */

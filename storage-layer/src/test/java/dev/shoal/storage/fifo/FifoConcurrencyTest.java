@@ -174,13 +174,16 @@ class FifoConcurrencyTest {
                 }
             }
             if (!toNack.isEmpty()) {
+                // the hold ends when the nack starts, as an ack's does: its write can land (and, after a short
+                // backoff, another consumer receive the message) long before the nack call returns
                 long nackStart = System.currentTimeMillis();
-                shoal.nack(Q, SUB, toNack);
                 for (NackEntry n : toNack) {
-                    got.stream().filter(m -> m.receipt().equals(n.receipt())).findFirst().ifPresent(m ->
-                            logs.get(Integer.parseInt(m.bodyAsString().split(":")[0])).heldUntil = Math.min(nackStart,
-                                    logs.get(Integer.parseInt(m.bodyAsString().split(":")[0])).heldUntil));
+                    got.stream().filter(m -> m.receipt().equals(n.receipt())).findFirst().ifPresent(m -> {
+                        GroupLog log = logs.get(Integer.parseInt(m.bodyAsString().split(":")[0]));
+                        log.heldUntil = Math.min(nackStart, log.heldUntil);
+                    });
                 }
+                shoal.nack(Q, SUB, toNack);
             }
             if (!toAck.isEmpty()) {
                 long ackStart = System.currentTimeMillis();
