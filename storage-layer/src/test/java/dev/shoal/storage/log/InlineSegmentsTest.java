@@ -2,25 +2,30 @@ package dev.shoal.storage.log;
 
 import dev.shoal.storage.ShoalEngine;
 import dev.shoal.storage.api.Limits;
-import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.api.MaintenanceReport;
 import dev.shoal.storage.api.NewMessage;
 import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.api.ReceiveRequest;
 import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.catalog.QueueCatalog;
 import dev.shoal.storage.metering.Meter;
+import dev.shoal.storage.segment.SegmentEncoder;
+import dev.shoal.storage.segment.SegmentRecord;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.Faults;
 import dev.shoal.storage.testing.ManualClock;
 import dev.shoal.storage.testing.TestEngines;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -52,6 +57,32 @@ class InlineSegmentsTest {
 
         assertEquals(List.of("one", "two", "three"), got.stream().map(ReceivedMessage::bodyAsString).toList());
         assertEquals(0, aws.meter().snapshot().minus(beforeReceive).s3RequestCount(), "read from the log entry, not S3");
+    }
+
+    @Test
+    void aSegmentThatMayRideInlineIsCompressedHarderAndReadsBackTheSame(AwsFixture aws) {
+        ShoalEngine producer = TestEngines.engine(aws, clock);
+        producer.createQueue("q", QueueSettings.builder().partitions(1).build());
+        Random random = new Random(5);
+        String[] words = {"order", "customer", "amount", "currency", "status", "shipped", "pending", "sku", "quantity", "price"};
+        List<NewMessage> batch = new ArrayList<>();
+        List<SegmentRecord> records = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            StringBuilder json = new StringBuilder("{\"id\":" + i);
+            while (json.length() < 1000) json.append(",\"").append(words[random.nextInt(words.length)]).append("\":").append(random.nextInt(100_000));
+            byte[] body = (json + "}").getBytes(StandardCharsets.UTF_8);
+            batch.add(NewMessage.builder().body(body).build());
+            records.add(new SegmentRecord(clock.millis(), clock.millis(), null, null, Map.of(), body));
+        }
+
+        producer.produce("q", batch);
+
+        IndexEntry entry = producer.log().index().last(partitionKey(aws)).orElseThrow();
+        assertTrue(entry.isInline(), entry.toString());
+        int usual = new SegmentEncoder().encode(records).bytes().length;
+        assertTrue(entry.bytes() < usual * 0.95, "inline " + entry.bytes() + " bytes against " + usual + " at the usual level");
+        List<ReceivedMessage> got = TestEngines.builder(aws, clock).segmentCacheBytes(0).build().receive("q", SUB, ReceiveRequest.of(10));
+        for (int i = 0; i < 10; i++) assertArrayEquals(batch.get(i).body(), got.get(i).body(), "message " + i);
     }
 
     @Test
