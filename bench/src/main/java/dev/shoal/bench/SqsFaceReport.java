@@ -27,13 +27,14 @@ final class SqsFaceReport {
                 + "end is not sent. Receivers get " + Table.f(any.drainSeconds(), 0) + " s after the last send to get the rest.");
         out.println();
         Table t = new Table("target", "offered msg/s", "senders", "sent", "not sent", "accepted msg/s", "received", "received msg/s",
-                "send p50 / p99 ms", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "twice", "keeps up");
+                "send p50 / p99 ms", "delete p50 / p99 ms", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "twice", "keeps up");
         for (SqsLoad.Result r : results) {
             SqsLoad.Config c = r.config();
             double[] p = r.endToEnd().percentilesMillis(50, 99, 99.9, 100);
             t.row(r.target(), Table.n(Math.round(c.rate())), c.senders(), Table.n(r.sent()), Table.n(c.scheduled() - r.sent()),
                     Table.f(r.acceptedRate(), 1), Table.n(r.received()), Table.f(r.receivedRate(), 1),
                     Table.f(r.sendFromSchedule().percentileMillis(50), 1) + " / " + Table.f(r.sendFromSchedule().percentileMillis(99), 1),
+                    Table.f(r.deleteCall().percentileMillis(50), 1) + " / " + Table.f(r.deleteCall().percentileMillis(99), 1),
                     Table.f(p[0], 1), Table.f(p[1], 1), Table.f(p[2], 1), Table.f(p[3], 1), errors(r), Table.n(r.duplicates()),
                     r.keptUp() ? "yes" : "NO");
         }

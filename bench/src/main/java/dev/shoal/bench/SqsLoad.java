@@ -57,6 +57,7 @@ final class SqsLoad {
     /**
      * One run's figures.
      *
+     * @param deleteCall  each DeleteMessageBatch, from its request to its response
      * @param calls       requests by operation as SQS would count them ("ReceiveMessage" includes the empty ones,
      *                    also counted apart as "ReceiveMessage(empty)")
      * @param errors      failed calls by "Operation: error code or exception"
@@ -68,7 +69,7 @@ final class SqsLoad {
      */
     record Result(String target, Config config, long sent, long received, long duplicates, double firstSendSeconds, double sendSeconds,
                   double firstReceiveSeconds, double lastReceiveSeconds, Latencies endToEnd, Latencies sendFromSchedule, Latencies sendCall,
-                  Map<String, Long> calls, Map<String, Long> errors, long sqsBillableRequests, Meter.Usage usage) {
+                  Latencies deleteCall, Map<String, Long> calls, Map<String, Long> errors, long sqsBillableRequests, Meter.Usage usage) {
 
         /** Sends acknowledged per second, between the first acknowledgement and the last. */
         double acceptedRate() {
@@ -140,6 +141,7 @@ final class SqsLoad {
         private final Latencies endToEnd = new Latencies();
         private final Latencies sendFromSchedule = new Latencies();
         private final Latencies sendCall = new Latencies();
+        private final Latencies deleteCall = new Latencies();
         private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
         private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         private final AtomicBoolean receiving = new AtomicBoolean(true);
@@ -231,8 +233,10 @@ final class SqsLoad {
                     delivered(m.body(), now);
                     deletes.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(deletes.size())).receiptHandle(m.receiptHandle()).build());
                 }
+                long deleteStart = System.nanoTime();
                 try {
                     DeleteMessageBatchResponse d = sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(deletes));
+                    deleteCall.add(System.nanoTime() - deleteStart);
                     d.failed().forEach(f -> errors.computeIfAbsent("DeleteMessageBatch entry: " + f.code(), k -> new LongAdder()).increment());
                 } catch (RuntimeException e) {
                     error("DeleteMessageBatch", e);
@@ -272,7 +276,7 @@ final class SqsLoad {
 
         Result result(String target, Meter.Usage usage) {
             return new Result(target, config, sent.sum(), received.sum(), duplicates.sum(), firstSendAck.get() / 1e9, lastSendAck.get() / 1e9,
-                    firstReceive.get() / 1e9, lastReceive.get() / 1e9, endToEnd, sendFromSchedule, sendCall, snapshot(calls), snapshot(errors), billable.sum(), usage);
+                    firstReceive.get() / 1e9, lastReceive.get() / 1e9, endToEnd, sendFromSchedule, sendCall, deleteCall, snapshot(calls), snapshot(errors), billable.sum(), usage);
         }
 
         private static Map<String, Long> snapshot(Map<String, LongAdder> counts) {

@@ -101,7 +101,7 @@ public final class ShoalEngine implements QueueService {
         Deliveries deliveries = new Deliveries(segments, receipts);
         DeadLetterMover deadLetters = new DeadLetterMover(catalog, log, chunks, deliveries, b.tables);
         this.maintenance = new Maintenance(chunks, b.clock);
-        ChunkMemory memory = new ChunkMemory(); // what the receiver writes, the acknowledger acks without a read
+        ChunkMemory memory = new ChunkMemory(b.clock); // what the receiver writes, the acknowledger acks without a read
         this.standard = new StandardConsumption(new Receiver(chunks, memory, index, deliveries, deadLetters, b.clock, b.sleeper, signals,
                 sub -> latestOrSame(sub)), new Acknowledger(chunks, memory, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance, b.clock, b.sleeper);
         this.positions = new Positions(chunks, log, b.sleeper);

@@ -48,11 +48,14 @@ public final class Acknowledger {
      * so that no claim takes the deleted chunk's start for the frontier (ADR 0018).
      */
     static final Duration FINISHED_CHUNK_TTL = Duration.ofHours(1);
+    /** How often an ack waiting for a newer chunk looks whether one came. */
+    static final Duration NEWER_CHUNK_POLL = Duration.ofMillis(5);
 
     private final ChunkTable chunks;
     private final ChunkMemory memory;
     private final ReceiptCodec receipts;
     private final Clock clock;
+    private final Sleeper sleeper;
     private final LostRaces races;
 
     /** @param memory shared with this process's {@link Receiver}: the chunks it claimed are acked without a read */
@@ -61,6 +64,7 @@ public final class Acknowledger {
         this.memory = memory;
         this.receipts = receipts;
         this.clock = clock;
+        this.sleeper = sleeper;
         this.races = new LostRaces(sleeper);
     }
 
@@ -159,7 +163,7 @@ public final class Acknowledger {
             List<String> retry = new ArrayList<>();
             boolean raced = false;
             for (var e : byChunk.entrySet()) {
-                Outcome outcome = applyToChunk(stateKey, found.get(e.getKey()), e.getValue(), decoded, operations, results);
+                Outcome outcome = applyToChunk(sub, stateKey, found.get(e.getKey()), e.getValue(), decoded, operations, results);
                 retry.addAll(outcome.left());
                 raced |= outcome.lostRace();
             }
@@ -204,7 +208,7 @@ public final class Acknowledger {
     }
 
     /** Applies the entries to one chunk, or as many as one transaction can take (the rest are left for the next round). */
-    private Outcome applyToChunk(String stateKey, Chunk chunk, List<String> handles, Map<String, Receipt> decoded,
+    private Outcome applyToChunk(SubscriptionRef sub, String stateKey, Chunk chunk, List<String> handles, Map<String, Receipt> decoded,
                                  Function<String, Operation> operations, Map<String, ReceiptResult> results) {
         long now = clock.millis();
         BitSet acked = (BitSet) chunk.acked().clone();
@@ -245,7 +249,7 @@ public final class Acknowledger {
             return Outcome.DONE;
         }
         List<Chunk> pieces = fits.isEmpty() ? List.of(updated) : Splitter.split(updated, fits);
-        if (pieces.size() == 1 && updated.done() && memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
+        if (pieces.size() == 1 && updated.done() && newerKnownSoon(sub, stateKey, chunk)) {
             // below the newest chunk, which holds the frontier: the table's TTL deletes it, not maintenance
             pieces = List.of(updated.expiringAt(now / 1000 + FINISHED_CHUNK_TTL.toSeconds()));
         }
@@ -258,6 +262,31 @@ public final class Acknowledger {
         pieces.forEach(piece -> memory.wrote(stateKey, piece.versionAfter(chunk)));
         applied.forEach(h -> results.put(h, ReceiptResult.ok(h)));
         return new Outcome(left, false);
+    }
+
+    /**
+     * Whether a chunk that starts after this one is known, or becomes known while the ack waits
+     * for it: at most the queue's batching window, and only when the newest chunk has been moving
+     * on at a pace that brings the next one within it (a busy partition). A chunk finished below
+     * the newest is left to the TTL; the newest costs maintenance a delete later (ADR 0018).
+     */
+    private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, Chunk chunk) {
+        if (memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
+            return true;
+        }
+        long window = sub.queue().settings().batchWindow().toMillis();
+        long dueIn = memory.nextNewerIn(stateKey, chunk.gen());
+        if (dueIn > window) {
+            return false;
+        }
+        long wait = Math.min(window, 2 * Math.max(dueIn, NEWER_CHUNK_POLL.toMillis()));
+        for (long waited = 0; waited < wait; waited += NEWER_CHUNK_POLL.toMillis()) {
+            sleeper.sleep(NEWER_CHUNK_POLL);
+            if (memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

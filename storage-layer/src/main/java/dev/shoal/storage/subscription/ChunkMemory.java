@@ -1,5 +1,6 @@
 package dev.shoal.storage.subscription;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,6 +30,11 @@ public final class ChunkMemory {
     static final int MAX_CHUNKS_PER_PARTITION = 1_000;
 
     private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public ChunkMemory(Clock clock) {
+        this.clock = clock;
+    }
 
     /** What is known of one subscription-partition in one generation. */
     private static final class Partition {
@@ -37,16 +43,28 @@ public final class ChunkMemory {
         final AtomicInteger size = new AtomicInteger();
         long newestStart = -1;
         long newestEnd = -1;
+        /** When the newest chunk last moved on, and a slow mean of the time between such moves. */
+        long movedAt = -1;
+        long meanGapMillis = -1;
 
         Partition(long gen) {
             this.gen = gen;
         }
 
-        synchronized void seen(long start, long end) {
+        synchronized void seen(long start, long end, long nowMillis) {
             if (start > newestStart) {
                 newestStart = start;
                 newestEnd = end;
+                if (movedAt >= 0) {
+                    long gap = Math.max(0, nowMillis - movedAt);
+                    meanGapMillis = meanGapMillis < 0 ? gap : (meanGapMillis * 7 + gap) / 8;
+                }
+                movedAt = nowMillis;
             }
+        }
+
+        synchronized long nextMoveIn(long nowMillis) {
+            return movedAt < 0 || meanGapMillis < 0 ? Long.MAX_VALUE : movedAt + meanGapMillis - nowMillis;
         }
 
         synchronized long newestStart() {
@@ -64,7 +82,7 @@ public final class ChunkMemory {
         if (p == null) {
             return;
         }
-        p.seen(stored.start(), stored.end());
+        p.seen(stored.start(), stored.end(), clock.millis());
         if (stored.done()) {
             forget(p, stored.start());
             return;
@@ -77,7 +95,7 @@ public final class ChunkMemory {
     /** A chunk starting at {@code start} and ending at {@code end} exists in the generation (a strong read found it). */
     void seen(String stateKey, long gen, long start, long end) {
         Partition p = partition(stateKey, gen);
-        if (p != null) p.seen(start, end);
+        if (p != null) p.seen(start, end, clock.millis());
     }
 
     /** Drops the remembered copy of this chunk: it was deleted, or changed by somebody else. */
@@ -100,6 +118,15 @@ public final class ChunkMemory {
     boolean newerThan(String stateKey, long gen, long start) {
         Partition p = partitions.get(stateKey);
         return p != null && p.gen == gen && p.newestStart() > start;
+    }
+
+    /**
+     * When a chunk newer than the newest known is due, at the pace the newest has been moving on
+     * (milliseconds from now, negative when overdue; {@link Long#MAX_VALUE} when unknown).
+     */
+    long nextNewerIn(String stateKey, long gen) {
+        Partition p = partitions.get(stateKey);
+        return p == null || p.gen != gen ? Long.MAX_VALUE : p.nextMoveIn(clock.millis());
     }
 
     /** The end of the newest chunk of the generation this process has seen. */

@@ -1,8 +1,10 @@
 package dev.shoal.storage.subscription;
 
 import dev.shoal.storage.log.IndexEntry;
+import dev.shoal.storage.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChunkMemoryTest {
 
     private static final String KEY = "q#default#0";
+    private final ManualClock clock = new ManualClock();
     private static final IndexEntry SEGMENT = new IndexEntry("q#0", 0, 100_000, "segments/q/0/a.seg", 1000, 64,
             Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, Instant.EPOCH);
 
@@ -22,7 +25,7 @@ class ChunkMemoryTest {
 
     @Test
     void aChunkIsNewerThanAnotherOnlyOnceOneStartingAfterItWasWrittenOrSeen() {
-        ChunkMemory memory = new ChunkMemory();
+        ChunkMemory memory = new ChunkMemory(clock);
         memory.wrote(KEY, chunk(0, 0, 10));
         assertFalse(memory.newerThan(KEY, 0, 0), "the newest chunk known has nothing newer");
 
@@ -33,8 +36,24 @@ class ChunkMemoryTest {
     }
 
     @Test
+    void theNextNewerChunkIsExpectedAtThePaceTheNewestMovedOn() {
+        ChunkMemory memory = new ChunkMemory(clock);
+        assertEquals(Long.MAX_VALUE, memory.nextNewerIn(KEY, 0), "nothing known");
+        memory.wrote(KEY, chunk(0, 0, 10));
+        assertEquals(Long.MAX_VALUE, memory.nextNewerIn(KEY, 0), "no pace from one chunk");
+        for (int i = 1; i <= 4; i++) {
+            clock.advance(Duration.ofMillis(30));
+            memory.wrote(KEY, chunk(0, i * 10L, i * 10L + 10));
+        }
+        assertEquals(30, memory.nextNewerIn(KEY, 0));
+        memory.wrote(KEY, chunk(0, 10, 20).withEverythingAcked()); // an older chunk written again does not move the newest
+        clock.advance(Duration.ofMillis(50));
+        assertEquals(-20, memory.nextNewerIn(KEY, 0), "overdue");
+    }
+
+    @Test
     void aNewGenerationStartsAfreshAndAnOlderOneIsIgnored() {
-        ChunkMemory memory = new ChunkMemory();
+        ChunkMemory memory = new ChunkMemory(clock);
         memory.wrote(KEY, chunk(0, 0, 10));
         memory.wrote(KEY, chunk(0, 10, 20));
         memory.wrote(KEY, chunk(1, 50, 60));
@@ -48,7 +67,7 @@ class ChunkMemoryTest {
 
     @Test
     void itRemembersABoundedNumberOfChunksAndForgetsTheOldestAndTheDone() {
-        ChunkMemory memory = new ChunkMemory();
+        ChunkMemory memory = new ChunkMemory(clock);
         int n = ChunkMemory.MAX_CHUNKS_PER_PARTITION + 1;
         for (int i = 0; i < n; i++) memory.wrote(KEY, chunk(0, i * 10L, i * 10L + 10));
 

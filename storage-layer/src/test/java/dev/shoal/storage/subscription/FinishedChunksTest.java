@@ -26,9 +26,11 @@ import java.time.Duration;
 import java.util.List;
 import dev.shoal.storage.api.VisibilityChange;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -102,6 +104,49 @@ class FinishedChunksTest {
         new ChunkTable(aws.dynamo(), aws.tables()).deleteDone(stateKey, List.of(chunks.get(0)));
         assertEquals(List.of(), receive(engine, 10));
         assertEquals(List.of(), receive(TestEngines.engine(aws, clock), 10), "nothing acked comes back, in any process");
+    }
+
+    @Test
+    void anAckOfTheNewestChunkOfABusyPartitionWaitsForTheNextClaimAndLeavesTheChunkToExpire(AwsFixture aws) {
+        AtomicBoolean claimDuringTheWait = new AtomicBoolean();
+        ShoalEngine[] engine = new ShoalEngine[1];
+        engine[0] = TestEngines.builder(aws, clock).sleeper(d -> {
+            if (claimDuringTheWait.compareAndSet(true, false)) receive(engine[0], 5); // another receiver claims meanwhile
+            clock.advance(d);
+        }).build();
+        engine[0].createQueue("q", QueueSettings.builder().build()); // batching window 100 ms
+        produce(engine[0], 0, 20);
+        List<ReceivedMessage> newest = List.of();
+        for (int i = 0; i < 3; i++) { // a claim every 30 ms
+            if (i > 0) clock.advance(Duration.ofMillis(30));
+            newest = receive(engine[0], 5);
+        }
+
+        claimDuringTheWait.set(true);
+        allSucceeded(engine[0].ack("q", SUB, receipts(newest)));
+
+        assertFalse(claimDuringTheWait.get(), "the ack waited");
+        Chunk acked = stored(aws, stateKey(newest.getFirst())).get(2);
+        assertEquals(10, acked.start());
+        assertTrue(acked.done() && acked.expiresAt() > 0, "below the newest once the next claim came: " + acked);
+    }
+
+    @Test
+    void anAckOfTheNewestChunkOfAQuietPartitionDoesNotWait(AwsFixture aws) {
+        AtomicInteger sleeps = new AtomicInteger();
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(d -> {
+            sleeps.incrementAndGet();
+            clock.advance(d);
+        }).build();
+        engine.createQueue("q", QueueSettings.builder().build());
+        produce(engine, 0, 10);
+        List<ReceivedMessage> got = receive(engine, 10);
+        int before = sleeps.get();
+
+        allSucceeded(engine.ack("q", SUB, receipts(got)));
+
+        assertEquals(before, sleeps.get(), "no pace to wait for");
+        assertEquals(0, stored(aws, stateKey(got.getFirst())).getFirst().expiresAt(), "the newest: maintenance deletes it later");
     }
 
     @Test

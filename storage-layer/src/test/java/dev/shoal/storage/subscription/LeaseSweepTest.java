@@ -67,7 +67,7 @@ class LeaseSweepTest {
     @Test
     void aSweepIndexesLeasesPastTheirGraceAndStopsAtTheFirstWithinIt(AwsFixture aws) {
         ChunkTable chunks = new ChunkTable(aws.dynamo(), aws.tables());
-        LeaseSweep sweep = new LeaseSweep(chunks, new ChunkMemory(), clock);
+        LeaseSweep sweep = new LeaseSweep(chunks, new ChunkMemory(clock), clock);
         claim(chunks, 0, 10, LONG_LEASE);
         Chunk acked = claim(chunks, 10, 20, LONG_LEASE);
         assertTrue(chunks.replace(STATE_KEY, acked, List.of(acked.withEverythingAcked()), clock.millis()).landed());
@@ -87,7 +87,7 @@ class LeaseSweepTest {
     @Test
     void aSweepMarksThePartitionOnceAndLaterSweepsStartFromTheMark(AwsFixture aws) {
         ChunkTable chunks = new ChunkTable(aws.dynamo(), aws.tables());
-        LeaseSweep sweep = new LeaseSweep(chunks, new ChunkMemory(), clock);
+        LeaseSweep sweep = new LeaseSweep(chunks, new ChunkMemory(clock), clock);
         claim(chunks, 0, 10, LONG_LEASE);
         clock.advance(Duration.ofMillis(LeaseSweep.GRACE_MILLIS + 1));
         sweep.sweep(STATE_KEY, head(chunks));
@@ -106,7 +106,7 @@ class LeaseSweepTest {
     @Test
     void oneProcessSweepsAPartitionAtMostOncePerInterval(AwsFixture aws) {
         ChunkTable chunks = new ChunkTable(aws.dynamo(), aws.tables());
-        LeaseSweep sweep = new LeaseSweep(chunks, new ChunkMemory(), clock);
+        LeaseSweep sweep = new LeaseSweep(chunks, new ChunkMemory(clock), clock);
         claim(chunks, 0, 10, LONG_LEASE);
         clock.advance(Duration.ofMillis(LeaseSweep.GRACE_MILLIS - 100));
         sweep.sweep(STATE_KEY, head(chunks)); // within its grace: nothing indexed, but this was the turn
@@ -126,7 +126,7 @@ class LeaseSweepTest {
         claim(chunks, 0, 10, LONG_LEASE);
         clock.advance(Duration.ofMillis(LONG_LEASE + 1)); // the process that claimed it never swept: it died
 
-        LeaseSweep newProcess = new LeaseSweep(chunks, new ChunkMemory(), clock);
+        LeaseSweep newProcess = new LeaseSweep(chunks, new ChunkMemory(clock), clock);
 
         assertEquals(List.of(0L), newProcess.sweep(STATE_KEY, head(chunks)));
         assertEquals(List.of(0L), dueAt(chunks, clock.millis()));
@@ -144,7 +144,7 @@ class LeaseSweepTest {
         assertFalse(chunks.putInIndex(STATE_KEY, claimed).landed(), "a stale read cannot index it");
         assertFalse(chunks.get(STATE_KEY, 0, 0).orElseThrow().indexed());
 
-        new LeaseSweep(chunks, new ChunkMemory(), clock).sweep(STATE_KEY, head(chunks));
+        new LeaseSweep(chunks, new ChunkMemory(clock), clock).sweep(STATE_KEY, head(chunks));
         Chunk now = chunks.get(STATE_KEY, 0, 0).orElseThrow();
         assertTrue(now.indexed(), "a sweep from a fresh read indexes it");
         assertEquals(partlyAcked.acked(), now.acked(), "and keeps the ack");
@@ -158,7 +158,7 @@ class LeaseSweepTest {
         ChunkTable.Head before = head(chunks);
         assertTrue(chunks.moveCursor(STATE_KEY, before.cursor(), new Cursor(1, 50, 50)).landed());
 
-        new LeaseSweep(chunks, new ChunkMemory(), clock).sweep(STATE_KEY, before); // a sweep that read the old generation
+        new LeaseSweep(chunks, new ChunkMemory(clock), clock).sweep(STATE_KEY, before); // a sweep that read the old generation
 
         Cursor after = head(chunks).cursor();
         assertEquals(new Cursor(1, 50, 50), after, "the new generation's cursor is untouched");
