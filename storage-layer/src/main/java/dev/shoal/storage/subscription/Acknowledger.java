@@ -48,6 +48,11 @@ public final class Acknowledger {
      * so that no claim takes the deleted chunk's start for the frontier (ADR 0018).
      */
     static final Duration FINISHED_CHUNK_TTL = Duration.ofHours(1);
+    /**
+     * The longest an ack waits for a newer chunk, whatever the batching window: a consumer that
+     * deletes before it receives again is slowed by as much (ADR 0018).
+     */
+    static final Duration MAX_WAIT_FOR_NEWER = Duration.ofMillis(50);
     /** How often an ack waiting for a newer chunk looks whether one came. */
     static final Duration NEWER_CHUNK_POLL = Duration.ofMillis(5);
 
@@ -266,15 +271,16 @@ public final class Acknowledger {
 
     /**
      * Whether a chunk that starts after this one is known, or becomes known while the ack waits
-     * for it: at most the queue's batching window, and only when the newest chunk has been moving
-     * on at a pace that brings the next one within it (a busy partition). A chunk finished below
+     * for it: at most the queue's batching window or {@link #MAX_WAIT_FOR_NEWER}, and only when the
+     * newest chunk has been moving on at a pace that brings the next one within that (a busy
+     * partition). A chunk finished below
      * the newest is left to the TTL; the newest costs maintenance a delete later (ADR 0018).
      */
     private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, Chunk chunk) {
         if (memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
             return true;
         }
-        long window = sub.queue().settings().batchWindow().toMillis();
+        long window = Math.min(sub.queue().settings().batchWindow().toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
         long dueIn = memory.nextNewerIn(stateKey, chunk.gen());
         if (dueIn > window) {
             return false;
