@@ -85,10 +85,11 @@ final class WindowLease {
      * The messages this receive holds now, in offset order, with their records where they were
      * read. A lease that ran out while the receive went on (a slow one) is not held: another
      * receive may have the message already, so it is neither counted nor handed out, and the
-     * group rule sees it as visible again.
+     * group rule sees it as visible again. A receive with a visibility timeout of 0 holds what it
+     * leased although the lease is over at once: SQS hands those messages out, visible again.
      */
     private List<Held> heldHere() {
-        long now = clock.millis();
+        long now = visibilityMillis == 0 ? Long.MIN_VALUE : clock.millis();
         List<Held> held = new ArrayList<>();
         for (ClaimedRange r : ranges) {
             for (long o = r.start(); o < r.end(); o++) {
