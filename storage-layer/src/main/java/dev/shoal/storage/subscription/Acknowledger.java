@@ -273,19 +273,19 @@ public final class Acknowledger {
      * Whether a chunk that starts after this one is known, or becomes known while the ack waits
      * for it: at most the queue's batching window or {@link #MAX_WAIT_FOR_NEWER}, and only when the
      * newest chunk has been moving on at a pace that brings the next one within that (a busy
-     * partition). A chunk finished below
-     * the newest is left to the TTL; the newest costs maintenance a delete later (ADR 0018).
+     * partition). A chunk finished below the newest is left to the TTL; the newest costs
+     * maintenance a delete later (ADR 0018).
      */
     private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, Chunk chunk) {
         if (memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
             return true;
         }
-        long window = Math.min(sub.queue().settings().batchWindow().toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
+        long bound = Math.min(sub.queue().settings().batchWindow().toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
         long dueIn = memory.nextNewerIn(stateKey, chunk.gen());
-        if (dueIn > window) {
+        if (dueIn > bound) {
             return false;
         }
-        long wait = Math.min(window, 2 * Math.max(dueIn, NEWER_CHUNK_POLL.toMillis()));
+        long wait = Math.min(bound, 2 * Math.max(dueIn, NEWER_CHUNK_POLL.toMillis()));
         for (long waited = 0; waited < wait; waited += NEWER_CHUNK_POLL.toMillis()) {
             sleeper.sleep(NEWER_CHUNK_POLL);
             if (memory.newerThan(stateKey, chunk.gen(), chunk.start())) {

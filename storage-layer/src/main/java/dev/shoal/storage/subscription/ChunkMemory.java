@@ -1,5 +1,7 @@
 package dev.shoal.storage.subscription;
 
+import dev.shoal.storage.batching.ArrivalGaps;
+
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -16,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>an ack writes on a chunk as this process last wrote it, without reading it first. The
  *       write is conditional on the remembered version, so a chunk somebody changed since loses
  *       the race and is read again;</li>
- *   <li>an ack that finishes a chunk deletes it, instead of marking it done for maintenance to
+ *   <li>an ack that finishes a chunk leaves it to the table's TTL, instead of to maintenance's
  *       delete, when a chunk that starts after it is known to exist. The frontier rests on the
- *       newest chunk, and no write deletes a chunk without knowing a newer one, so the newest is
- *       never deleted before the floor passes it.</li>
+ *       newest chunk, and no chunk gets a TTL without a newer one known, so the newest never
+ *       expires; maintenance deletes it once the floor has passed it.</li>
  * </ul>
  * A cache: it forgets the oldest chunks past {@link #MAX_CHUNKS_PER_PARTITION}, and whatever
  * it has forgotten is read from the table.
@@ -36,6 +38,9 @@ public final class ChunkMemory {
         this.clock = clock;
     }
 
+    /** Weight of the newest gap in the pace at which the newest chunk moves on: about the last eight count. */
+    private static final double PACE_WEIGHT = 1.0 / 8;
+
     /** What is known of one subscription-partition in one generation. */
     private static final class Partition {
         final long gen;
@@ -44,8 +49,9 @@ public final class ChunkMemory {
         long newestStart = -1;
         long newestEnd = -1;
         /** When the newest chunk last moved on, and a slow mean of the time between such moves. */
+        final ArrivalGaps moves = new ArrivalGaps(PACE_WEIGHT);
         long movedAt = -1;
-        long meanGapMillis = -1;
+        double meanGapMillis = Double.MAX_VALUE;
 
         Partition(long gen) {
             this.gen = gen;
@@ -55,16 +61,13 @@ public final class ChunkMemory {
             if (start > newestStart) {
                 newestStart = start;
                 newestEnd = end;
-                if (movedAt >= 0) {
-                    long gap = Math.max(0, nowMillis - movedAt);
-                    meanGapMillis = meanGapMillis < 0 ? gap : (meanGapMillis * 7 + gap) / 8;
-                }
+                meanGapMillis = moves.arrive(nowMillis);
                 movedAt = nowMillis;
             }
         }
 
         synchronized long nextMoveIn(long nowMillis) {
-            return movedAt < 0 || meanGapMillis < 0 ? Long.MAX_VALUE : movedAt + meanGapMillis - nowMillis;
+            return meanGapMillis == Double.MAX_VALUE ? Long.MAX_VALUE : movedAt + (long) meanGapMillis - nowMillis;
         }
 
         synchronized long newestStart() {
@@ -96,6 +99,16 @@ public final class ChunkMemory {
     void seen(String stateKey, long gen, long start, long end) {
         Partition p = partition(stateKey, gen);
         if (p != null) p.seen(start, end, clock.millis());
+    }
+
+    /** The newest chunk a head read found exists, and may be newer than any this process knew. */
+    void sawHead(String stateKey, ChunkTable.Head head) {
+        head.newest().ifPresent(c -> seen(stateKey, c.gen(), c.start(), c.end()));
+    }
+
+    /** The frontier as far as {@code head} and this process know: its own newest claim, or a head read since, may be further. */
+    long frontier(String stateKey, ChunkTable.Head head) {
+        return Math.max(head.frontier(), newestEnd(stateKey, head.cursor().gen()).orElse(0));
     }
 
     /** Drops the remembered copy of this chunk: it was deleted, or changed by somebody else. */

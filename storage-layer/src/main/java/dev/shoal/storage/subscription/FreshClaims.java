@@ -142,8 +142,7 @@ final class FreshClaims {
         String logKey = sub.queue().partitionKey(partition);
         ChunkTable.Head head = want.head();
         long gen = head.cursor().gen();
-        // this process's newest claim, or a head read since, may be fresher than the head read before it
-        long frontier = Math.max(head.frontier(), memory.newestEnd(stateKey, gen).orElse(0));
+        long frontier = memory.frontier(stateKey, head);
         long frontierAt = want.headAt();
         List<ReceivedMessage> out = new ArrayList<>();
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS && count > 0; attempt++) {
@@ -171,9 +170,9 @@ final class FreshClaims {
             if (claimAt - frontierAt > MAX_HEAD_AGE_MILLIS || !chunks.claim(stateKey, pieces, now).landed()) {
                 // known for too long, or another receiver won: read where the frontier is now
                 ChunkTable.Head fresh = chunks.head(stateKey, sub.startOffset(partition));
-                fresh.newest().ifPresent(c -> memory.seen(stateKey, c.gen(), c.start(), c.end()));
+                memory.sawHead(stateKey, fresh);
                 gen = fresh.cursor().gen();
-                frontier = Math.max(fresh.frontier(), memory.newestEnd(stateKey, gen).orElse(0));
+                frontier = memory.frontier(stateKey, fresh);
                 frontierAt = claimAt;
                 continue;
             }

@@ -30,7 +30,7 @@ final class SharedStateReads {
         this.heads = new Coalescer<>(asks -> {
             HeadAsk first = asks.getFirst();
             ChunkTable.Head head = chunks.head(first.stateKey(), first.defaultStart());
-            head.newest().ifPresent(c -> memory.seen(first.stateKey(), c.gen(), c.start(), c.end()));
+            memory.sawHead(first.stateKey(), head);
             return asks.stream().map(a -> Outcome.of(head)).toList();
         }, a -> 1L, Long.MAX_VALUE, Coalescer.Linger.none());
         this.dues = new Coalescer<>(asks -> {
