@@ -106,10 +106,10 @@ public final class ShoalEngine implements QueueService {
                 sub -> latestOrSame(sub)), new Acknowledger(chunks, memory, receipts, b.clock, b.sleeper), new StateReader(chunks, index, b.clock), maintenance, b.clock, b.sleeper);
         this.positions = new Positions(chunks, log, b.sleeper);
         this.redriver = new Redriver(this, b.clock, b.sleeper);
-        RangeTable ranges = new RangeTable(b.dynamo, b.tables, chunks);
+        RangeTable ranges = new RangeTable(b.dynamo, b.tables, chunks, b.clock);
         this.fifo = new FifoConsumption(new FifoReceiver(ranges, index, segments, deliveries, deadLetters,
                 new ReceiveAttempts(b.dynamo, b.tables, receipts, b.clock), b.clock, b.sleeper, signals),
-                new FifoAcknowledger(ranges, receipts, b.clock), new FifoState(ranges, chunks, index, b.clock));
+                new FifoAcknowledger(ranges, receipts, b.clock, b.sleeper), new FifoState(ranges, chunks, index, b.clock));
         this.janitor = new JanitorPass(catalog, this::consumption, new Retention(index, segments.objects(), new LogCheckpoints(b.dynamo, b.tables)), maintenance);
     }
 

@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param slots      one per offset of the range, in offset order
  * @param deliveries the receives that leased some slot of the range (a slot names its latest)
  * @param doneAt     epoch millis when the last slot was acked or dropped; 0 while any is live
+ * @param expiresAt  epoch seconds when the table's TTL may delete a done range, 0 for never: only a
+ *                   range known not to be the newest gets one (ADR 0019)
  * @param version    optimistic version; every write is conditional on it; -1: not stored yet
  */
 record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots, List<Delivery> deliveries,
-                    long doneAt, long version) {
+                    long doneAt, long expiresAt, long version) {
 
     /** Where one offset stands (as stored; {@link Slot#at} adds the clock). */
     enum SlotState {
@@ -105,7 +107,7 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
                 return groups.size() - 1;
             })));
         }
-        return new ClaimedRange(gen, start, groups, slots, List.of(), 0, -1);
+        return new ClaimedRange(gen, start, groups, slots, List.of(), 0, 0, -1);
     }
 
     long end() {
@@ -228,7 +230,13 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
 
     /** This range after a successful write of it as version {@code v}. */
     ClaimedRange storedAs(long v) {
-        return new ClaimedRange(gen, start, groups, slots, deliveries, doneAt, v);
+        return new ClaimedRange(gen, start, groups, slots, deliveries, doneAt, expiresAt, v);
+    }
+
+    /** This done range, left to the table's TTL from {@code epochSeconds} on. */
+    ClaimedRange expiringAt(long epochSeconds) {
+        if (!done()) throw new IllegalStateException("range " + start + " has live offsets: only a done range may expire");
+        return new ClaimedRange(gen, start, groups, slots, deliveries, doneAt, epochSeconds, version);
     }
 
     /** The LEASED offsets from {@code from} on of one group and one delivery, backing off until {@code newDue}. */
@@ -256,11 +264,11 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
         s.set(index(offset), slot);
         ClaimedRange r = with(s, deliveries, 0);
         // a done range has no live offset, so no group: it keeps only what refuses a superseded receipt
-        return r.done() ? new ClaimedRange(gen, start, List.of(), s, deliveries, doneAt == 0 ? now : doneAt, version) : r;
+        return r.done() ? new ClaimedRange(gen, start, List.of(), s, deliveries, doneAt == 0 ? now : doneAt, expiresAt, version) : r;
     }
 
     private ClaimedRange with(List<Slot> s, List<Delivery> d, long done) {
-        return new ClaimedRange(gen, start, groups, s, d, done, version);
+        return new ClaimedRange(gen, start, groups, s, d, done, expiresAt, version);
     }
 
     private int index(long offset) {

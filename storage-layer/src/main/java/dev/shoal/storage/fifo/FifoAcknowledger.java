@@ -8,6 +8,7 @@ import dev.shoal.storage.api.NackEntry;
 import dev.shoal.storage.api.ReceiptResult;
 import dev.shoal.storage.api.RetryableException;
 import dev.shoal.storage.api.ShoalException;
+import dev.shoal.storage.api.Sleeper;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.subscription.Receipt;
 import dev.shoal.storage.subscription.ReceiptCodec;
@@ -38,6 +39,9 @@ import java.util.Set;
 public final class FifoAcknowledger {
 
     static final int MAX_ATTEMPTS = 8;
+    /** An ack that finishes the newest range waits no longer than this for a newer one (ADR 0019). */
+    static final Duration MAX_WAIT_FOR_NEWER = Duration.ofMillis(50);
+    static final Duration NEWER_RANGE_POLL = Duration.ofMillis(5);
 
     /** What an entry does to its message's range, given the slot; throws to fail that entry alone. */
     @FunctionalInterface
@@ -52,11 +56,13 @@ public final class FifoAcknowledger {
     private final RangeTable ranges;
     private final ReceiptCodec receipts;
     private final Clock clock;
+    private final Sleeper sleeper;
 
-    public FifoAcknowledger(RangeTable ranges, ReceiptCodec receipts, Clock clock) {
+    public FifoAcknowledger(RangeTable ranges, ReceiptCodec receipts, Clock clock, Sleeper sleeper) {
         this.ranges = ranges;
         this.receipts = receipts;
         this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     public List<ReceiptResult> ack(SubscriptionRef sub, List<String> handles) {
@@ -125,7 +131,7 @@ public final class FifoAcknowledger {
                 int j = i + 1;
                 while (j < sorted.size() && range.isPresent() && range.get().contains(sorted.get(j).getValue().offset())) j++;
                 List<Map.Entry<String, Receipt>> slice = ack ? afterFailures(sorted.subList(i, j), notAcked, results) : sorted.subList(i, j);
-                if (!slice.isEmpty()) applyToRange(stateKey, range, remembered.isPresent(), slice, changes, ack, results);
+                if (!slice.isEmpty()) applyToRange(sub, stateKey, range, remembered.isPresent(), slice, changes, ack, results);
                 if (ack) {
                     for (var e : slice) if (!results.get(e.getKey()).succeeded()) notAcked.add(e.getValue().group());
                 }
@@ -167,7 +173,7 @@ public final class FifoAcknowledger {
      * and the write (on its version) lands. Any entry it would refuse, or find acked, is decided
      * again on the range as read.
      */
-    private void applyToRange(String stateKey, Optional<ClaimedRange> read, boolean remembered, List<Map.Entry<String, Receipt>> entries,
+    private void applyToRange(SubscriptionRef sub, String stateKey, Optional<ClaimedRange> read, boolean remembered, List<Map.Entry<String, Receipt>> entries,
                               Map<String, Change> changes, boolean ack, Map<String, ReceiptResult> results) {
         ClaimedRange range = read.orElse(null);
         boolean current = !remembered;
@@ -202,6 +208,10 @@ public final class FifoAcknowledger {
                 continue;
             }
             results.putAll(decided);
+            if (!applied.isEmpty() && updated.done() && newerKnownSoon(sub, stateKey, updated)) {
+                // below the newest range, which holds the frontier: the table's TTL deletes it (ADR 0019)
+                updated = updated.expiringAt(now / 1000 + FifoState.FINISHED_RANGE_TTL.toSeconds());
+            }
             if (applied.isEmpty() || ranges.write(stateKey, updated, range).isPresent()) {
                 applied.forEach(h -> results.put(h, ReceiptResult.ok(h)));
                 return;
@@ -211,6 +221,27 @@ public final class FifoAcknowledger {
         }
         entries.forEach(e -> results.putIfAbsent(e.getKey(), ReceiptResult.failed(e.getKey(),
                 new RetryableException("too much contention on this range of messages; retry", null))));
+    }
+
+    /**
+     * Whether a range that starts after this one is known, or becomes known while the ack waits
+     * for it: at most the queue's batching window or {@link #MAX_WAIT_FOR_NEWER}, and only when
+     * the newest range has been moving on at a pace that brings the next one within that (a busy
+     * partition). The newest range is passed by the floor later, and gets its TTL then, for a
+     * write unit; the wait saves it, for a few milliseconds of the ack's latency.
+     */
+    private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, ClaimedRange range) {
+        NewestRanges newest = ranges.newest();
+        if (newest.newerThan(stateKey, range.gen(), range.start())) return true;
+        long bound = Math.min(sub.queue().settings().batchWindow().toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
+        long dueIn = newest.nextNewerIn(stateKey, range.gen());
+        if (dueIn > bound) return false;
+        long wait = Math.min(bound, 2 * Math.max(dueIn, NEWER_RANGE_POLL.toMillis()));
+        for (long waited = 0; waited < wait; waited += NEWER_RANGE_POLL.toMillis()) {
+            sleeper.sleep(NEWER_RANGE_POLL);
+            if (newest.newerThan(stateKey, range.gen(), range.start())) return true;
+        }
+        return false;
     }
 
     /** A receipt whose range is no longer kept: its message was acked (or dropped) long ago. */

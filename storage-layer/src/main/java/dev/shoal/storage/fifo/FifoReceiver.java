@@ -42,6 +42,12 @@ public final class FifoReceiver {
     static final int MAX_ROUNDS = 4;
     /** The floor moves once this many ranges at the window's start are done: done ranges are small, a floor write per range would not be. */
     static final int FLOOR_STEP = 8;
+    /**
+     * A claim is put only from a window read less than this long ago. The range its frontier
+     * rests on is then still stored, so a claim at a frontier others have moved past fails: a
+     * done range expires no sooner than an hour after a newer one is known (ADR 0019).
+     */
+    static final Duration MAX_WINDOW_AGE = Duration.ofSeconds(10);
 
     private final RangeTable ranges;
     private final RecentWindows windows;
@@ -128,7 +134,9 @@ public final class FifoReceiver {
     private WindowLease pass(SubscriptionRef sub, int partition, int want, Duration visibility, boolean fresh, boolean recentWindow) {
         String stateKey = sub.stateKey(partition);
         String logKey = sub.queue().partitionKey(partition);
-        Optional<RangeTable.Window> recent = recentWindow ? windows.recent(stateKey, clock.millis()) : Optional.empty();
+        long startedAt = clock.millis();
+        Optional<RangeTable.Window> recent = recentWindow ? windows.recent(stateKey, startedAt) : Optional.empty();
+        long readAtLeast = recent.isPresent() ? startedAt - RecentWindows.REFRESH.toMillis() : startedAt;
         boolean cursorRead = recent.isEmpty();
         RangeTable.Window window = recent.orElseGet(() -> {
             long now = clock.millis();
@@ -144,7 +152,7 @@ public final class FifoReceiver {
         // group's message behind a busy one, as SQS's does
         for (int round = 0; round < MAX_ROUNDS && lease.taken() < want; round++) {
             var claim = claims.claimNext(logKey, lease.window(), claimLimit(want, round), clock.millis(), fresh);
-            if (claim.isEmpty()) break;
+            if (claim.isEmpty() || clock.millis() - readAtLeast > MAX_WINDOW_AGE.toMillis()) break; // the next receive reads it again
             if (!cursorRead) {
                 cursorRead = true;
                 if (ranges.cursor(stateKey, sub.startOffset(partition)).gen() != window.cursor().gen()) {
@@ -183,6 +191,7 @@ public final class FifoReceiver {
             long floor = window.doneUpTo();
             if (ranges.raiseFloor(stateKey, window.cursor(), floor)) {
                 windows.floorRaised(stateKey, floor);
+                FifoState.expirePassed(ranges, stateKey, window, floor, clock.millis());
                 ranges.forgetBelow(stateKey, floor);
             } else {
                 windows.forget(stateKey); // moved by another, or a new generation: the next receive reads the cursor

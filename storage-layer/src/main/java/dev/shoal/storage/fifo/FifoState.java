@@ -10,18 +10,29 @@ import dev.shoal.storage.subscription.Cursor;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Counts and ack floors of FIFO subscriptions, read from their live windows (janitor and
  * describe; not the receive path). Maintenance moves each partition's floor past the done
- * ranges at its window's start and deletes done ranges below it once {@link #ACK_MEMORY} has
- * passed since they were done: until then a late ack with a superseded receipt is refused.
+ * ranges at its window's start. Done ranges are deleted by the table's TTL (ADR 0019), no sooner
+ * than {@link #ACK_MEMORY} after they were done: until then a late ack with a superseded receipt
+ * is refused. A range finished below the newest gets its TTL from the ack that finished it, the
+ * others from whoever moves the floor past them ({@link #expirePassed}). Done ranges a version
+ * before ADR 0019 left below the floor have none: maintenance deletes them.
  */
 public final class FifoState {
 
     /** How long a done range is kept below the floor (its acks remembered) before it is deleted. */
-    static final Duration ACK_MEMORY = Duration.ofMinutes(15);
-    private static final int DELETES_PER_PASS = 100;
+    public static final Duration ACK_MEMORY = Duration.ofMinutes(15);
+    /**
+     * How long after it is finished (or passed by the floor) a done range may be deleted by the
+     * TTL: past {@link #ACK_MEMORY}, and far past the age of any window a claim acts on
+     * ({@link FifoReceiver#MAX_WINDOW_AGE}).
+     */
+    static final Duration FINISHED_RANGE_TTL = Duration.ofHours(1);
+    private static final int FIRST_PAGE = 4;
+    private static final int MAX_PAGE = 100;
 
     private final RangeTable ranges;
     private final ChunkTable cursors;
@@ -84,15 +95,42 @@ public final class FifoState {
             long floor = window.doneUpTo();
             if (ranges.raiseFloor(stateKey, window.cursor(), floor)) {
                 cursor = new Cursor(cursor.gen(), cursor.genStart(), floor);
+                expirePassed(ranges, stateKey, window, floor, now);
             }
-            long below = Math.max(cursor.genStart(), cursor.floor());
-            for (ClaimedRange r : ranges.before(stateKey, cursor.gen(), below, DELETES_PER_PASS)) {
-                if (r.end() <= below && r.done() && r.doneAt() + ACK_MEMORY.toMillis() <= now) ranges.delete(stateKey, r);
-            }
+            deleteUnexpiring(stateKey, cursor, now);
             long firstLive = window.ranges().stream().filter(r -> !r.done()).mapToLong(ClaimedRange::firstLive).min().orElse(window.frontier());
             floors[p] = firstLive;
             cursors.deleteOldGenerations(stateKey, cursor.gen(), 100);
         }
         return floors;
+    }
+
+    /**
+     * After the floor moved to {@code floor}: the done ranges of the window it passed that have
+     * no TTL yet get one. The floor now holds the frontier they held, so they may go.
+     */
+    static void expirePassed(RangeTable ranges, String stateKey, RangeTable.Window window, long floor, long now) {
+        List<ClaimedRange> passed = window.ranges().stream().filter(r -> r.end() <= floor && r.expiresAt() == 0).toList();
+        if (!passed.isEmpty()) ranges.expire(stateKey, passed, now / 1000 + FINISHED_RANGE_TTL.toSeconds());
+    }
+
+    /**
+     * Deletes, from the generation's start, the done ranges below the floor that have no TTL (a
+     * version before ADR 0019 left them) once {@link #ACK_MEMORY} has passed since they were
+     * done. Those lie below every range that has one, so the scan stops at the first it meets:
+     * usually one small read is the whole pass.
+     */
+    private void deleteUnexpiring(String stateKey, Cursor cursor, long now) {
+        long below = Math.max(cursor.genStart(), cursor.floor());
+        long from = 0;
+        for (int limit = FIRST_PAGE; ; limit = Math.min(MAX_PAGE, limit * 5)) {
+            List<ClaimedRange> page = ranges.startingIn(stateKey, cursor.gen(), from, below, limit);
+            for (ClaimedRange r : page) {
+                if (r.expiresAt() > 0 || r.end() > below || !r.done() || r.doneAt() + ACK_MEMORY.toMillis() > now) return;
+                ranges.delete(stateKey, r);
+                from = r.end();
+            }
+            if (page.size() < limit) return;
+        }
     }
 }

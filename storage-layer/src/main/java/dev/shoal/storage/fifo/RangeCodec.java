@@ -14,6 +14,7 @@ import java.util.Map;
 import static dev.shoal.storage.dynamodb.Items.*;
 import static dev.shoal.storage.dynamodb.ShoalTables.STATE_PARTITION_KEY;
 import static dev.shoal.storage.dynamodb.ShoalTables.STATE_SORT_KEY;
+import static dev.shoal.storage.dynamodb.ShoalTables.STATE_TTL_ATTRIBUTE;
 
 /**
  * A claimed range as its item (docs/design.md, "Tables"). Item size is what every write of it
@@ -77,6 +78,7 @@ final class RangeCodec {
         item.put(SLOTS, s(o.toString()));
         item.put("v", n(version));
         if (r.doneAt() > 0) item.put("done", n(r.doneAt()));
+        if (r.expiresAt() > 0) item.put(STATE_TTL_ATTRIBUTE, n(r.expiresAt()));
         return item;
     }
 
@@ -93,7 +95,8 @@ final class RangeCodec {
         for (String token : str(item, SLOTS).split(" ")) {
             slots.add(slot(token, t0));
         }
-        return new ClaimedRange(gen, start, groups, slots, deliveries, num(item, "done", 0), num(item, "v", 0));
+        return new ClaimedRange(gen, start, groups, slots, deliveries, num(item, "done", 0),
+                num(item, STATE_TTL_ATTRIBUTE, 0), num(item, "v", 0));
     }
 
     private static Slot slot(String token, long t0) {

@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +70,18 @@ public final class RangeTable {
     /** Per subscription-partition, how many writes of this process lost a race: another writer is about. */
     private final Map<String, Long> lostRaces = new ConcurrentHashMap<>();
 
-    public RangeTable(DynamoDbClient dynamo, ShoalTables tables, ChunkTable cursors) {
+    private final NewestRanges newest;
+
+    public RangeTable(DynamoDbClient dynamo, ShoalTables tables, ChunkTable cursors, Clock clock) {
         this.dynamo = dynamo;
         this.table = tables.stateTable();
         this.cursors = cursors;
+        this.newest = new NewestRanges(clock);
+    }
+
+    /** The newest range of each subscription-partition this process has seen stored. */
+    NewestRanges newest() {
+        return newest;
     }
 
     /** The cursor of the subscription-partition. */
@@ -99,6 +108,7 @@ public final class RangeTable {
             return live(stateKey, adoptGateLayout(stateKey, cursor, gateLayoutEnd));
         }
         long frontier = ranges.isEmpty() ? from : Math.max(from, ranges.getLast().end());
+        if (!ranges.isEmpty()) newest.seen(stateKey, cursor.gen(), ranges.getLast().start());
         return new Window(cursor, ranges, frontier);
     }
 
@@ -165,6 +175,7 @@ public final class RangeTable {
             } else {
                 dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")"));
             }
+            newest.seen(stateKey, updated.gen(), updated.start());
             return Optional.of(remember(stateKey, updated.storedAs(version)));
         } catch (ConditionalCheckFailedException e) {
             forget(stateKey, readAs.gen(), readAs.start());
@@ -189,11 +200,34 @@ public final class RangeTable {
         }
     }
 
+    /**
+     * Leaves done ranges the floor has passed to the table's TTL, from {@code epochSeconds} on
+     * (each on its version: one changed since it was read is left to the next pass).
+     */
+    void expire(String stateKey, List<ClaimedRange> passed, long epochSeconds) {
+        for (ClaimedRange r : passed) {
+            try {
+                dynamo.updateItem(b -> b.tableName(table).key(RangeCodec.key(stateKey, r.gen(), r.start()))
+                        .updateExpression("SET #ttl = :t").conditionExpression("v = :v")
+                        .expressionAttributeNames(Map.of("#ttl", STATE_TTL_ATTRIBUTE))
+                        .expressionAttributeValues(Map.of(":t", n(epochSeconds), ":v", n(r.version()))));
+            } catch (ConditionalCheckFailedException changed) {
+                // written or deleted since it was read
+            }
+        }
+    }
+
     /** Stored ranges of the generation that start below {@code below}, at most {@code limit} (maintenance). */
     List<ClaimedRange> before(String stateKey, long gen, long below, int limit) {
+        return startingIn(stateKey, gen, 0, below, limit);
+    }
+
+    /** Stored ranges of the generation that start in {@code [from, below)}, at most {@code limit}, in order (maintenance). */
+    List<ClaimedRange> startingIn(String stateKey, long gen, long from, long below, int limit) {
+        if (below <= from) return List.of();
         var items = dynamo.query(b -> b.tableName(table)
                 .keyConditionExpression(STATE_PARTITION_KEY + " = :pk AND " + STATE_SORT_KEY + " BETWEEN :lo AND :hi")
-                .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(FifoItems.claimSortKey(gen, 0)),
+                .expressionAttributeValues(Map.of(":pk", s(stateKey), ":lo", s(FifoItems.claimSortKey(gen, from)),
                         ":hi", s(FifoItems.claimSortKey(gen, Math.max(0, below - 1)))))
                 .limit(limit).consistentRead(true)).items();
         return items.stream().filter(i -> !RangeCodec.gateLayout(i)).map(i -> RangeCodec.decode(gen, i)).toList();

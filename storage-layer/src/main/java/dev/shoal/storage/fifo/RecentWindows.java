@@ -57,7 +57,8 @@ final class RecentWindows {
         for (long start : k.starts()) {
             Optional<ClaimedRange> r = table.remembered(stateKey, k.cursor().gen(), start).filter(c -> c.start() == start);
             if (r.isEmpty()) return Optional.empty(); // a write lost a race on it, or it was forgotten: read the window
-            if (!ranges.isEmpty() && ranges.getLast().end() != start) return Optional.empty(); // not a chain: read it
+            // a gap is done ranges the TTL deleted (ADR 0019); an overlap is not a window: read it
+            if (!ranges.isEmpty() && ranges.getLast().end() > start) return Optional.empty();
             ranges.add(r.get());
         }
         return Optional.of(new RangeTable.Window(k.cursor(), ranges, k.frontier()));

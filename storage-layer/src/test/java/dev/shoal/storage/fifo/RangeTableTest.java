@@ -26,7 +26,7 @@ class RangeTableTest {
     private static final Cursor FIRST = new Cursor(0, 0, 0);
 
     private static RangeTable table(AwsFixture aws) {
-        return new RangeTable(aws.dynamo(), aws.tables(), new ChunkTable(aws.dynamo(), aws.tables()));
+        return new RangeTable(aws.dynamo(), aws.tables(), new ChunkTable(aws.dynamo(), aws.tables()), java.time.Clock.systemUTC());
     }
 
     private static ClaimedRange put(RangeTable t, ClaimedRange r) {
