@@ -96,7 +96,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         private boolean contentBasedDeduplication;
         private long maxMessageBytes = Limits.DEFAULT_MAX_MESSAGE_BYTES;
         private boolean deleteOnAck;
-        private Duration batchWindow = Limits.DEFAULT_BATCH_WINDOW;
+        private Duration batchWindow; // null: DEFAULT_BATCH_WINDOW, or DEFAULT_FIFO_BATCH_WINDOW for a FIFO queue
         private int batchWindowMessages = Limits.DEFAULT_BATCH_WINDOW_MESSAGES;
         private SubscriptionSettings defaultSubscription = SubscriptionSettings.DEFAULT;
         private DeduplicationScope deduplicationScope = DeduplicationScope.QUEUE;
@@ -111,6 +111,7 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         public Builder contentBasedDeduplication(boolean v) { this.contentBasedDeduplication = v; return this; }
         public Builder maxMessageBytes(long v) { this.maxMessageBytes = v; return this; }
         public Builder deleteOnAck(boolean v) { this.deleteOnAck = v; return this; }
+        /** null for the default of the queue's type. */
         public Builder batchWindow(Duration v) { this.batchWindow = v; return this; }
         public Builder batchWindowMessages(int v) { this.batchWindowMessages = v; return this; }
         public Builder defaultSubscription(SubscriptionSettings v) { this.defaultSubscription = v; return this; }
@@ -121,8 +122,9 @@ public record QueueSettings(boolean fifo, int partitions, Duration retention, Du
         public QueueSettings build() {
             int p = partitions != null ? partitions
                     : fifo && fifoThroughputLimit == FifoThroughputLimit.PER_MESSAGE_GROUP_ID ? Limits.HIGH_THROUGHPUT_FIFO_PARTITIONS : 1;
+            Duration window = batchWindow != null ? batchWindow : fifo ? Limits.DEFAULT_FIFO_BATCH_WINDOW : Limits.DEFAULT_BATCH_WINDOW;
             return new QueueSettings(fifo, p, retention, deliveryDelay, contentBasedDeduplication, maxMessageBytes,
-                    deleteOnAck, batchWindow, batchWindowMessages, defaultSubscription, deduplicationScope, fifoThroughputLimit, faceAttributes);
+                    deleteOnAck, window, batchWindowMessages, defaultSubscription, deduplicationScope, fifoThroughputLimit, faceAttributes);
         }
     }
 }

@@ -178,7 +178,7 @@ public final class CatalogSchemas {
                     .contentBasedDeduplication(Boolean.TRUE.equals(contentDedup))
                     .maxMessageBytes(maxBytes == null ? 1 : maxBytes)
                     .deleteOnAck(Boolean.TRUE.equals(deleteOnAck))
-                    .batchWindow(batchWindowMs == null ? Limits.DEFAULT_BATCH_WINDOW : Duration.ofMillis(batchWindowMs))
+                    .batchWindow(batchWindowMs == null ? null : Duration.ofMillis(batchWindowMs))
                     .batchWindowMessages(batchWindowMsgs == null ? Limits.DEFAULT_BATCH_WINDOW_MESSAGES : batchWindowMsgs)
                     .deduplicationScope(DeduplicationScope.of("dedupScope", orElse(dedupScope, DeduplicationScope.QUEUE.text())))
                     .fifoThroughputLimit(FifoThroughputLimit.of("throughputLimit", orElse(throughputLimit, FifoThroughputLimit.PER_QUEUE.text())))

@@ -40,8 +40,13 @@ public final class FifoAcknowledger {
 
     static final int MAX_ATTEMPTS = 8;
     /** An ack that finishes the newest range waits no longer than this for a newer one (ADR 0019). */
-    static final Duration MAX_WAIT_FOR_NEWER = Duration.ofMillis(50);
+    static final Duration MAX_WAIT_FOR_NEWER = Duration.ofMillis(100);
     static final Duration NEWER_RANGE_POLL = Duration.ofMillis(5);
+    /**
+     * Beyond the batching window, how long the wait allows for the receive that claims the next
+     * flush: the next range comes a window after the one the ack finishes, and a little later.
+     */
+    static final Duration CLAIM_ALLOWANCE = Duration.ofMillis(15);
 
     /** What an entry does to its message's range, given the slot; throws to fail that entry alone. */
     @FunctionalInterface
@@ -233,7 +238,8 @@ public final class FifoAcknowledger {
     private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, ClaimedRange range) {
         NewestRanges newest = ranges.newest();
         if (newest.newerThan(stateKey, range.gen(), range.start())) return true;
-        long bound = Math.min(sub.queue().settings().batchWindow().toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
+        long window = sub.queue().settings().batchWindow().toMillis();
+        long bound = window == 0 ? 0 : Math.min(window + CLAIM_ALLOWANCE.toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
         long dueIn = newest.nextNewerIn(stateKey, range.gen());
         if (dueIn > bound) return false;
         long wait = Math.min(bound, 2 * Math.max(dueIn, NEWER_RANGE_POLL.toMillis()));
