@@ -230,14 +230,16 @@ public final class FifoAcknowledger {
 
     /**
      * Whether a range that starts after this one is known, or becomes known while the ack waits
-     * for it: at most the queue's batching window or {@link #MAX_WAIT_FOR_NEWER}, and only when
-     * the newest range has been moving on at a pace that brings the next one within that (a busy
-     * partition). The newest range is passed by the floor later, and gets its TTL then, for a
-     * write unit; the wait saves it, for a few milliseconds of the ack's latency.
+     * for it: for at most the queue's batching window and {@link #CLAIM_ALLOWANCE} (never more
+     * than {@link #MAX_WAIT_FOR_NEWER}), and only while a receive of the subscription is under
+     * way in this process and the newest range has been moving on at a pace that brings the next
+     * one within that (a busy partition). The newest range is passed by the floor later, and gets
+     * its TTL then, for a write unit; the wait saves it, for some milliseconds of the ack's latency.
      */
     private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, ClaimedRange range) {
         NewestRanges newest = ranges.newest();
         if (newest.newerThan(stateKey, range.gen(), range.start())) return true;
+        if (!newest.receiving(sub.key())) return false;
         long window = sub.queue().settings().batchWindow().toMillis();
         long bound = window == 0 ? 0 : Math.min(window + CLAIM_ALLOWANCE.toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
         long dueIn = newest.nextNewerIn(stateKey, range.gen());

@@ -82,18 +82,24 @@ public final class FifoReceiver {
         }
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         int max = request.maxMessages();
-        List<ReceivedMessage> got = longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
-                request.waitTime(), new LongPoll.PartitionReceive() {
-                    @Override
-                    public void receive(int partition, List<ReceivedMessage> out) {
-                        receivePartition(sub, partition, max - out.size(), visibility, false, out);
-                    }
+        List<ReceivedMessage> got;
+        ranges.newest().receiveStarted(sub.key()); // an ack here may wait for what this receive claims
+        try {
+            got = longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
+                    request.waitTime(), new LongPoll.PartitionReceive() {
+                        @Override
+                        public void receive(int partition, List<ReceivedMessage> out) {
+                            receivePartition(sub, partition, max - out.size(), visibility, false, out);
+                        }
 
-                    @Override
-                    public void receiveFresh(int partition, List<ReceivedMessage> out) {
-                        receivePartition(sub, partition, max - out.size(), visibility, true, out);
-                    }
-                });
+                        @Override
+                        public void receiveFresh(int partition, List<ReceivedMessage> out) {
+                            receivePartition(sub, partition, max - out.size(), visibility, true, out);
+                        }
+                    });
+        } finally {
+            ranges.newest().receiveEnded(sub.key());
+        }
         if (request.receiveAttemptId() != null) {
             attempts.remember(sub, request.receiveAttemptId(), got);
         }

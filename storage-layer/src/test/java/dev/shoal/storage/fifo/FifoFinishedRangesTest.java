@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -126,34 +128,80 @@ class FifoFinishedRangesTest {
         assertEquals(bodies(10, 12), bodies(receive(TestEngines.engine(aws, clock))), "and what comes next is claimed at the floor");
     }
 
+    /** Three claims 30 ms apart, each of five messages; returns the newest claim's. */
+    private List<ReceivedMessage> claimsAtAPace(ShoalEngine engine) {
+        List<ReceivedMessage> newest = List.of();
+        for (int i = 0; i < 3; i++) {
+            if (i > 0) clock.advance(Duration.ofMillis(30));
+            produce(engine, 5 * i, 5 * i + 5);
+            newest = receive(engine);
+        }
+        return newest;
+    }
+
     @Test
-    void anAckOfTheNewestRangeOfABusyPartitionWaitsForTheNextClaimAndLeavesTheRangeToExpire(AwsFixture aws) {
+    void anAckOfTheNewestRangeOfABusyPartitionWaitsForTheNextClaimAndLeavesTheRangeToExpire(AwsFixture aws) throws Exception {
+        CountDownLatch pollWaiting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean claimDuringTheWait = new AtomicBoolean();
         AtomicInteger sleeps = new AtomicInteger();
+        Thread[] poller = new Thread[1];
         ShoalEngine[] engine = new ShoalEngine[1];
         engine[0] = TestEngines.builder(aws, clock).sleeper(d -> {
-            sleeps.incrementAndGet();
-            if (claimDuringTheWait.compareAndSet(true, false)) receive(engine[0]); // another receiver claims meanwhile
+            if (Thread.currentThread() == poller[0]) {
+                if (pollWaiting.getCount() > 0) { // the long poll waits here until the ack is done
+                    pollWaiting.countDown();
+                    awaitQuietly(release);
+                }
+            } else {
+                sleeps.incrementAndGet();
+                if (claimDuringTheWait.compareAndSet(true, false)) receive(engine[0]); // another receiver claims meanwhile
+            }
             clock.advance(d);
         }).build();
         engine[0].createQueue(Q, QueueSettings.builder().fifo(true).contentBasedDeduplication(true).partitions(1).build());
-        List<ReceivedMessage> newest = List.of();
-        for (int i = 0; i < 3; i++) { // a claim every 30 ms
-            if (i > 0) clock.advance(Duration.ofMillis(30));
-            produce(engine[0], 5 * i, 5 * i + 5);
-            newest = receive(engine[0]);
-        }
+        List<ReceivedMessage> newest = claimsAtAPace(engine[0]);
+        poller[0] = new Thread(() -> engine[0].receive(Q, SUB, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(1)).build()));
+        poller[0].start();
+        assertTrue(pollWaiting.await(10, TimeUnit.SECONDS), "a receive is under way in this process");
         produce(engine[0], 15, 20);
 
         claimDuringTheWait.set(true);
         int before = sleeps.get();
         ack(engine[0], newest);
+        release.countDown();
+        poller[0].join(10_000);
 
         assertFalse(claimDuringTheWait.get(), "the ack waited");
         assertTrue(sleeps.get() - before <= FifoAcknowledger.MAX_WAIT_FOR_NEWER.dividedBy(FifoAcknowledger.NEWER_RANGE_POLL), "and not for long");
         ClaimedRange acked = stored(aws, stateKey(newest.getFirst())).get(2);
         assertEquals(10, acked.start());
         assertTrue(acked.done() && acked.expiresAt() > 0, "below the newest once the next claim came: " + acked);
+    }
+
+    @Test
+    void anAckWithNoReceiveUnderWayInThisProcessDoesNotWait(AwsFixture aws) {
+        AtomicInteger sleeps = new AtomicInteger();
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(d -> {
+            sleeps.incrementAndGet();
+            clock.advance(d);
+        }).build();
+        engine.createQueue(Q, QueueSettings.builder().fifo(true).contentBasedDeduplication(true).partitions(1).build());
+        List<ReceivedMessage> newest = claimsAtAPace(engine);
+        int before = sleeps.get();
+
+        ack(engine, newest); // a consumer that receives again only after its ack: no claim can come meanwhile
+
+        assertEquals(before, sleeps.get(), "nobody here could claim while it waited");
+        assertEquals(0, stored(aws, stateKey(newest.getFirst())).get(2).expiresAt(), "the newest: it expires once the floor passes it");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
