@@ -239,7 +239,7 @@ public final class FifoAcknowledger {
     private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, ClaimedRange range) {
         NewestRanges newest = ranges.newest();
         if (newest.newerThan(stateKey, range.gen(), range.start())) return true;
-        if (!newest.receiving(sub.key())) return false;
+        if (!newest.receives().any(sub.key())) return false;
         long window = sub.queue().settings().batchWindow().toMillis();
         long bound = window == 0 ? 0 : Math.min(window + CLAIM_ALLOWANCE.toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
         long dueIn = newest.nextNewerIn(stateKey, range.gen());

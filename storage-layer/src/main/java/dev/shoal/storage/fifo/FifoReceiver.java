@@ -82,24 +82,19 @@ public final class FifoReceiver {
         }
         Duration visibility = request.visibilityOverride().orElse(sub.settings().visibilityTimeout());
         int max = request.maxMessages();
-        List<ReceivedMessage> got;
-        ranges.newest().receiveStarted(sub.key()); // an ack here may wait for what this receive claims
-        try {
-            got = longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
-                    request.waitTime(), new LongPoll.PartitionReceive() {
-                        @Override
-                        public void receive(int partition, List<ReceivedMessage> out) {
-                            receivePartition(sub, partition, max - out.size(), visibility, false, out);
-                        }
+        // counted while under way: an ack here may wait for what this receive claims
+        List<ReceivedMessage> got = ranges.newest().receives().during(sub.key(), () -> longPoll.receive(sub.queue().id(), sub.key(),
+                sub.queue().partitions(), max, request.waitTime(), new LongPoll.PartitionReceive() {
+                    @Override
+                    public void receive(int partition, List<ReceivedMessage> out) {
+                        receivePartition(sub, partition, max - out.size(), visibility, false, out);
+                    }
 
-                        @Override
-                        public void receiveFresh(int partition, List<ReceivedMessage> out) {
-                            receivePartition(sub, partition, max - out.size(), visibility, true, out);
-                        }
-                    });
-        } finally {
-            ranges.newest().receiveEnded(sub.key());
-        }
+                    @Override
+                    public void receiveFresh(int partition, List<ReceivedMessage> out) {
+                        receivePartition(sub, partition, max - out.size(), visibility, true, out);
+                    }
+                }));
         if (request.receiveAttemptId() != null) {
             attempts.remember(sub, request.receiveAttemptId(), got);
         }

@@ -1,19 +1,17 @@
 package dev.shoal.storage.fifo;
 
 import dev.shoal.storage.batching.ArrivalGaps;
+import dev.shoal.storage.batching.ReceivesUnderWay;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The newest range this process has seen stored in each subscription-partition (its own claims,
  * and the window reads that found others'), the pace at which that moves on, and the receives of
  * each subscription under way here. It tells an ack whether the range it finishes is below the
- * newest, and so may expire (ADR 0019), and whether a newer one is due soon: only a receive under
- * way in this process can make one known here while the ack waits (a consumer that receives
- * again only after its ack, or a process that serves one call at a time, never brings one).
+ * newest, and so may expire (ADR 0019), and whether a newer one may come while it waits.
  */
 final class NewestRanges {
 
@@ -33,7 +31,7 @@ final class NewestRanges {
     }
 
     private final Map<String, Newest> partitions = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> receiving = new ConcurrentHashMap<>();
+    private final ReceivesUnderWay receives = new ReceivesUnderWay();
     private final Clock clock;
 
     NewestRanges(Clock clock) {
@@ -53,19 +51,9 @@ final class NewestRanges {
         }
     }
 
-    /** A receive of the subscription ({@code subscriptionKey}) starts here; {@link #receiveEnded} when it returns. */
-    void receiveStarted(String subscriptionKey) {
-        receiving.computeIfAbsent(subscriptionKey, k -> new AtomicInteger()).incrementAndGet();
-    }
-
-    void receiveEnded(String subscriptionKey) {
-        receiving.get(subscriptionKey).decrementAndGet();
-    }
-
-    /** Whether a receive of the subscription is under way in this process (waiting included). */
-    boolean receiving(String subscriptionKey) {
-        AtomicInteger n = receiving.get(subscriptionKey);
-        return n != null && n.get() > 0;
+    /** The receives of each subscription under way in this process. */
+    ReceivesUnderWay receives() {
+        return receives;
     }
 
     /** Whether a range of the generation that starts after {@code start} is known to be stored. */

@@ -271,14 +271,18 @@ public final class Acknowledger {
 
     /**
      * Whether a chunk that starts after this one is known, or becomes known while the ack waits
-     * for it: at most the queue's batching window or {@link #MAX_WAIT_FOR_NEWER}, and only when the
-     * newest chunk has been moving on at a pace that brings the next one within that (a busy
-     * partition). A chunk finished below the newest is left to the TTL; the newest costs
-     * maintenance a delete later (ADR 0018).
+     * for it: at most the queue's batching window or {@link #MAX_WAIT_FOR_NEWER}, and only while a
+     * receive of the subscription is under way in this process and the newest chunk has been
+     * moving on at a pace that brings the next one within that (a busy partition). A chunk
+     * finished below the newest is left to the TTL; the newest costs maintenance a delete later
+     * (ADR 0018).
      */
     private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, Chunk chunk) {
         if (memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
             return true;
+        }
+        if (!memory.receives().any(sub.key())) {
+            return false;
         }
         long bound = Math.min(sub.queue().settings().batchWindow().toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
         long dueIn = memory.nextNewerIn(stateKey, chunk.gen());

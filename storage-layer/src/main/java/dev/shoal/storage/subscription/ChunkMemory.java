@@ -1,6 +1,7 @@
 package dev.shoal.storage.subscription;
 
 import dev.shoal.storage.batching.ArrivalGaps;
+import dev.shoal.storage.batching.ReceivesUnderWay;
 
 import java.time.Clock;
 import java.util.Map;
@@ -32,10 +33,16 @@ public final class ChunkMemory {
     static final int MAX_CHUNKS_PER_PARTITION = 1_000;
 
     private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
+    private final ReceivesUnderWay receives = new ReceivesUnderWay();
     private final Clock clock;
 
     public ChunkMemory(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The receives of each subscription under way in this process: only they can bring a newer chunk while an ack waits. */
+    ReceivesUnderWay receives() {
+        return receives;
     }
 
     /** Weight of the newest gap in the pace at which the newest chunk moves on: about the last eight count. */

@@ -67,7 +67,8 @@ public final class Receiver {
 
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
         int max = request.maxMessages();
-        return longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
+        // counted while under way: an ack here may wait for what this receive claims
+        return memory.receives().during(sub.key(), () -> longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
                 request.waitTime(), new LongPoll.PartitionReceive() {
                     @Override
                     public void receive(int partition, List<ReceivedMessage> out) {
@@ -78,7 +79,7 @@ public final class Receiver {
                     public void receiveFresh(int partition, List<ReceivedMessage> out) {
                         receivePartition(sub, request, partition, max - out.size(), false, out);
                     }
-                });
+                }));
     }
 
     /** @param redeliveries whether to look for redeliveries too (a look sent by a local commit's news need not) */

@@ -13,6 +13,7 @@ import dev.shoal.storage.subscription.Cursor;
 import dev.shoal.storage.subscription.ReceiptCodec;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
+import dev.shoal.storage.testing.HeldLongPoll;
 import dev.shoal.storage.testing.ManualClock;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -141,36 +140,23 @@ class FifoFinishedRangesTest {
 
     @Test
     void anAckOfTheNewestRangeOfABusyPartitionWaitsForTheNextClaimAndLeavesTheRangeToExpire(AwsFixture aws) throws Exception {
-        CountDownLatch pollWaiting = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean claimDuringTheWait = new AtomicBoolean();
         AtomicInteger sleeps = new AtomicInteger();
-        Thread[] poller = new Thread[1];
         ShoalEngine[] engine = new ShoalEngine[1];
-        engine[0] = TestEngines.builder(aws, clock).sleeper(d -> {
-            if (Thread.currentThread() == poller[0]) {
-                if (pollWaiting.getCount() > 0) { // the long poll waits here until the ack is done
-                    pollWaiting.countDown();
-                    awaitQuietly(release);
-                }
-            } else {
-                sleeps.incrementAndGet();
-                if (claimDuringTheWait.compareAndSet(true, false)) receive(engine[0]); // another receiver claims meanwhile
-            }
-            clock.advance(d);
-        }).build();
+        HeldLongPoll sleeper = new HeldLongPoll(clock, d -> {
+            sleeps.incrementAndGet();
+            if (claimDuringTheWait.compareAndSet(true, false)) receive(engine[0]); // another receiver claims meanwhile
+        });
+        engine[0] = TestEngines.builder(aws, clock).sleeper(sleeper).build();
         engine[0].createQueue(Q, QueueSettings.builder().fifo(true).contentBasedDeduplication(true).partitions(1).build());
         List<ReceivedMessage> newest = claimsAtAPace(engine[0]);
-        poller[0] = new Thread(() -> engine[0].receive(Q, SUB, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(1)).build()));
-        poller[0].start();
-        assertTrue(pollWaiting.await(10, TimeUnit.SECONDS), "a receive is under way in this process");
+        sleeper.start(() -> engine[0].receive(Q, SUB, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(1)).build()));
         produce(engine[0], 15, 20);
 
         claimDuringTheWait.set(true);
         int before = sleeps.get();
         ack(engine[0], newest);
-        release.countDown();
-        poller[0].join(10_000);
+        sleeper.release();
 
         assertFalse(claimDuringTheWait.get(), "the ack waited");
         assertTrue(sleeps.get() - before <= FifoAcknowledger.MAX_WAIT_FOR_NEWER.dividedBy(FifoAcknowledger.NEWER_RANGE_POLL), "and not for long");
@@ -196,13 +182,6 @@ class FifoFinishedRangesTest {
         assertEquals(0, stored(aws, stateKey(newest.getFirst())).get(2).expiresAt(), "the newest: it expires once the floor passes it");
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Test
     void anAckOfTheNewestRangeOfAQuietPartitionDoesNotWait(AwsFixture aws) {

@@ -13,6 +13,7 @@ import dev.shoal.storage.dynamodb.StateItems;
 import dev.shoal.storage.metering.Meter;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
+import dev.shoal.storage.testing.HeldLongPoll;
 import dev.shoal.storage.testing.ManualClock;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
@@ -106,29 +107,55 @@ class FinishedChunksTest {
         assertEquals(List.of(), receive(TestEngines.engine(aws, clock), 10), "nothing acked comes back, in any process");
     }
 
+    /** Three receives of five, a claim every 30 ms, of fifteen messages; returns the newest claim's. */
+    private List<ReceivedMessage> claimsAtAPace(ShoalEngine engine) {
+        produce(engine, 0, 15);
+        List<ReceivedMessage> newest = List.of();
+        for (int i = 0; i < 3; i++) {
+            if (i > 0) clock.advance(Duration.ofMillis(30));
+            newest = receive(engine, 5);
+        }
+        return newest;
+    }
+
     @Test
-    void anAckOfTheNewestChunkOfABusyPartitionWaitsForTheNextClaimAndLeavesTheChunkToExpire(AwsFixture aws) {
+    void anAckOfTheNewestChunkOfABusyPartitionWaitsForTheNextClaimAndLeavesTheChunkToExpire(AwsFixture aws) throws Exception {
         AtomicBoolean claimDuringTheWait = new AtomicBoolean();
         ShoalEngine[] engine = new ShoalEngine[1];
-        engine[0] = TestEngines.builder(aws, clock).sleeper(d -> {
+        HeldLongPoll sleeper = new HeldLongPoll(clock, d -> {
             if (claimDuringTheWait.compareAndSet(true, false)) receive(engine[0], 5); // another receiver claims meanwhile
-            clock.advance(d);
-        }).build();
+        });
+        engine[0] = TestEngines.builder(aws, clock).sleeper(sleeper).build();
         engine[0].createQueue("q", QueueSettings.builder().build()); // batching window 100 ms
-        produce(engine[0], 0, 20);
-        List<ReceivedMessage> newest = List.of();
-        for (int i = 0; i < 3; i++) { // a claim every 30 ms
-            if (i > 0) clock.advance(Duration.ofMillis(30));
-            newest = receive(engine[0], 5);
-        }
+        List<ReceivedMessage> newest = claimsAtAPace(engine[0]);
+        sleeper.start(() -> engine[0].receive("q", SUB, ReceiveRequest.builder().maxMessages(10).waitTime(Duration.ofSeconds(1)).build()));
+        produce(engine[0], 15, 20);
 
         claimDuringTheWait.set(true);
         allSucceeded(engine[0].ack("q", SUB, receipts(newest)));
+        sleeper.release();
 
         assertFalse(claimDuringTheWait.get(), "the ack waited");
         Chunk acked = stored(aws, stateKey(newest.getFirst())).get(2);
         assertEquals(10, acked.start());
         assertTrue(acked.done() && acked.expiresAt() > 0, "below the newest once the next claim came: " + acked);
+    }
+
+    @Test
+    void anAckWithNoReceiveUnderWayInThisProcessDoesNotWait(AwsFixture aws) {
+        AtomicInteger sleeps = new AtomicInteger();
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(d -> {
+            sleeps.incrementAndGet();
+            clock.advance(d);
+        }).build();
+        engine.createQueue("q", QueueSettings.builder().build());
+        List<ReceivedMessage> newest = claimsAtAPace(engine);
+        int before = sleeps.get();
+
+        allSucceeded(engine.ack("q", SUB, receipts(newest))); // a consumer that receives again only after its ack
+
+        assertEquals(before, sleeps.get(), "nobody here could claim while it waited");
+        assertEquals(0, stored(aws, stateKey(newest.getFirst())).get(2).expiresAt(), "the newest: maintenance deletes it later");
     }
 
     @Test
