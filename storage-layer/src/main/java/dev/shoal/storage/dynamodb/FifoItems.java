@@ -1,5 +1,7 @@
 package dev.shoal.storage.dynamodb;
 
+import java.util.Map;
+
 /**
  * The keys of the FIFO items in the state table (docs/design.md, "Tables"): the one place their
  * formats are spelled. Claimed ranges live next to the cursor of their
@@ -26,6 +28,13 @@ public final class FifoItems {
     public static String gateSortKey(long gen, String group) {
         return gatePrefix(gen) + group;
     }
+
+    /**
+     * The update that leaves a claimed range to the state table's TTL from {@code :t} (epoch
+     * seconds) on. The attribute's name is a reserved word, so it goes by {@link #TTL_NAME}.
+     */
+    public static final String SET_TTL = "SET #ttl = :t";
+    public static final Map<String, String> TTL_NAME = Map.of("#ttl", ShoalTables.STATE_TTL_ATTRIBUTE);
 
     /** Sort key of the claimed range starting at {@code start}: {@code r#<gen>#<start, 19 digits>}. */
     public static String claimSortKey(long gen, long start) {

@@ -208,8 +208,8 @@ public final class RangeTable {
         for (ClaimedRange r : passed) {
             try {
                 dynamo.updateItem(b -> b.tableName(table).key(RangeCodec.key(stateKey, r.gen(), r.start()))
-                        .updateExpression("SET #ttl = :t").conditionExpression("v = :v")
-                        .expressionAttributeNames(Map.of("#ttl", STATE_TTL_ATTRIBUTE))
+                        .updateExpression(FifoItems.SET_TTL).conditionExpression("v = :v")
+                        .expressionAttributeNames(FifoItems.TTL_NAME)
                         .expressionAttributeValues(Map.of(":t", n(epochSeconds), ":v", n(r.version()))));
             } catch (ConditionalCheckFailedException changed) {
                 // written or deleted since it was read

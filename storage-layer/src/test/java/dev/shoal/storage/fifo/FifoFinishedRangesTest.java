@@ -12,15 +12,14 @@ import dev.shoal.storage.subscription.ChunkTable;
 import dev.shoal.storage.subscription.Cursor;
 import dev.shoal.storage.subscription.ReceiptCodec;
 import dev.shoal.storage.testing.AwsFixture;
+import dev.shoal.storage.testing.CountedSleeps;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.HeldLongPoll;
 import dev.shoal.storage.testing.ManualClock;
+import dev.shoal.storage.testing.OnFirstQuery;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
@@ -87,6 +86,11 @@ class FifoFinishedRangesTest {
 
     private static List<ClaimedRange> stored(AwsFixture aws, String stateKey) {
         return ranges(aws).before(stateKey, 0, Long.MAX_VALUE, 1_000);
+    }
+
+    /** A query of claimed ranges: a receive's read of its window. */
+    private static boolean readsAWindow(QueryRequest q) {
+        return q.expressionAttributeValues().getOrDefault(":lo", AttributeValue.fromS("")).s().startsWith("r#");
     }
 
     /** What the table's TTL does to a range once its time has come. */
@@ -167,37 +171,30 @@ class FifoFinishedRangesTest {
 
     @Test
     void anAckWithNoReceiveUnderWayInThisProcessDoesNotWait(AwsFixture aws) {
-        AtomicInteger sleeps = new AtomicInteger();
-        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(d -> {
-            sleeps.incrementAndGet();
-            clock.advance(d);
-        }).build();
+        CountedSleeps sleeps = new CountedSleeps(clock);
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(sleeps).build();
         engine.createQueue(Q, QueueSettings.builder().fifo(true).contentBasedDeduplication(true).partitions(1).build());
         List<ReceivedMessage> newest = claimsAtAPace(engine);
-        int before = sleeps.get();
+        int before = sleeps.count();
 
         ack(engine, newest); // a consumer that receives again only after its ack: no claim can come meanwhile
 
-        assertEquals(before, sleeps.get(), "nobody here could claim while it waited");
+        assertEquals(before, sleeps.count(), "nobody here could claim while it waited");
         assertEquals(0, stored(aws, stateKey(newest.getFirst())).get(2).expiresAt(), "the newest: it expires once the floor passes it");
     }
 
-
     @Test
     void anAckOfTheNewestRangeOfAQuietPartitionDoesNotWait(AwsFixture aws) {
-        AtomicInteger sleeps = new AtomicInteger();
-        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(d -> {
-            sleeps.incrementAndGet();
-            clock.advance(d);
-        }).build();
+        CountedSleeps sleeps = new CountedSleeps(clock);
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(sleeps).build();
         engine.createQueue(Q, QueueSettings.builder().fifo(true).contentBasedDeduplication(true).partitions(1).build());
         produce(engine, 0, 5);
         List<ReceivedMessage> got = receive(engine);
-        int before = sleeps.get();
+        int before = sleeps.count();
 
         ack(engine, got);
 
-        assertEquals(before, sleeps.get(), "no pace to wait for");
+        assertEquals(before, sleeps.count(), "no pace to wait for");
         assertEquals(0, stored(aws, stateKey(got.getFirst())).getFirst().expiresAt(), "the newest: it expires once the floor passes it");
     }
 
@@ -264,30 +261,12 @@ class FifoFinishedRangesTest {
             expire(aws, stateKey[0], stored(aws, stateKey[0]).getFirst());
             clock.advance(FifoReceiver.MAX_WINDOW_AGE.plusSeconds(1));
         };
-        ShoalEngine slow = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(new AfterFirstWindowRead(meanwhile))).build();
+        ShoalEngine slow = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(OnFirstQuery.after(FifoFinishedRangesTest::readsAWindow, meanwhile))).build();
 
         List<ReceivedMessage> got = receive(slow);
 
         assertEquals(List.of(), got, "nothing acked is claimed again at the frontier the slow receiver read");
         clock.advance(Duration.ofSeconds(31));
         assertEquals(bodies(5, 10), bodies(receive(slow)), "its next receive reads the window as it is now");
-    }
-
-    /** Runs an action once, just after the first read of a live window (a receive's first look). */
-    private static final class AfterFirstWindowRead implements ExecutionInterceptor {
-        private final Runnable action;
-        private final AtomicBoolean fired = new AtomicBoolean();
-
-        AfterFirstWindowRead(Runnable action) {
-            this.action = action;
-        }
-
-        @Override
-        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-            if (context.request() instanceof QueryRequest q && q.expressionAttributeValues().getOrDefault(":lo", AttributeValue.fromS("")).s().startsWith("r#")
-                    && fired.compareAndSet(false, true)) {
-                action.run();
-            }
-        }
     }
 }

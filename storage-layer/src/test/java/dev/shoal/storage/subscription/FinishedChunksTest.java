@@ -12,22 +12,19 @@ import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.dynamodb.StateItems;
 import dev.shoal.storage.metering.Meter;
 import dev.shoal.storage.testing.AwsFixture;
+import dev.shoal.storage.testing.CountedSleeps;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.HeldLongPoll;
 import dev.shoal.storage.testing.ManualClock;
+import dev.shoal.storage.testing.OnFirstQuery;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Duration;
 import java.util.List;
 import dev.shoal.storage.api.VisibilityChange;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -143,36 +140,30 @@ class FinishedChunksTest {
 
     @Test
     void anAckWithNoReceiveUnderWayInThisProcessDoesNotWait(AwsFixture aws) {
-        AtomicInteger sleeps = new AtomicInteger();
-        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(d -> {
-            sleeps.incrementAndGet();
-            clock.advance(d);
-        }).build();
+        CountedSleeps sleeps = new CountedSleeps(clock);
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(sleeps).build();
         engine.createQueue("q", QueueSettings.builder().build());
         List<ReceivedMessage> newest = claimsAtAPace(engine);
-        int before = sleeps.get();
+        int before = sleeps.count();
 
         allSucceeded(engine.ack("q", SUB, receipts(newest))); // a consumer that receives again only after its ack
 
-        assertEquals(before, sleeps.get(), "nobody here could claim while it waited");
+        assertEquals(before, sleeps.count(), "nobody here could claim while it waited");
         assertEquals(0, stored(aws, stateKey(newest.getFirst())).get(2).expiresAt(), "the newest: maintenance deletes it later");
     }
 
     @Test
     void anAckOfTheNewestChunkOfAQuietPartitionDoesNotWait(AwsFixture aws) {
-        AtomicInteger sleeps = new AtomicInteger();
-        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(d -> {
-            sleeps.incrementAndGet();
-            clock.advance(d);
-        }).build();
+        CountedSleeps sleeps = new CountedSleeps(clock);
+        ShoalEngine engine = TestEngines.builder(aws, clock).sleeper(sleeps).build();
         engine.createQueue("q", QueueSettings.builder().build());
         produce(engine, 0, 10);
         List<ReceivedMessage> got = receive(engine, 10);
-        int before = sleeps.get();
+        int before = sleeps.count();
 
         allSucceeded(engine.ack("q", SUB, receipts(got)));
 
-        assertEquals(before, sleeps.get(), "no pace to wait for");
+        assertEquals(before, sleeps.count(), "no pace to wait for");
         assertEquals(0, stored(aws, stateKey(got.getFirst())).getFirst().expiresAt(), "the newest: maintenance deletes it later");
     }
 
@@ -250,28 +241,11 @@ class FinishedChunksTest {
             new ChunkTable(aws.dynamo(), aws.tables()).deleteDone(stateKey[0], List.of(expiring));
             clock.advance(Duration.ofMillis(FreshClaims.MAX_HEAD_AGE_MILLIS + 1_000));
         };
-        ShoalEngine slow = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(new BeforeFirstDueRead(meanwhile))).build();
+        ShoalEngine slow = TestEngines.builder(aws, clock).dynamo(aws.dynamoClient(OnFirstQuery.before(q -> ShoalTables.DUE_INDEX.equals(q.indexName()), meanwhile))).build();
 
         List<ReceivedMessage> got = receive(slow, 10);
 
         assertEquals(IntStream.range(10, 15).mapToObj(i -> "m" + i).toList(), bodies(got),
                 "the slow receiver claims past the frontier as it is now, not the acked messages at the one it read");
-    }
-
-    /** Runs an action once, just before the first read of the {@code due} index (a receive's first look, after its head read). */
-    private static final class BeforeFirstDueRead implements ExecutionInterceptor {
-        private final Runnable action;
-        private final AtomicBoolean fired = new AtomicBoolean();
-
-        BeforeFirstDueRead(Runnable action) {
-            this.action = action;
-        }
-
-        @Override
-        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-            if (context.request() instanceof QueryRequest q && ShoalTables.DUE_INDEX.equals(q.indexName()) && fired.compareAndSet(false, true)) {
-                action.run();
-            }
-        }
     }
 }
