@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class FifoState {
 
-    /** How long a done range is kept below the floor (its acks remembered) before it is deleted. */
+    /** How long a done range is kept at least (its acks remembered: a superseded receipt is refused). */
     public static final Duration ACK_MEMORY = Duration.ofMinutes(15);
     /**
      * How long after it is finished (or passed by the floor) a done range may be deleted by the
@@ -77,7 +77,8 @@ public final class FifoState {
 
     /**
      * Per partition, the offset below which everything is acked (the earliest unacked offset, or
-     * the frontier); moves the floor past done ranges and deletes those done long enough.
+     * the frontier); moves the floor past done ranges, leaving them to expire, and deletes those
+     * an older version left without a TTL once they were done long enough.
      */
     public long[] floors(SubscriptionRef sub) {
         long now = clock.millis();

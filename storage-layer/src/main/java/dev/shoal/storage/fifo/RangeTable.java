@@ -26,8 +26,9 @@ import static dev.shoal.storage.dynamodb.ShoalTables.*;
  * subscription-partition, under {@code r#<gen>#<start>}: a chain, like the log's, that makes
  * claims race-free (a claim puts the range after the newest on the condition that it is not
  * there). The ranges from the cursor's floor on are the live window: one consistent query reads
- * the state of every group of the partition. Ranges below the floor are done and only wait to be
- * deleted; the floor is always a range's start (or the frontier), so the window starts at one.
+ * the state of every group of the partition. Ranges below the floor are done and only wait for
+ * the table's TTL (ADR 0019); the floor is always a range's start (or the frontier), so the window
+ * starts at one. A gap in the chain is done ranges the TTL deleted.
  */
 public final class RangeTable {
 
@@ -189,7 +190,7 @@ public final class RangeTable {
         return floor > cursor.floor() && cursors.raiseFloor(stateKey, cursor, floor).landed();
     }
 
-    /** Deletes a done range below the floor, unless it changed since it was read. */
+    /** Deletes a done range below the floor (one an older version left without a TTL), unless it changed since it was read. */
     void delete(String stateKey, ClaimedRange r) {
         try {
             dynamo.deleteItem(b -> b.tableName(table).key(RangeCodec.key(stateKey, r.gen(), r.start()))
