@@ -24,7 +24,7 @@ import java.util.List;
 public final class FifoState {
 
     /** How long a done range is kept at least (its acks remembered: a superseded receipt is refused). */
-    public static final Duration ACK_MEMORY = Duration.ofMinutes(15);
+    static final Duration ACK_MEMORY = Duration.ofMinutes(15);
     /**
      * How long after it is finished (or passed by the floor) a done range may be deleted by the
      * TTL: past {@link #ACK_MEMORY}, and far past the age of any window a claim acts on
