@@ -2,11 +2,13 @@ package dev.shoal.storage.fifo;
 
 import dev.shoal.storage.*;
 import dev.shoal.storage.api.*;
+import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.testing.AwsFixture;
 import dev.shoal.storage.testing.EmbeddedAwsExtension;
 import dev.shoal.storage.testing.TestEngines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * 4 producers, 8 consumers, 1,000 groups on 2 partitions, in real time, with random nacks,
- * abandoned leases and slow handlers. Checks per group that the acked sequence is exactly the
+ * abandoned leases and slow handlers, while done ranges expire as early as ADR 0019 allows. Checks per group that the acked sequence is exactly the
  * produced one, and that no message is handed out while its group's earlier message could
  * still be held by another consumer. Bounded: it stops by itself at the deadline.
  */
@@ -39,6 +41,12 @@ class FifoConcurrencyTest {
     private static final int PRODUCERS = 4, CONSUMERS = 8, GROUPS = 1_000, PER_GROUP = 3;
     private static final Duration VISIBILITY = Duration.ofMillis(1500);
     private static final Duration DEADLINE = Duration.ofSeconds(300);
+    /**
+     * How long after it got its TTL the test's stand-in for DynamoDB's TTL deletes a done range:
+     * the least the rules of ADR 0019 allow (claims act on windows read less than
+     * {@link FifoReceiver#MAX_WINDOW_AGE} before), where the table would wait an hour or more.
+     */
+    private static final Duration EXPIRED_AFTER = FifoReceiver.MAX_WINDOW_AGE.plusSeconds(1);
 
     /** One group's history: the acks of each sequence under way or done, and what was acked. */
     private static final class GroupLog {
@@ -74,6 +82,7 @@ class FifoConcurrencyTest {
         for (int g = 0; g < GROUPS; g++) logs.put(g, new GroupLog());
         List<String> violations = new CopyOnWriteArrayList<>();
         AtomicInteger ackedTotal = new AtomicInteger();
+        AtomicInteger expired = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         long deadline = System.currentTimeMillis() + DEADLINE.toMillis();
 
@@ -87,13 +96,35 @@ class FifoConcurrencyTest {
                 int consumer = c;
                 futures.add(pool.submit(() -> consume(engine(aws), consumer, logs, violations, ackedTotal, stop, deadline)));
             }
+            futures.add(pool.submit(() -> expireEarly(aws, expired, stop, deadline)));
             for (Future<?> f : futures) f.get();
         }
 
         assertEquals(List.of(), violations);
+        assertTrue(expired.get() > 0, "done ranges expired while the groups went on");
         for (var e : logs.entrySet()) {
             assertEquals(List.of(0, 1, 2), e.getValue().acked, "group " + e.getKey() + " acked in order, each once; acks: " + e.getValue().ackHistory);
         }
+    }
+
+    /** Deletes the done ranges whose TTL was set {@link #EXPIRED_AFTER} ago, as the table's TTL would, much later. */
+    private static Void expireEarly(AwsFixture aws, AtomicInteger expired, AtomicBoolean stop, long deadline) throws InterruptedException {
+        long ttlAhead = FifoState.FINISHED_RANGE_TTL.minus(EXPIRED_AFTER).toSeconds();
+        while (!stop.get() && System.currentTimeMillis() < deadline) {
+            long due = System.currentTimeMillis() / 1000 + ttlAhead;
+            aws.dynamo().scanPaginator(b -> b.tableName(aws.tables().stateTable())
+                            .filterExpression("begins_with(" + ShoalTables.STATE_SORT_KEY + ", :r) AND #ttl <= :due")
+                            .expressionAttributeNames(Map.of("#ttl", ShoalTables.STATE_TTL_ATTRIBUTE))
+                            .expressionAttributeValues(Map.of(":r", AttributeValue.fromS("r#"), ":due", AttributeValue.fromN(Long.toString(due)))))
+                    .items().forEach(item -> {
+                        aws.dynamo().deleteItem(d -> d.tableName(aws.tables().stateTable())
+                                .key(Map.of(ShoalTables.STATE_PARTITION_KEY, item.get(ShoalTables.STATE_PARTITION_KEY),
+                                        ShoalTables.STATE_SORT_KEY, item.get(ShoalTables.STATE_SORT_KEY))));
+                        expired.incrementAndGet();
+                    });
+            Thread.sleep(250);
+        }
+        return null;
     }
 
     private static Void produce(ShoalEngine shoal, int producer) {
