@@ -144,6 +144,12 @@ record ClaimedRange(long gen, long start, List<String> groups, List<Slot> slots,
         return d < 0 ? null : deliveries.get(d);
     }
 
+    /** How far the receive that holds {@code lease} reached when it last wrote this range, or -1 if it never did. */
+    long reachOf(String lease) {
+        for (Delivery d : deliveries) if (d.lease().equals(lease)) return d.reach();
+        return -1;
+    }
+
     /** Whether {@code offset} is leased to {@code lease} and its visibility has not run out. */
     boolean heldBy(long offset, String lease, long now) {
         Slot s = slot(offset);

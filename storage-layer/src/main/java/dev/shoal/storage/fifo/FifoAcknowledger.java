@@ -272,16 +272,32 @@ public final class FifoAcknowledger {
         return null;
     }
 
-    /** Backs off the later messages of a nacked message's group under the same delivery, in the ranges after its own. */
+    /**
+     * Backs off the later messages of a nacked message's group under the same delivery, in the
+     * ranges after its own, as far as the delivery reached. Each range records how far the
+     * delivery reached when it wrote that range; a range that says further (the receive took
+     * from a claim another process had put, larger than its own would have been) extends the
+     * search past it.
+     */
     private void carry(String stateKey, long gen, Reach reach) {
-        if (reach.upTo() < reach.from()) return; // the delivery took nothing past the nacked message's range
-        for (ClaimedRange later : ranges.between(stateKey, gen, reach.from(), reach.upTo())) {
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                ClaimedRange moved = later.followingNack(later.start(), reach.group(), reach.lease(), reach.due(), reach.counted());
-                if (moved.equals(later) || ranges.write(stateKey, moved, later).isPresent()) break;
-                later = ranges.get(stateKey, gen, later.start()).orElse(null);
-                if (later == null) break;
+        long from = reach.from();
+        long upTo = reach.upTo();
+        while (upTo >= from) { // empty when the delivery took nothing past the nacked message's range
+            long further = upTo;
+            for (ClaimedRange later : ranges.between(stateKey, gen, from, upTo)) {
+                further = Math.max(further, later.reachOf(reach.lease()));
+                backOff(stateKey, gen, later, reach);
             }
+            from = upTo + 1;
+            upTo = further;
+        }
+    }
+
+    private void backOff(String stateKey, long gen, ClaimedRange later, Reach reach) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && later != null; attempt++) {
+            ClaimedRange moved = later.followingNack(later.start(), reach.group(), reach.lease(), reach.due(), reach.counted());
+            if (moved.equals(later) || ranges.write(stateKey, moved, later).isPresent()) return;
+            later = ranges.get(stateKey, gen, later.start()).orElse(null);
         }
     }
 }

@@ -112,6 +112,33 @@ class FifoRangesTest {
     }
 
     @Test
+    void aNackReachesTheGroupsLaterMessagesPastARangeAnotherProcessClaimedLargerThanTheReceiveWouldHave(AwsFixture aws) {
+        ShoalEngine shoal = fifo(aws);
+        shoal.produce(Q, List.of(msg("g", "m0")));
+        ReceivedMessage first = shoal.receive(Q, SUB, ReceiveRequest.of(10)).getFirst();
+        var receipt = new dev.shoal.storage.subscription.ReceiptCodec(TestEngines.SECRET).decode(first.receipt());
+        String stateKey = stateKey(aws, first);
+        RangeTable table = ranges(aws);
+        long reached = table.get(stateKey, 0, 0).orElseThrow().reachOf(receipt.lease());
+        // the same receive went on: it adopted a range another process had claimed, reaching past
+        // what its own claims could have, took the group's next message from it, and one more after it
+        int adoptedEnd = (int) reached + 50;
+        List<String> groups = new ArrayList<>();
+        for (int o = 1; o < adoptedEnd - 1; o++) groups.add("f" + o);
+        groups.add("g");
+        long now = clock.millis(), due = now + 30_000, reach = adoptedEnd + 150;
+        ClaimedRange adopted = ClaimedRange.claimed(0, 1, groups).leased(List.of(adoptedEnd - 1L), receipt.lease(), now, due, reach);
+        ClaimedRange after = ClaimedRange.claimed(0, adoptedEnd, List.of("g")).leased(List.of((long) adoptedEnd), receipt.lease(), now, due, reach);
+        assertTrue(table.write(stateKey, adopted, adopted).isPresent() && table.write(stateKey, after, after).isPresent());
+
+        assertTrue(shoal.nack(Q, SUB, List.of(new NackEntry(first.receipt(), Duration.ofSeconds(5)))).getFirst().succeeded());
+
+        assertEquals(ClaimedRange.SlotState.BACKING_OFF, table.get(stateKey, 0, 1).orElseThrow().slot(adoptedEnd - 1).state());
+        assertEquals(ClaimedRange.SlotState.BACKING_OFF, table.get(stateKey, 0, adoptedEnd).orElseThrow().slot(adoptedEnd).state(),
+                "given back with the nacked message, though it lies past the reach the first range recorded (" + reached + ")");
+    }
+
+    @Test
     void aSupersededReceiptIsRefusedAfterItsRangeIsDoneWhileTheRangeIsKept(AwsFixture aws) {
         ShoalEngine shoal = fifo(aws);
         shoal.produce(Q, List.of(msg("g", "m1")));
