@@ -9,6 +9,7 @@ import dev.shoal.storage.api.ReceiptResult;
 import dev.shoal.storage.api.RetryableException;
 import dev.shoal.storage.api.ShoalException;
 import dev.shoal.storage.api.Sleeper;
+import dev.shoal.storage.batching.NewestClaims;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.subscription.Receipt;
 import dev.shoal.storage.subscription.ReceiptCodec;
@@ -41,7 +42,6 @@ public final class FifoAcknowledger {
     static final int MAX_ATTEMPTS = 8;
     /** An ack that finishes the newest range waits no longer than this for a newer one (ADR 0019). */
     static final Duration MAX_WAIT_FOR_NEWER = Duration.ofMillis(100);
-    static final Duration NEWER_RANGE_POLL = Duration.ofMillis(5);
     /**
      * Beyond the batching window, how long the wait allows for the receive that claims the next
      * flush: the next range comes a window after the one the ack finishes, and a little later.
@@ -230,26 +230,15 @@ public final class FifoAcknowledger {
 
     /**
      * Whether a range that starts after this one is known, or becomes known while the ack waits
-     * for it: for at most the queue's batching window and {@link #CLAIM_ALLOWANCE} (never more
-     * than {@link #MAX_WAIT_FOR_NEWER}), and only while a receive of the subscription is under
-     * way in this process and the newest range has been moving on at a pace that brings the next
-     * one within that (a busy partition). The newest range is passed by the floor later, and gets
-     * its TTL then, for a write unit; the wait saves it, for some milliseconds of the ack's latency.
+     * for it ({@link NewestClaims#newerSoon}): for at most the queue's batching window and
+     * {@link #CLAIM_ALLOWANCE}, never more than {@link #MAX_WAIT_FOR_NEWER}, and never with a
+     * window of 0. The newest range is passed by the floor later, and gets its TTL then, for a
+     * write unit; the wait saves it, for some milliseconds of the ack's latency.
      */
     private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, ClaimedRange range) {
-        NewestRanges newest = ranges.newest();
-        if (newest.newerThan(stateKey, range.gen(), range.start())) return true;
-        if (!newest.receives().any(sub.key())) return false;
         long window = sub.queue().settings().batchWindow().toMillis();
         long bound = window == 0 ? 0 : Math.min(window + CLAIM_ALLOWANCE.toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
-        long dueIn = newest.nextNewerIn(stateKey, range.gen());
-        if (dueIn > bound) return false;
-        long wait = Math.min(bound, 2 * Math.max(dueIn, NEWER_RANGE_POLL.toMillis()));
-        for (long waited = 0; waited < wait; waited += NEWER_RANGE_POLL.toMillis()) {
-            sleeper.sleep(NEWER_RANGE_POLL);
-            if (newest.newerThan(stateKey, range.gen(), range.start())) return true;
-        }
-        return false;
+        return ranges.newest().newerSoon(sub.key(), stateKey, range.gen(), range.start(), bound, sleeper);
     }
 
     /** A receipt whose range is no longer kept: its message was acked (or dropped) long ago. */

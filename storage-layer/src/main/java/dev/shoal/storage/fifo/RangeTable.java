@@ -1,6 +1,7 @@
 package dev.shoal.storage.fifo;
 
 import dev.shoal.storage.api.ConflictException;
+import dev.shoal.storage.batching.NewestClaims;
 import dev.shoal.storage.dynamodb.FifoItems;
 import dev.shoal.storage.dynamodb.ShoalTables;
 import dev.shoal.storage.subscription.ChunkTable;
@@ -71,17 +72,17 @@ public final class RangeTable {
     /** Per subscription-partition, how many writes of this process lost a race: another writer is about. */
     private final Map<String, Long> lostRaces = new ConcurrentHashMap<>();
 
-    private final NewestRanges newest;
+    private final NewestClaims newest;
 
     public RangeTable(DynamoDbClient dynamo, ShoalTables tables, ChunkTable cursors, Clock clock) {
         this.dynamo = dynamo;
         this.table = tables.stateTable();
         this.cursors = cursors;
-        this.newest = new NewestRanges(clock);
+        this.newest = new NewestClaims(clock);
     }
 
     /** The newest range of each subscription-partition this process has seen stored. */
-    NewestRanges newest() {
+    NewestClaims newest() {
         return newest;
     }
 
@@ -109,7 +110,7 @@ public final class RangeTable {
             return live(stateKey, adoptGateLayout(stateKey, cursor, gateLayoutEnd));
         }
         long frontier = ranges.isEmpty() ? from : Math.max(from, ranges.getLast().end());
-        if (!ranges.isEmpty()) newest.seen(stateKey, cursor.gen(), ranges.getLast().start());
+        if (!ranges.isEmpty()) newest.seen(stateKey, cursor.gen(), ranges.getLast().start(), ranges.getLast().end());
         return new Window(cursor, ranges, frontier);
     }
 
@@ -176,7 +177,7 @@ public final class RangeTable {
             } else {
                 dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(" + STATE_PARTITION_KEY + ")"));
             }
-            newest.seen(stateKey, updated.gen(), updated.start());
+            newest.seen(stateKey, updated.gen(), updated.start(), updated.end());
             return Optional.of(remember(stateKey, updated.storedAs(version)));
         } catch (ConditionalCheckFailedException e) {
             forget(stateKey, readAs.gen(), readAs.start());

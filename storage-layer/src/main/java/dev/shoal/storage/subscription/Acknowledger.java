@@ -8,6 +8,7 @@ import dev.shoal.storage.api.NackEntry;
 import dev.shoal.storage.api.ReceiptResult;
 import dev.shoal.storage.api.ShoalException;
 import dev.shoal.storage.api.Sleeper;
+import dev.shoal.storage.batching.NewestClaims;
 import dev.shoal.storage.catalog.SubscriptionRef;
 import dev.shoal.storage.dynamodb.LostRaces;
 
@@ -53,8 +54,6 @@ public final class Acknowledger {
      * deletes before it receives again is slowed by as much (ADR 0018).
      */
     static final Duration MAX_WAIT_FOR_NEWER = Duration.ofMillis(50);
-    /** How often an ack waiting for a newer chunk looks whether one came. */
-    static final Duration NEWER_CHUNK_POLL = Duration.ofMillis(5);
 
     private final ChunkTable chunks;
     private final ChunkMemory memory;
@@ -271,32 +270,13 @@ public final class Acknowledger {
 
     /**
      * Whether a chunk that starts after this one is known, or becomes known while the ack waits
-     * for it: at most the queue's batching window or {@link #MAX_WAIT_FOR_NEWER}, and only while a
-     * receive of the subscription is under way in this process and the newest chunk has been
-     * moving on at a pace that brings the next one within that (a busy partition). A chunk
-     * finished below the newest is left to the TTL; the newest costs maintenance a delete later
-     * (ADR 0018).
+     * for it ({@link NewestClaims#newerSoon}): for at most the queue's batching window or
+     * {@link #MAX_WAIT_FOR_NEWER}. A chunk finished below the newest is left to the TTL; the
+     * newest costs maintenance a delete later (ADR 0018).
      */
     private boolean newerKnownSoon(SubscriptionRef sub, String stateKey, Chunk chunk) {
-        if (memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
-            return true;
-        }
-        if (!memory.receives().any(sub.key())) {
-            return false;
-        }
         long bound = Math.min(sub.queue().settings().batchWindow().toMillis(), MAX_WAIT_FOR_NEWER.toMillis());
-        long dueIn = memory.nextNewerIn(stateKey, chunk.gen());
-        if (dueIn > bound) {
-            return false;
-        }
-        long wait = Math.min(bound, 2 * Math.max(dueIn, NEWER_CHUNK_POLL.toMillis()));
-        for (long waited = 0; waited < wait; waited += NEWER_CHUNK_POLL.toMillis()) {
-            sleeper.sleep(NEWER_CHUNK_POLL);
-            if (memory.newerThan(stateKey, chunk.gen(), chunk.start())) {
-                return true;
-            }
-        }
-        return false;
+        return memory.newest().newerSoon(sub.key(), stateKey, chunk.gen(), chunk.start(), bound, sleeper);
     }
 
     /**

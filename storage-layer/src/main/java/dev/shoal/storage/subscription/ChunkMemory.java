@@ -1,12 +1,10 @@
 package dev.shoal.storage.subscription;
 
-import dev.shoal.storage.batching.ArrivalGaps;
-import dev.shoal.storage.batching.ReceivesUnderWay;
+import dev.shoal.storage.batching.NewestClaims;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,56 +31,25 @@ public final class ChunkMemory {
     static final int MAX_CHUNKS_PER_PARTITION = 1_000;
 
     private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
-    private final ReceivesUnderWay receives = new ReceivesUnderWay();
-    private final Clock clock;
+    private final NewestClaims newest;
 
     public ChunkMemory(Clock clock) {
-        this.clock = clock;
+        this.newest = new NewestClaims(clock);
     }
 
-    /** The receives of each subscription under way in this process: only they can bring a newer chunk while an ack waits. */
-    ReceivesUnderWay receives() {
-        return receives;
+    /** The newest chunk of each subscription-partition this process has seen, its pace, and the receives under way. */
+    NewestClaims newest() {
+        return newest;
     }
 
-    /** Weight of the newest gap in the pace at which the newest chunk moves on: about the last eight count. */
-    private static final double PACE_WEIGHT = 1.0 / 8;
-
-    /** What is known of one subscription-partition in one generation. */
+    /** The chunks of one subscription-partition in one generation, as this process last wrote them. */
     private static final class Partition {
         final long gen;
         final ConcurrentSkipListMap<Long, Chunk> written = new ConcurrentSkipListMap<>();
         final AtomicInteger size = new AtomicInteger();
-        long newestStart = -1;
-        long newestEnd = -1;
-        /** When the newest chunk last moved on, and a slow mean of the time between such moves. */
-        final ArrivalGaps moves = new ArrivalGaps(PACE_WEIGHT);
-        long movedAt = -1;
-        double meanGapMillis = Double.MAX_VALUE;
 
         Partition(long gen) {
             this.gen = gen;
-        }
-
-        synchronized void seen(long start, long end, long nowMillis) {
-            if (start > newestStart) {
-                newestStart = start;
-                newestEnd = end;
-                meanGapMillis = moves.arrive(nowMillis);
-                movedAt = nowMillis;
-            }
-        }
-
-        synchronized long nextMoveIn(long nowMillis) {
-            return meanGapMillis == Double.MAX_VALUE ? Long.MAX_VALUE : movedAt + (long) meanGapMillis - nowMillis;
-        }
-
-        synchronized long newestStart() {
-            return newestStart;
-        }
-
-        synchronized long newestEnd() {
-            return newestEnd;
         }
     }
 
@@ -92,7 +59,7 @@ public final class ChunkMemory {
         if (p == null) {
             return;
         }
-        p.seen(stored.start(), stored.end(), clock.millis());
+        newest.seen(stateKey, stored.gen(), stored.start(), stored.end());
         if (stored.done()) {
             forget(p, stored.start());
             return;
@@ -104,8 +71,7 @@ public final class ChunkMemory {
 
     /** A chunk starting at {@code start} and ending at {@code end} exists in the generation (a strong read found it). */
     void seen(String stateKey, long gen, long start, long end) {
-        Partition p = partition(stateKey, gen);
-        if (p != null) p.seen(start, end, clock.millis());
+        if (partition(stateKey, gen) != null) newest.seen(stateKey, gen, start, end);
     }
 
     /** The newest chunk a head read found exists, and may be newer than any this process knew. */
@@ -115,7 +81,7 @@ public final class ChunkMemory {
 
     /** The frontier as far as {@code head} and this process know: its own newest claim, or a head read since, may be further. */
     long frontier(String stateKey, ChunkTable.Head head) {
-        return Math.max(head.frontier(), newestEnd(stateKey, head.cursor().gen()).orElse(0));
+        return Math.max(head.frontier(), newest.newestEnd(stateKey, head.cursor().gen()).orElse(0));
     }
 
     /** Drops the remembered copy of this chunk: it was deleted, or changed by somebody else. */
@@ -132,27 +98,6 @@ public final class ChunkMemory {
         }
         var entry = p.written.floorEntry(offset);
         return entry == null ? Optional.empty() : Optional.of(entry.getValue()).filter(c -> c.contains(offset));
-    }
-
-    /** True when a chunk of the generation that starts after {@code start} is known to have been stored. */
-    boolean newerThan(String stateKey, long gen, long start) {
-        Partition p = partitions.get(stateKey);
-        return p != null && p.gen == gen && p.newestStart() > start;
-    }
-
-    /**
-     * When a chunk newer than the newest known is due, at the pace the newest has been moving on
-     * (milliseconds from now, negative when overdue; {@link Long#MAX_VALUE} when unknown).
-     */
-    long nextNewerIn(String stateKey, long gen) {
-        Partition p = partitions.get(stateKey);
-        return p == null || p.gen != gen ? Long.MAX_VALUE : p.nextMoveIn(clock.millis());
-    }
-
-    /** The end of the newest chunk of the generation this process has seen. */
-    OptionalLong newestEnd(String stateKey, long gen) {
-        Partition p = partitions.get(stateKey);
-        return p == null || p.gen != gen || p.newestEnd() < 0 ? OptionalLong.empty() : OptionalLong.of(p.newestEnd());
     }
 
     /** The partition's memory for {@code gen}; a newer generation starts afresh; null for an older one. */

@@ -68,7 +68,7 @@ public final class Receiver {
     public List<ReceivedMessage> receive(SubscriptionRef sub, ReceiveRequest request) {
         int max = request.maxMessages();
         // counted while under way: an ack here may wait for what this receive claims
-        return memory.receives().during(sub.key(), () -> longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
+        return memory.newest().receives().during(sub.key(), () -> longPoll.receive(sub.queue().id(), sub.key(), sub.queue().partitions(), max,
                 request.waitTime(), new LongPoll.PartitionReceive() {
                     @Override
                     public void receive(int partition, List<ReceivedMessage> out) {

@@ -7,6 +7,7 @@ import dev.shoal.storage.api.QueueSettings;
 import dev.shoal.storage.api.ReceiptResult;
 import dev.shoal.storage.api.ReceiveRequest;
 import dev.shoal.storage.api.ReceivedMessage;
+import dev.shoal.storage.batching.NewestClaims;
 import dev.shoal.storage.dynamodb.StateItems;
 import dev.shoal.storage.subscription.ChunkTable;
 import dev.shoal.storage.subscription.Cursor;
@@ -163,7 +164,7 @@ class FifoFinishedRangesTest {
         sleeper.release();
 
         assertFalse(claimDuringTheWait.get(), "the ack waited");
-        assertTrue(sleeps.get() - before <= FifoAcknowledger.MAX_WAIT_FOR_NEWER.dividedBy(FifoAcknowledger.NEWER_RANGE_POLL), "and not for long");
+        assertTrue(sleeps.get() - before <= FifoAcknowledger.MAX_WAIT_FOR_NEWER.dividedBy(NewestClaims.POLL), "and not for long");
         ClaimedRange acked = stored(aws, stateKey(newest.getFirst())).get(2);
         assertEquals(10, acked.start());
         assertTrue(acked.done() && acked.expiresAt() > 0, "below the newest once the next claim came: " + acked);

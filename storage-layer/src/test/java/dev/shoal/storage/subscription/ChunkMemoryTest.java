@@ -27,28 +27,28 @@ class ChunkMemoryTest {
     void aChunkIsNewerThanAnotherOnlyOnceOneStartingAfterItWasWrittenOrSeen() {
         ChunkMemory memory = new ChunkMemory(clock);
         memory.wrote(KEY, chunk(0, 0, 10));
-        assertFalse(memory.newerThan(KEY, 0, 0), "the newest chunk known has nothing newer");
+        assertFalse(memory.newest().newerThan(KEY, 0, 0), "the newest chunk known has nothing newer");
 
         memory.seen(KEY, 0, 10, 20);
-        assertTrue(memory.newerThan(KEY, 0, 0));
-        assertFalse(memory.newerThan(KEY, 0, 10));
-        assertEquals(20, memory.newestEnd(KEY, 0).orElseThrow());
+        assertTrue(memory.newest().newerThan(KEY, 0, 0));
+        assertFalse(memory.newest().newerThan(KEY, 0, 10));
+        assertEquals(20, memory.newest().newestEnd(KEY, 0).orElseThrow());
     }
 
     @Test
     void theNextNewerChunkIsExpectedAtThePaceTheNewestMovedOn() {
         ChunkMemory memory = new ChunkMemory(clock);
-        assertEquals(Long.MAX_VALUE, memory.nextNewerIn(KEY, 0), "nothing known");
+        assertEquals(Long.MAX_VALUE, memory.newest().nextNewerIn(KEY, 0), "nothing known");
         memory.wrote(KEY, chunk(0, 0, 10));
-        assertEquals(Long.MAX_VALUE, memory.nextNewerIn(KEY, 0), "no pace from one chunk");
+        assertEquals(Long.MAX_VALUE, memory.newest().nextNewerIn(KEY, 0), "no pace from one chunk");
         for (int i = 1; i <= 4; i++) {
             clock.advance(Duration.ofMillis(30));
             memory.wrote(KEY, chunk(0, i * 10L, i * 10L + 10));
         }
-        assertEquals(30, memory.nextNewerIn(KEY, 0));
+        assertEquals(30, memory.newest().nextNewerIn(KEY, 0));
         memory.wrote(KEY, chunk(0, 10, 20).withEverythingAcked()); // an older chunk written again does not move the newest
         clock.advance(Duration.ofMillis(50));
-        assertEquals(-20, memory.nextNewerIn(KEY, 0), "overdue");
+        assertEquals(-20, memory.newest().nextNewerIn(KEY, 0), "overdue");
     }
 
     @Test
@@ -59,10 +59,10 @@ class ChunkMemoryTest {
         memory.wrote(KEY, chunk(1, 50, 60));
         memory.wrote(KEY, chunk(0, 20, 30)); // a late write of the old generation
 
-        assertFalse(memory.newerThan(KEY, 0, 0));
+        assertFalse(memory.newest().newerThan(KEY, 0, 0));
         assertTrue(memory.containing(KEY, 0, 5).isEmpty());
         assertEquals(50, memory.containing(KEY, 1, 55).orElseThrow().start());
-        assertEquals(60, memory.newestEnd(KEY, 1).orElseThrow());
+        assertEquals(60, memory.newest().newestEnd(KEY, 1).orElseThrow());
     }
 
     @Test
@@ -73,7 +73,7 @@ class ChunkMemoryTest {
 
         assertTrue(memory.containing(KEY, 0, 5).isEmpty(), "the oldest is forgotten");
         assertEquals(10, memory.containing(KEY, 0, 15).orElseThrow().start());
-        assertTrue(memory.newerThan(KEY, 0, 0), "what was forgotten is still known to have had newer chunks");
+        assertTrue(memory.newest().newerThan(KEY, 0, 0), "what was forgotten is still known to have had newer chunks");
 
         memory.wrote(KEY, chunk(0, 10, 20).withEverythingAcked());
         assertTrue(memory.containing(KEY, 0, 15).isEmpty(), "a done chunk is not remembered: nothing acts on it");
